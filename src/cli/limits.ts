@@ -1,0 +1,23 @@
+// Search limits and the progress line, as the commands pass them to the engine.
+
+import { CheckOptions } from "../check.js";
+import { formatMemory } from "../report/text.js";
+import { CliOptions } from "./args.js";
+
+export function searchOptions(o: CliOptions): CheckOptions {
+  const tty = !!process.stderr.isTTY;
+  return {
+    maxStates: o.maxStates,
+    timeoutMs: o.timeoutMs,
+    maxMemoryMB: o.maxMemoryMB,
+    refcountBits: o.refcountBits,
+    warn: o.warn,
+    // A progress line on long runs, only for a person watching a terminal.
+    progress: tty
+      ? (p) =>
+          process.stderr.write(
+            `\r  ${p.states} states, ${Math.round(p.states / p.seconds)} states/s, queue ${p.queue}, depth ${p.depth}, ${formatMemory(p.bytes)}   `,
+          )
+      : undefined,
+  };
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// pageproof command line: dispatches to one small module per command.
+
+import { parseArgs, UsageError } from "./args.js";
+import { runCheck } from "./check.js";
+import { runTest } from "./test.js";
+
+const USAGE = `usage: pageproof <command> [options] FILE...
+
+commands:
+  check FILE...          explore every interleaving and report the verdict
+  test [DIR|FILE...]     run scenarios and compare with their Expect:/Result: lines (default: scenarios/)
+
+options:
+  --format text|json     output format (default text)
+  -o FILE                write the report to FILE
+  --states               print the final-state histogram
+  --warn=fail|report     a WARN is a violation (fail, default) or only listed (report)
+  --max-states N         stop after N states (verdict: incomplete)
+  --timeout S            stop after S seconds (verdict: incomplete)
+  --max-memory MB        stop when the state store exceeds MB (verdict: incomplete)
+  --refcount-bits N      narrow page _refcount fields to N bits
+  --no-color             no colours (also NO_COLOR=1)
+
+exit codes: 0 no violation and expectations met, 1 violation or unmet expectation, 2 bad input or usage`;
+
+function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "-h" || cmd === "--help" || cmd === "help") {
+    process.stdout.write(USAGE + "\n");
+    return cmd ? 0 : 2;
+  }
+  const opts = parseArgs(rest);
+  switch (cmd) {
+    case "check":
+      return runCheck(opts);
+    case "test":
+      return runTest(opts);
+    default:
+      throw new UsageError(`unknown command '${cmd}'`);
+  }
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`pageproof: ${e.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+  } else throw e;
+}

@@ -1,0 +1,168 @@
+// Breadth-first exploration of every interleaving. Because states are expanded in
+// discovery order, the first violation found is at the smallest depth: every
+// counterexample is a shortest one.
+
+import { FinalExpr, ModelIR } from "../ir/ir.js";
+import { DISABLED, Machine, OK, StepContext, VIOLATION, Violation } from "./machine.js";
+import { StateStore } from "./store.js";
+
+export interface SearchLimits {
+  maxStates?: number;
+  timeoutMs?: number;
+  maxMemoryMB?: number;
+  /** Polled between states; returning true stops the search (Ctrl-C). */
+  interrupted?: () => boolean;
+  /** Called every ~2 s on long runs. */
+  progress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  states: number;
+  transitions: number;
+  queue: number;
+  depth: number;
+  seconds: number;
+  bytes: number;
+}
+
+export interface SearchStats {
+  states: number;
+  transitions: number;
+  depth: number; // deepest BFS level reached
+  completeDepth: number; // deepest level fully explored
+  seconds: number;
+  bytes: number;
+}
+
+export interface FinalState {
+  values: number[]; // one per observed location
+  satisfies: boolean | null; // the final condition, or null if there is none
+}
+
+export interface SearchOutcome {
+  status: "done" | "violation" | "limit";
+  limit?: "max-states" | "timeout" | "max-memory" | "interrupted";
+  violation?: Violation;
+  path?: number[]; // process ids from the initial state to the violation
+  warnings: { warning: Violation; path: number[] }[];
+  finals: Map<string, FinalState>;
+  stats: SearchStats;
+}
+
+export interface SearchOptions extends SearchLimits {
+  warnAsViolation: boolean;
+}
+
+export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
+  const t0 = performance.now();
+  const m = new Machine(model);
+  const ctx = new StepContext();
+  ctx.warnAsViolation = opts.warnAsViolation;
+  const store = new StateStore(m.width);
+  const warnings: SearchOutcome["warnings"] = [];
+  const warnSeen = new Set<string>();
+  const finals = new Map<string, FinalState>();
+  const nProcs = model.processes.length;
+  const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0 };
+  const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats">): SearchOutcome => {
+    stats.states = store.count;
+    stats.seconds = (performance.now() - t0) / 1000;
+    stats.bytes = store.bytes;
+    return { ...o, warnings, finals, stats };
+  };
+  const noteWarnings = (parent: number, pid: number) => {
+    for (const w of ctx.warnings) {
+      const key = `${w.proc}:${w.pc}`;
+      if (warnSeen.has(key)) continue;
+      warnSeen.add(key);
+      const path = parent < 0 ? [] : [...store.pathTo(parent), pid];
+      warnings.push({ warning: w, path });
+    }
+    ctx.warnings.length = 0;
+  };
+
+  const init = m.initial(ctx);
+  noteWarnings(-1, -1);
+  if (ctx.violation) return done({ status: "violation", violation: ctx.violation, path: [] });
+  store.insert(init, -1, -1);
+
+  const cur = new Int32Array(m.width);
+  const next = new Int32Array(m.width);
+  let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
+  let lastPoll = t0;
+  let lastProgress = t0;
+  for (let head = 0; head < store.count; head++) {
+    if (head === levelEnd) {
+      stats.completeDepth = stats.depth;
+      stats.depth++;
+      levelEnd = store.count;
+    }
+    if ((head & 1023) === 0) {
+      const now = performance.now();
+      if (opts.maxStates !== undefined && store.count >= opts.maxStates) return done({ status: "limit", limit: "max-states" });
+      if (opts.maxMemoryMB !== undefined && store.bytes > opts.maxMemoryMB * 1048576) return done({ status: "limit", limit: "max-memory" });
+      if (now - lastPoll > 50) {
+        lastPoll = now;
+        if (opts.timeoutMs !== undefined && now - t0 > opts.timeoutMs) return done({ status: "limit", limit: "timeout" });
+        if (opts.interrupted?.()) return done({ status: "limit", limit: "interrupted" });
+        if (opts.progress && now - lastProgress > 2000) {
+          lastProgress = now;
+          opts.progress({ states: store.count, transitions: stats.transitions, queue: store.count - head, depth: stats.depth, seconds: (now - t0) / 1000, bytes: store.bytes });
+        }
+      }
+    }
+    store.load(head, cur);
+    let enabled = 0;
+    for (let pid = 0; pid < nProcs; pid++) {
+      if (m.finished(pid, cur)) continue;
+      next.set(cur);
+      const r = m.run(pid, next, ctx);
+      if (r === DISABLED) continue;
+      enabled++;
+      stats.transitions++;
+      if (ctx.warnings.length) noteWarnings(head, pid);
+      if (r === VIOLATION) {
+        return done({ status: "violation", violation: ctx.violation!, path: [...store.pathTo(head), pid] });
+      }
+      if (r === OK) store.insert(next, head, pid);
+    }
+    if (enabled > 0) continue;
+    let allFinished = true;
+    for (let pid = 0; pid < nProcs; pid++) if (!m.finished(pid, cur)) allFinished = false;
+    if (!allFinished) {
+      const blocked: string[] = [];
+      for (let pid = 0; pid < nProcs; pid++) if (!m.finished(pid, cur)) blocked.push(`P${pid}`);
+      const v: Violation = { kind: "deadlock", msg: `deadlock: ${blocked.join(", ")} blocked forever`, proc: -1, pc: -1 };
+      return done({ status: "violation", violation: v, path: store.pathTo(head) });
+    }
+    recordFinal(model, m, cur, finals);
+  }
+  stats.completeDepth = stats.depth;
+  return done({ status: "done" });
+}
+
+function recordFinal(model: ModelIR, m: Machine, s: Int32Array, finals: Map<string, FinalState>): void {
+  const values = model.observed.map((o) => (o.kind === "mem" ? s[o.addr] : s[m.procs[o.proc].base + 1 + o.slot]));
+  const key = values.join(",");
+  if (finals.has(key)) return;
+  if (model.filter && !evalFinal(model.filter, m, s)) return;
+  finals.set(key, { values, satisfies: model.final ? evalFinal(model.final.cond, m, s) : null });
+}
+
+export function evalFinal(e: FinalExpr, m: Machine, s: Int32Array): boolean {
+  switch (e.k) {
+    case "and":
+      return evalFinal(e.a, m, s) && evalFinal(e.b, m, s);
+    case "or":
+      return evalFinal(e.a, m, s) || evalFinal(e.b, m, s);
+    case "not":
+      return !evalFinal(e.a, m, s);
+    case "const":
+      return e.v;
+    case "atom": {
+      const a = e.atom;
+      const v = a.kind === "mem" ? s[a.addr] : s[m.procs[a.proc].base + 1 + a.slot];
+      return (v === a.value) !== a.negate;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// Counterexample reconstruction: the search keeps only (parent, process) per state, so a
+// trace is rebuilt by replaying the process ids forward from the initial state with
+// recording switched on (the TLC / Stateright technique).
+
+import { Instr, ModelIR, Src } from "../ir/ir.js";
+import { Machine, StepContext, Violation } from "./machine.js";
+
+export interface SiteInfo {
+  file: string;
+  line: number;
+  col: number;
+  text: string;
+}
+
+export interface TraceStep {
+  step: number; // 1-based
+  proc: number;
+  procName: string;
+  site: SiteInfo; // the primitive that made the step (innermost)
+  calls: (SiteInfo & { fn: string })[]; // call sites, outermost (the scenario) first
+  changes: { location: string; before: string; after: string }[];
+  reads: { location: string; value: string }[];
+  violation?: boolean; // the step that hit the violation
+}
+
+export interface Trace {
+  steps: TraceStep[];
+  violationSite: (SiteInfo & { calls: (SiteInfo & { fn: string })[] }) | null;
+  blocked: { proc: string; site: SiteInfo }[]; // for deadlocks: where each process waits
+}
+
+function site(src: Src): SiteInfo {
+  return { file: src.loc.file.path, line: src.loc.line, col: src.loc.col, text: src.text };
+}
+
+function calls(src: Src): (SiteInfo & { fn: string })[] {
+  return src.calls.map((c) => ({ file: c.loc.file.path, line: c.loc.line, col: c.loc.col, text: c.text, fn: c.fn }));
+}
+
+const SHARED_OPS = new Set(["load", "store", "rmw", "lock", "trylock", "unlock", "rcu_lock", "rcu_unlock", "gp_start", "gp_wait"]);
+
+/** The instruction that best names a step: its first shared access, else its first instruction. */
+function mainInstr(code: Instr[], pcs: number[]): Instr {
+  for (const pc of pcs) if (SHARED_OPS.has(code[pc].op) && !(code[pc].op === "load" && (code[pc] as { constCell?: boolean }).constCell)) return code[pc];
+  return code[pcs[0]];
+}
+
+export function formatValue(model: ModelIR, v: number, pointer: boolean): string {
+  if (pointer) {
+    if (v === 0) return "NULL";
+    const n = model.addrNames.get(v);
+    if (n) return `&${n}`;
+  }
+  return String(v);
+}
+
+export function replay(model: ModelIR, path: number[], violation: Violation | null, warnAsViolation = true): Trace {
+  const m = new Machine(model);
+  const ctx = new StepContext();
+  ctx.warnAsViolation = warnAsViolation;
+  const s = m.initial(ctx);
+  const steps: TraceStep[] = [];
+  path.forEach((pid, i) => {
+    ctx.record = { pcs: [], accesses: [] };
+    m.run(pid, s, ctx);
+    const code = model.processes[pid].code;
+    const rec = ctx.record;
+    const ins = rec.pcs.length ? mainInstr(code, rec.pcs) : code[code.length - 1];
+    const changes: TraceStep["changes"] = [];
+    const reads: TraceStep["reads"] = [];
+    for (const a of rec.accesses) {
+      const cell = model.cells[a.cell];
+      const ptr = false;
+      if (a.kind === "w" && a.before !== a.after) changes.push({ location: cell.name, before: formatValue(model, a.before, ptr), after: formatValue(model, a.after, ptr) });
+      else if (a.kind === "r") reads.push({ location: cell.name, value: formatValue(model, a.after, ptr) });
+    }
+    steps.push({ step: i + 1, proc: pid, procName: model.processes[pid].name, site: site(ins.src), calls: calls(ins.src), changes, reads, violation: violation !== null && i === path.length - 1 && violation.proc === pid });
+  });
+  let violationSite: Trace["violationSite"] = null;
+  if (violation && violation.pc >= 0) {
+    const src = model.processes[violation.proc].code[violation.pc].src;
+    violationSite = { ...site(src), calls: calls(src) };
+  }
+  const blocked: Trace["blocked"] = [];
+  if (violation?.kind === "deadlock") {
+    model.processes.forEach((p, pid) => {
+      if (!m.finished(pid, s)) blocked.push({ proc: p.name, site: site(p.code[s[m.procs[pid].base]].src) });
+    });
+  }
+  return { steps, violationSite, blocked };
+}

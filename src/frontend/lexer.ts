@@ -1,0 +1,124 @@
+// Tokeniser for the scenario language: C tokens plus herd7's `/\` and `\/`.
+// Preprocessor lines (`#include`, `#define`) come out as one `directive` token each.
+
+import { SourceFile, fail, locAt } from "./diagnostics.js";
+
+export type TokKind = "ident" | "num" | "str" | "punct" | "directive" | "eof";
+
+export interface Token {
+  kind: TokKind;
+  text: string;
+  offset: number;
+  value?: number; // for numbers
+}
+
+// Longest first, so that `<<=` wins over `<<` and `<`.
+const PUNCTS = [
+  "<<=", ">>=", "...",
+  "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
+  "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "/\\", "\\/",
+  "{", "}", "(", ")", "[", "]", ";", ",", ".", "?", ":", "=", "<", ">",
+  "+", "-", "*", "/", "%", "&", "|", "^", "!", "~",
+];
+
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+export function tokenize(file: SourceFile, start = 0, end = file.text.length): Token[] {
+  const src = file.text;
+  const out: Token[] = [];
+  let i = start;
+  let atLineStart = true;
+  while (i < end) {
+    const c = src.charCodeAt(i);
+    if (c === 10) {
+      atLineStart = true;
+      i++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+      i++;
+      continue;
+    }
+    if (c === 47 && src.charCodeAt(i + 1) === 47) {
+      while (i < end && src.charCodeAt(i) !== 10) i++;
+      continue;
+    }
+    if (c === 47 && src.charCodeAt(i + 1) === 42) {
+      const close = src.indexOf("*/", i + 2);
+      if (close < 0 || close + 2 > end) fail(locAt(file, i), "unterminated comment");
+      i = close + 2;
+      continue;
+    }
+    if (c === 35 /* # */ && atLineStart) {
+      // A directive runs to the end of the line (backslash-newline continues it).
+      let j = i;
+      while (j < end && src.charCodeAt(j) !== 10) {
+        if (src.charCodeAt(j) === 92 && src.charCodeAt(j + 1) === 10) j += 2;
+        else j++;
+      }
+      out.push({ kind: "directive", text: src.slice(i, j), offset: i });
+      i = j;
+      continue;
+    }
+    atLineStart = false;
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < end && isIdentPart(src.charCodeAt(j))) j++;
+      out.push({ kind: "ident", text: src.slice(i, j), offset: i });
+      i = j;
+      continue;
+    }
+    if (c >= 48 && c <= 57) {
+      const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([uUlL]*)/.exec(src.slice(i, Math.min(end, i + 40)));
+      if (!m) fail(locAt(file, i), "malformed number");
+      const digits = m[1];
+      let value: number;
+      if (/^0[xX]/.test(digits)) value = parseInt(digits.slice(2), 16);
+      else if (/^0[bB]/.test(digits)) value = parseInt(digits.slice(2), 2);
+      else if (digits.length > 1 && digits[0] === "0") value = parseInt(digits, 8);
+      else value = parseInt(digits, 10);
+      if (!Number.isSafeInteger(value) || value > 0xffffffff) fail(locAt(file, i), `number ${digits} does not fit in 32 bits`);
+      const next = src.charCodeAt(i + m[0].length);
+      if (isIdentPart(next)) fail(locAt(file, i), "malformed number");
+      out.push({ kind: "num", text: m[0], offset: i, value: value | 0 });
+      i += m[0].length;
+      continue;
+    }
+    if (c === 34 /* " */) {
+      let j = i + 1;
+      while (j < end && src.charCodeAt(j) !== 34 && src.charCodeAt(j) !== 10) {
+        if (src.charCodeAt(j) === 92) j++;
+        j++;
+      }
+      if (src.charCodeAt(j) !== 34) fail(locAt(file, i), "unterminated string");
+      out.push({ kind: "str", text: src.slice(i + 1, j), offset: i });
+      i = j + 1;
+      continue;
+    }
+    if (c === 39 /* ' */) {
+      const m = /^'(\\?.)'/.exec(src.slice(i, i + 4));
+      if (!m) fail(locAt(file, i), "malformed character constant");
+      const ch = m[1].length === 2 ? ({ n: 10, t: 9, "0": 0 } as Record<string, number>)[m[1][1]] ?? m[1].charCodeAt(1) : m[1].charCodeAt(0);
+      out.push({ kind: "num", text: m[0], offset: i, value: ch });
+      i += m[0].length;
+      continue;
+    }
+    let matched = "";
+    for (const p of PUNCTS) {
+      if (src.startsWith(p, i)) {
+        matched = p;
+        break;
+      }
+    }
+    if (!matched) fail(locAt(file, i), `unexpected character '${src[i]}'`);
+    out.push({ kind: "punct", text: matched, offset: i });
+    i += matched.length;
+  }
+  out.push({ kind: "eof", text: "<end of file>", offset: Math.min(end, src.length) });
+  return out;
+}

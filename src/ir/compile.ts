@@ -1,0 +1,127 @@
+// Front half of the pipeline as one call: source text -> parsed program -> step IR.
+
+import { readFileSync, existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Cond, Program } from "../frontend/ast.js";
+import { SourceFile, fail, makeSourceFile } from "../frontend/diagnostics.js";
+import { parseProgram } from "../frontend/parser.js";
+import { FinalExpr, ModelIR, ObservedLoc } from "./ir.js";
+import { Layouts } from "./layout.js";
+import { ProcLowerer } from "./lower.js";
+import { SharedMemory } from "./memory.js";
+
+export const PRELUDE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../prelude");
+
+export interface CompileOptions {
+  refcountBits?: number;
+  /** Override include resolution (the browser build passes the prelude as a map). */
+  prelude?: Map<string, string>;
+}
+
+export interface Compiled {
+  program: Program;
+  model: ModelIR;
+}
+
+export function resolveInclude(name: string, from: SourceFile, prelude?: Map<string, string>): { path: string; text: string } | null {
+  if (prelude) {
+    const text = prelude.get(name);
+    return text === undefined ? null : { path: `prelude/${name}`, text };
+  }
+  for (const dir of [dirname(from.path), PRELUDE_DIR]) {
+    const p = join(dir, name);
+    if (existsSync(p)) return { path: dir === PRELUDE_DIR ? `prelude/${name}` : p, text: readFileSync(p, "utf8") };
+  }
+  return null;
+}
+
+export function compileSource(path: string, text: string, opts: CompileOptions = {}): Compiled {
+  const file = makeSourceFile(path, text);
+  const program = parseProgram(file, { resolveInclude: (n, f) => resolveInclude(n, f, opts.prelude) });
+  return { program, model: lowerProgram(program, opts) };
+}
+
+export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR {
+  if (prog.processes.length === 0) fail({ file: makeSourceFile(prog.files[0], ""), offset: 0, line: 1, col: 1 }, "no processes: write at least P0(...) { ... }");
+  const bitsSetting = prog.settings.get("refcount-bits");
+  const refcountBits = opts.refcountBits ?? (bitsSetting ? Number(bitsSetting) : undefined);
+  const layouts = new Layouts(prog.structs);
+  const mem = new SharedMemory(prog, layouts, { refcountBits });
+  mem.allocate();
+  mem.initialise();
+
+  const lowerers = prog.processes.map((p, i) => new ProcLowerer(prog, mem, layouts, i));
+  const processes = prog.processes.map((p, i) => lowerers[i].lowerProcess(p));
+
+  // herd7 register initialisers `0:r1 = 5;`
+  for (const d of prog.shared) {
+    const m = /^(\d+):(.+)$/.exec(d.name);
+    if (!m) continue;
+    const proc = processes[Number(m[1])];
+    if (!proc) fail(d.loc, `there is no process P${m[1]}`);
+    const slot = proc.registers.get(m[2]);
+    if (slot === undefined) fail(d.loc, `P${m[1]} has no variable '${m[2]}'`);
+    proc.initLocals.set(slot, mem.constValue(d.init!));
+  }
+
+  const usesRcu = lowerers.some((l) => l.usesRcu);
+  const n = processes.length;
+  const rcuNesting = usesRcu ? mem.allocHidden("rcu_nesting", n) : -1;
+  const rcuWait = usesRcu ? mem.allocHidden("rcu_gp_wait", n) : -1;
+
+  const observed: ObservedLoc[] = [];
+  const seen = new Set<string>();
+  const observe = (proc: number | null, name: string, field: string | null, loc: { file: SourceFile; offset: number; line: number; col: number }): ObservedLoc => {
+    const label = (proc === null ? name : `${proc}:${name}`) + (field ? `.${field}` : "");
+    let o: ObservedLoc;
+    if (proc !== null) {
+      const p = processes[proc];
+      if (!p) fail(loc, `there is no process P${proc}`);
+      const slot = p.registers.get(name);
+      if (slot === undefined) fail(loc, `P${proc} has no variable '${name}'`);
+      o = { label, kind: "reg", proc, slot, addr: -1, pointer: p.locals[slot].isPointer };
+    } else {
+      const g = mem.global(name);
+      if (!g) fail(loc, `no shared location '${name}'`);
+      let addr = g.addr;
+      let t = g.type;
+      if (field) {
+        if (t.kind !== "struct") fail(loc, `'${name}' is not a struct`);
+        const f = layouts.field(t.name, field, loc);
+        addr += f.offset;
+        t = f.type;
+      } else if (t.kind === "struct") fail(loc, `'${name}' is a struct: name one of its fields, e.g. ${name}._refcount`);
+      o = { label, kind: "mem", proc: -1, slot: -1, addr, pointer: t.kind === "ptr" };
+    }
+    if (!seen.has(label)) {
+      seen.add(label);
+      observed.push(o);
+    }
+    return o;
+  };
+
+  const lowerCond = (c: Cond): FinalExpr => {
+    switch (c.k) {
+      case "and":
+      case "or":
+        return { k: c.k, a: lowerCond(c.left), b: lowerCond(c.right) };
+      case "not":
+        return { k: "not", a: lowerCond(c.arg) };
+      case "true":
+      case "false":
+        return { k: "const", v: c.k === "true" };
+      case "atom": {
+        const o = observe(c.proc, c.name, c.field, c.loc);
+        const value = mem.constValue(c.value);
+        return { k: "atom", atom: { kind: o.kind, proc: o.proc, slot: o.slot, addr: o.addr, value, negate: c.op === "!=", label: o.label } };
+      }
+    }
+  };
+
+  for (const l of prog.locations) observe(l.proc, l.name, null, prog.final?.loc ?? { file: makeSourceFile(prog.files[0], ""), offset: 0, line: 1, col: 1 });
+  const final = prog.final ? { quant: prog.final.quant, cond: lowerCond(prog.final.cond) } : null;
+  const filter = prog.filter ? lowerCond(prog.filter) : null;
+
+  return { name: prog.name || prog.files[0], cells: mem.cells, processes, final, filter, observed, rcuNesting, rcuWait, addrNames: mem.addressNames() };
+}

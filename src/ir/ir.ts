@@ -1,0 +1,133 @@
+// The step IR: each process is a flat array of instructions over its local slots and a
+// flat shared memory of 32-bit cells. Instructions that touch shared memory ("yielding"
+// ones) start a step; local instructions after them run in the same step, so purely local
+// computation never creates states. `atomic_begin`/`atomic_end` bracket a multi-access
+// step (`__atomic { }` in the scenario language, used by the kernel model's primitives).
+
+import { Loc } from "../frontend/diagnostics.js";
+
+/** Pure expression over local slots and constants (no memory access, no side effects). */
+export type LExpr =
+  | { k: "const"; v: number }
+  | { k: "local"; slot: number }
+  | { k: "un"; op: "-" | "!" | "~"; a: LExpr }
+  | { k: "bin"; op: BinOp; a: LExpr; b: LExpr; unsigned: boolean }
+  | { k: "wrap"; bits: number; signed: boolean; a: LExpr } // truncate to a C width
+  | { k: "bool"; a: LExpr } // normalise to 0/1
+  | { k: "cond"; c: LExpr; a: LExpr; b: LExpr };
+
+export type BinOp = "+" | "-" | "*" | "/" | "%" | "&" | "|" | "^" | "<<" | ">>" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "&&" | "||";
+
+export type ViolationKind = "assert" | "bug" | "warn" | "deadlock" | "io-on-secure" | "use-after-free" | (string & {});
+export const VIOLATION_KINDS = ["assert", "bug", "warn", "deadlock", "io-on-secure", "use-after-free"] as const;
+
+/** Read-modify-write operations on one cell; `ret` says which value goes to dst. */
+export type RmwOp = "xchg" | "add" | "sub" | "and" | "or" | "xor" | "andnot" | "cmpxchg" | "add_unless";
+
+export type Instr =
+  | { op: "set"; dst: number; e: LExpr; src: Src }
+  | { op: "br"; cond: LExpr; target: number; src: Src } // jump when cond != 0
+  | { op: "jmp"; target: number; src: Src }
+  | { op: "check"; kind: ViolationKind; cond: LExpr; msg: string; src: Src } // violation when cond != 0
+  | { op: "guard"; cond: LExpr; src: Src } // inside an atomic step: the step is disabled unless cond != 0
+  | { op: "load"; dst: number; addr: LExpr; src: Src; constCell?: boolean } // constCell: a const field, read locally
+  | { op: "store"; addr: LExpr; val: LExpr; src: Src }
+  | { op: "rmw"; rmw: RmwOp; dst: number; ret: "old" | "new" | "ok"; addr: LExpr; a: LExpr; b: LExpr; src: Src }
+  | { op: "lock"; addr: LExpr; src: Src } // blocking acquire: cell 0 -> pid+1
+  | { op: "trylock"; dst: number; addr: LExpr; src: Src }
+  | { op: "unlock"; addr: LExpr; src: Src }
+  | { op: "rcu_lock"; src: Src }
+  | { op: "rcu_unlock"; src: Src }
+  | { op: "gp_start"; src: Src } // synchronize_rcu, part 1: note the readers now running
+  | { op: "gp_wait"; src: Src } // part 2: blocked until each of them has left its critical section
+  | { op: "atomic_begin"; src: Src }
+  | { op: "atomic_end"; src: Src }
+  | { op: "end"; src: Src };
+
+/** Where an instruction comes from: its own position and the chain of inlined call sites. */
+export interface Src {
+  loc: Loc;
+  text: string; // source text of the statement or call, for traces
+  calls: { loc: Loc; text: string; fn: string }[]; // outermost call site first
+}
+
+export function yields(ins: Instr): boolean {
+  switch (ins.op) {
+    case "set":
+    case "br":
+    case "jmp":
+    case "check":
+    case "guard":
+    case "atomic_end":
+      return false;
+    case "load":
+      return !ins.constCell;
+    default:
+      return true;
+  }
+}
+
+export interface CellInfo {
+  name: string; // e.g. "page._refcount", "x", "s"
+  bits: number;
+  signed: boolean;
+  init: number;
+  /** Address of the `__ghost_freed` cell of the object this cell belongs to, or -1. */
+  freedCell: number;
+  ghost: boolean;
+  isLock: boolean;
+}
+
+export interface LocalInfo {
+  name: string;
+  bits: number;
+  signed: boolean;
+  isPointer: boolean;
+  user: boolean; // declared by the user (shown in traces); false for temporaries
+}
+
+export interface ProcessIR {
+  name: string; // P0, P1, ...
+  code: Instr[];
+  locals: LocalInfo[];
+  /** Register name -> slot, for the final condition (the process body's own declarations). */
+  registers: Map<string, number>;
+  initLocals: Map<number, number>; // slot -> initial value (herd7 `0:r1=5;`)
+}
+
+export interface FinalAtom {
+  kind: "reg" | "mem";
+  proc: number; // for reg
+  slot: number; // for reg
+  addr: number; // for mem
+  value: number;
+  negate: boolean;
+  label: string; // e.g. "0:r1" or "x"
+}
+
+export type FinalExpr =
+  | { k: "and" | "or"; a: FinalExpr; b: FinalExpr }
+  | { k: "not"; a: FinalExpr }
+  | { k: "const"; v: boolean }
+  | { k: "atom"; atom: FinalAtom };
+
+export interface ObservedLoc {
+  label: string;
+  kind: "reg" | "mem";
+  proc: number;
+  slot: number;
+  addr: number;
+  pointer: boolean; // show as a location name when it holds an address
+}
+
+export interface ModelIR {
+  name: string;
+  cells: CellInfo[];
+  processes: ProcessIR[];
+  final: { quant: "exists" | "~exists" | "forall"; cond: FinalExpr } | null;
+  filter: FinalExpr | null;
+  observed: ObservedLoc[]; // what the final-state histogram shows
+  rcuNesting: number; // address of the per-process RCU nesting cells, or -1
+  rcuWait: number; // address of the per-process grace-period wait masks, or -1
+  addrNames: Map<number, string>; // address -> name, for printing pointer values
+}

@@ -1,0 +1,89 @@
+// Human-readable report: verdict line, stats line, and for a violation the shortest trace,
+// one line per step (process, the scenario's call site, the primitive it reached, and the
+// shared values it changed).
+
+import { CheckResult } from "../check.js";
+import { Trace, TraceStep } from "../engine/trace.js";
+
+export interface TextOptions {
+  color?: boolean;
+  states?: boolean; // print the final-state histogram
+}
+
+const paint = (on: boolean | undefined, code: string, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+export function formatMemory(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+export function statsLine(r: CheckResult): string {
+  const s = r.stats;
+  return `states ${s.states}, transitions ${s.transitions}, depth ${s.depth}, ${s.seconds.toFixed(3)} s, ${s.statesPerSecond} states/s, memory ${formatMemory(s.memoryBytes)}`;
+}
+
+export function verdictLine(r: CheckResult, color?: boolean): string {
+  switch (r.verdict) {
+    case "pass":
+      return `${r.file}: ${paint(color, "32", "pass")}` + (r.warnings.length ? ` (${r.warnings.length} WARN site${r.warnings.length > 1 ? "s" : ""} reached, --warn=report)` : "");
+    case "violation":
+      return `${r.file}: ${paint(color, "31", `VIOLATION ${r.violation!.kind}`)}: ${r.violation!.message}`;
+    case "incomplete":
+      return `${r.file}: ${paint(color, "33", "incomplete")}: stopped by ${r.incomplete!.limit}; levels 0..${r.incomplete!.completeDepth} fully explored, no violation there`;
+    case "error":
+      return r.error!.formatted;
+  }
+}
+
+function where(s: { file: string; line: number }): string {
+  return `${s.file}:${s.line}`;
+}
+
+export function stepLine(st: TraceStep): string {
+  const outer = st.calls[0];
+  let text: string;
+  if (outer) {
+    // The scenario's own line first, then the primitive inside the prelude that made the step.
+    text = `${outer.text}  ${where(outer)}  -> ${st.site.text}  ${where(st.site)}`;
+  } else text = `${st.site.text}  ${where(st.site)}`;
+  const effects = st.changes.map((c) => `${c.location} ${c.before}→${c.after}`);
+  if (effects.length === 0 && st.reads.length) effects.push(...st.reads.map((r) => `read ${r.location}=${r.value}`));
+  return `${String(st.step).padStart(4)}  ${st.procName.padEnd(3)} ${text}${effects.length ? "   [" + effects.join(", ") + "]" : ""}`;
+}
+
+export function formatTrace(t: Trace, kind: string, message: string): string[] {
+  const lines = t.steps.map(stepLine);
+  if (t.violationSite) {
+    const vs = t.violationSite;
+    const outer = vs.calls[0];
+    lines.push(`   !  ${kind}: ${message}`);
+    lines.push(`      at ${vs.text}  ${where(vs)}` + (outer ? `  (called from ${outer.text}  ${where(outer)})` : ""));
+  }
+  for (const b of t.blocked) lines.push(`   -  ${b.proc} blocked at ${b.site.text}  ${where(b.site)}`);
+  return lines;
+}
+
+export function formatText(r: CheckResult, opts: TextOptions = {}): string {
+  if (r.verdict === "error") return r.error!.formatted;
+  const out = [verdictLine(r, opts.color), `  ${statsLine(r)}`];
+  if (r.violation) {
+    const t = r.violation.trace;
+    out.push(`  shortest trace (${t.steps.length} step${t.steps.length === 1 ? "" : "s"}):`);
+    out.push(...formatTrace(t, r.violation.kind, r.violation.message));
+  }
+  for (const w of r.warnings) {
+    out.push(`  WARN reached: ${w.message} (${w.process}), shortest trace:`);
+    out.push(...formatTrace(w.trace, "warn", w.message));
+  }
+  if (r.observation) {
+    const o = r.observation;
+    if (opts.states) {
+      out.push(`  States ${r.finalStates.length}`);
+      for (const f of r.finalStates) out.push("  " + Object.entries(f.values).map(([k, v]) => `${k}=${v};`).join(" ") + (f.satisfies ? "   <- satisfies the condition" : ""));
+    }
+    out.push(`  Condition ${o.condition}`);
+    out.push(`  Observation ${r.name} ${o.result} ${o.positive} ${o.negative}`);
+  }
+  if (r.expectation) out.push(`  expectation ${r.expectation.met ? "met" : paint(opts.color, "31", "NOT met")}: ${r.expectation.detail}`);
+  return out.join("\n");
+}
