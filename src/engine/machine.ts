@@ -317,7 +317,7 @@ export class Machine {
       case "rcu_unlock": {
         const nest = this.model.rcuNesting + pid;
         const wait = this.model.rcuWait;
-        const n = this.procs.length || this.model.processes.length;
+        const n = this.model.processes.length;
         const mask = ~(1 << pid);
         return (s, _b, ctx) => {
           if (s[nest] === 0) return viol(ctx, "bug", "rcu_read_unlock() without rcu_read_lock()");
@@ -330,7 +330,7 @@ export class Machine {
         const waitAt = this.model.rcuWait + pid;
         const n = this.model.processes.length;
         return (s, _b, ctx) => {
-          if (s[nestBase + pid] !== 0) return viol(ctx, "bug", "synchronize_rcu() inside an RCU read-side critical section");
+          if (s[nestBase + pid] !== 0) return viol(ctx, "deadlock", `P${pid} calls synchronize_rcu() inside its own RCU read-side critical section (self-deadlock)`);
           let m = 0;
           for (let q = 0; q < n; q++) if (s[nestBase + q] !== 0) m |= 1 << q;
           s[waitAt] = m;

@@ -157,12 +157,13 @@ export class ProcLowerer {
     this.cur = "end" in s ? this.srcFor(s.loc, spanText(s.loc, s.end)) : this.srcFor(s.loc);
     switch (s.k) {
       case "decl": {
+        // As in C, the new name is in scope inside its own initialiser (`int r4 = (r1 != r4);`).
+        const slot = this.declare(s.name, s.type, s.loc, true);
         let init: Val | null = null;
         if (s.init) {
           if (s.init.k === "init") fail(s.init.loc, "brace initialisers are only allowed for shared objects in the init block");
           init = this.rv(s.init);
         }
-        const slot = this.declare(s.name, s.type, s.loc, true);
         this.assignLocal(slot, s.type, init ? init.e : { k: "const", v: 0 });
         return;
       }

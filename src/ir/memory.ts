@@ -50,8 +50,10 @@ export class SharedMemory {
   }
 
   /** Phase 2: initial values (after allocation, so `x1 = y1` can name any location). */
+  private initialising = false;
   initialise(): void {
-    for (const g of this.globals.values()) {
+    this.initialising = true;
+    for (const g of [...this.globals.values()]) {
       const n = g.arrayLen ?? 1;
       const size = this.layouts.size(g.type, g.decl?.loc ?? ({} as Loc));
       for (let i = 0; i < n; i++) this.initObject(g.addr + i * size, g.type, null, g.decl?.loc);
@@ -65,6 +67,7 @@ export class SharedMemory {
         });
       } else this.initObject(g.addr, g.type, init, init.loc);
     }
+    this.initialising = false;
   }
 
   private alloc(name: string, type: TypeRef, arrayLen: number | null, decl: SharedDecl | null, loc: Loc): void {
@@ -125,7 +128,7 @@ export class SharedMemory {
       case "name": {
         const def = this.prog.defines.get(e.name);
         if (def) return this.constValue(def);
-        const g = this.globals.get(e.name);
+        const g = this.globals.get(e.name) ?? this.implicit(e.name);
         if (g) return g.addr;
         fail(e.loc, `undefined name '${e.name}'`);
       }
@@ -181,6 +184,13 @@ export class SharedMemory {
       if (t.kind === "struct") return this.layouts.field(t.name, e.field, e.loc).type;
     }
     return INT32;
+  }
+
+  /** herd7 creates a location named only as a value (`x1 = y1;` with y1 used nowhere else). */
+  private implicit(name: string): Global | undefined {
+    if (!this.initialising || !/^[A-Za-z_]\w*$/.test(name)) return undefined;
+    this.alloc(name, INT32, null, null, { offset: 0, line: 1, col: 1 } as Loc);
+    return this.globals.get(name);
   }
 
   global(name: string): { addr: number; type: TypeRef } | undefined {
