@@ -103,6 +103,6 @@ export interface Program {
   processes: FunctionDef[];
   final: FinalCond | null;
   filter: Cond | null;
-  locations: { proc: number | null; name: string }[];
+  locations: { proc: number | null; name: string; loc: Loc }[];
   settings: Map<string, string>; // `// pageproof: key=value` lines
 }

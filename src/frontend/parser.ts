@@ -172,8 +172,9 @@ class Parser {
         this.expect("[");
         while (!this.is("]")) {
           if (this.peek().kind === "eof") this.unexpected("']'");
+          const loc = this.loc();
           const { proc, name } = this.parseLocName();
-          this.prog.locations.push({ proc, name });
+          this.prog.locations.push({ proc, name, loc });
           this.accept(";");
         }
         this.next();

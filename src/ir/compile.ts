@@ -39,6 +39,7 @@ export function resolveInclude(name: string, from: SourceFile, prelude?: Map<str
 export function compileSource(path: string, text: string, opts: CompileOptions = {}): Compiled {
   const file = makeSourceFile(path, text);
   const program = parseProgram(file, { resolveInclude: (n, f) => resolveInclude(n, f, opts.prelude) });
+  if (program.processes.length === 0) fail({ file, offset: 0, line: 1, col: 1 }, "no processes: write at least P0(...) { ... }");
   return { program, model: lowerProgram(program, opts) };
 }
 
@@ -119,7 +120,7 @@ export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR 
     }
   };
 
-  for (const l of prog.locations) observe(l.proc, l.name, null, prog.final?.loc ?? { file: makeSourceFile(prog.files[0], ""), offset: 0, line: 1, col: 1 });
+  for (const l of prog.locations) observe(l.proc, l.name, null, l.loc);
   const final = prog.final ? { quant: prog.final.quant, cond: lowerCond(prog.final.cond) } : null;
   const filter = prog.filter ? lowerCond(prog.filter) : null;
 
