@@ -150,6 +150,8 @@ class Parser {
   // ---- top level -----------------------------------------------------------
   parseTopLevel(isLitmus: boolean): void {
     if (isLitmus) {
+      // `#include <linux/mm.h>` and `#define`s may come before the init block (docs/format.md).
+      while (this.peek().kind === "directive") this.directive(this.next());
       if (!this.is("{")) this.unexpected("the init block '{ ... }' of the litmus test");
       this.parseInitBlock();
     }
