@@ -13,6 +13,8 @@ export type Verdict = "pass" | "violation" | "incomplete" | "error";
 export interface CheckOptions extends SearchLimits, CompileOptions {
   /** "fail" (default): a WARN is a violation. "report": WARNs are listed, the run goes on. */
   warn?: "fail" | "report";
+  /** Partial-order reduction (default on). */
+  por?: boolean;
 }
 
 export interface Expectation {
@@ -26,7 +28,7 @@ export interface CheckResult {
   file: string;
   name: string;
   verdict: Verdict;
-  violation?: { kind: string; message: string; process: string | null; trace: Trace };
+  violation?: { kind: string; message: string; process: string | null; shortest: boolean; trace: Trace };
   warnings: { message: string; process: string; trace: Trace }[];
   observation?: { quantifier: string; condition: string; result: "Never" | "Sometimes" | "Always"; positive: number; negative: number };
   finalStates: { values: Record<string, string>; satisfies: boolean | null }[];
@@ -71,7 +73,16 @@ export function checkSource(text: string, path = "<input>", opts: CheckOptions =
 function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResult {
   const { program, model } = compileSource(path, text, opts);
   const warnAsViolation = opts.warn !== "report";
-  const out = search(model, { ...opts, warnAsViolation });
+  const por = opts.por !== false;
+  let out = search(model, { ...opts, warnAsViolation, por });
+  let shortest = true;
+  if (por && out.status === "violation") {
+    // The reduced graph may hide the shortest path: find it in the full graph, which a BFS
+    // reaches before going deeper than the violation the reduced search found.
+    const full = search(model, { ...opts, warnAsViolation, por: false });
+    if (full.status === "violation") out = { ...full, stats: out.stats };
+    else shortest = false;
+  }
   const s = out.stats;
   const result: CheckResult = {
     file: path,
@@ -94,7 +105,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   };
   if (out.status === "violation" && out.violation) {
     const v = out.violation;
-    result.violation = { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, trace: replay(model, out.path ?? [], v, warnAsViolation) };
+    result.violation = { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, shortest, trace: replay(model, out.path ?? [], v, warnAsViolation) };
   }
   if (out.status === "limit") result.incomplete = { limit: out.limit!, completeDepth: s.completeDepth };
   if (model.final && out.status === "done") {

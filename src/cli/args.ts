@@ -12,6 +12,7 @@ export interface CliOptions {
   maxMemoryMB?: number;
   refcountBits?: number;
   color: boolean;
+  por: boolean;
   files: string[];
 }
 
@@ -28,6 +29,7 @@ export function parseArgs(argv: string[]): CliOptions {
     states: false,
     warn: "fail",
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+    por: true,
     files: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -73,6 +75,9 @@ export function parseArgs(argv: string[]): CliOptions {
       case "--refcount-bits":
         o.refcountBits = num(a, take(), 2);
         if (o.refcountBits > 32) throw new UsageError("--refcount-bits is at most 32");
+        break;
+      case "--no-por":
+        o.por = false;
         break;
       case "--no-color":
         o.color = false;

@@ -12,6 +12,7 @@ export function searchOptions(o: CliOptions): CheckOptions {
     maxMemoryMB: o.maxMemoryMB,
     refcountBits: o.refcountBits,
     warn: o.warn,
+    por: o.por,
     // A progress line on long runs, only for a person watching a terminal.
     progress: tty
       ? (p) =>

@@ -20,6 +20,7 @@ options:
   --timeout S            stop after S seconds (verdict: incomplete)
   --max-memory MB        stop when the state store exceeds MB (verdict: incomplete)
   --refcount-bits N      narrow page _refcount fields to N bits
+  --no-por               switch off partial-order reduction
   --no-color             no colours (also NO_COLOR=1)
 
 exit codes: 0 no violation and expectations met, 1 violation or unmet expectation, 2 bad input or usage`;

@@ -3,7 +3,8 @@
 // counterexample is a shortest one.
 
 import { FinalExpr, ModelIR } from "../ir/ir.js";
-import { DISABLED, Machine, OK, StepContext, VIOLATION, Violation } from "./machine.js";
+import { DISABLED, Machine, StepContext, VIOLATION, Violation } from "./machine.js";
+import { PartialOrder } from "./por.js";
 import { StateStore } from "./store.js";
 
 export interface SearchLimits {
@@ -51,6 +52,8 @@ export interface SearchOutcome {
 
 export interface SearchOptions extends SearchLimits {
   warnAsViolation: boolean;
+  /** Partial-order reduction (persistent sets); see por.ts. */
+  por?: boolean;
 }
 
 export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
@@ -87,7 +90,12 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   store.insert(init, -1, -1);
 
   const cur = new Int32Array(m.width);
-  const next = new Int32Array(m.width);
+  const nexts = model.processes.map(() => new Int32Array(m.width));
+  const en = new Uint8Array(nProcs);
+  const live = new Uint8Array(nProcs);
+  const chosen = new Uint8Array(nProcs);
+  const pcs = new Int32Array(nProcs);
+  const por = opts.por && nProcs > 1 ? new PartialOrder(model) : null;
   let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
   let lastPoll = t0;
   let lastProgress = t0;
@@ -112,19 +120,43 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
       }
     }
     store.load(head, cur);
+    // Step 1: run the step of every live process, each into its own buffer.
     let enabled = 0;
     for (let pid = 0; pid < nProcs; pid++) {
-      if (m.finished(pid, cur)) continue;
-      next.set(cur);
-      const r = m.run(pid, next, ctx);
+      en[pid] = 0;
+      live[pid] = m.finished(pid, cur) ? 0 : 1;
+      if (!live[pid]) continue;
+      const nx = nexts[pid];
+      nx.set(cur);
+      const r = m.run(pid, nx, ctx);
       if (r === DISABLED) continue;
       enabled++;
-      stats.transitions++;
       if (ctx.warnings.length) noteWarnings(head, pid);
       if (r === VIOLATION) {
+        stats.transitions++;
         return done({ status: "violation", violation: ctx.violation!, path: [...store.pathTo(head), pid] });
       }
-      if (r === OK) store.insert(next, head, pid);
+      en[pid] = 1;
+    }
+    // Step 2: explore a persistent subset of them (all of them without reduction).
+    let chosenCount = enabled;
+    if (por && enabled > 1) {
+      for (let pid = 0; pid < nProcs; pid++) pcs[pid] = cur[m.procs[pid].base];
+      chosenCount = por.choose(pcs, en, live, chosen);
+    } else chosen.set(en);
+    let revisited = false;
+    for (let pid = 0; pid < nProcs; pid++) {
+      if (!chosen[pid]) continue;
+      stats.transitions++;
+      if (store.insert(nexts[pid], head, pid) < 0) revisited = true;
+    }
+    // Cycle proviso: a reduced expansion that reaches a known state becomes a full one.
+    if (revisited && chosenCount < enabled) {
+      for (let pid = 0; pid < nProcs; pid++) {
+        if (!en[pid] || chosen[pid]) continue;
+        stats.transitions++;
+        store.insert(nexts[pid], head, pid);
+      }
     }
     if (enabled > 0) continue;
     let allFinished = true;

@@ -68,7 +68,7 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   const out = [verdictLine(r, opts.color), `  ${statsLine(r)}`];
   if (r.violation) {
     const t = r.violation.trace;
-    out.push(`  shortest trace (${t.steps.length} step${t.steps.length === 1 ? "" : "s"}):`);
+    out.push(`  ${r.violation.shortest ? "shortest trace" : "trace (not guaranteed shortest: the unreduced re-run hit a limit)"} (${t.steps.length} step${t.steps.length === 1 ? "" : "s"}):`);
     out.push(...formatTrace(t, r.violation.kind, r.violation.message));
   }
   for (const w of r.warnings) {
