@@ -25,7 +25,7 @@ static inline bool trylock_page(struct page *page)
 static inline void lock_page(struct page *page)
 {
 	__atomic {
-		await(!PageLocked(page));
+		await(!test_bit(PG_locked, &page->flags));
 		SetPageLocked(page);
 	}
 }
@@ -47,7 +47,7 @@ static inline void unlock_page(struct page *page)
  */
 static inline void wait_on_page_writeback(struct page *page)
 {
-	await(!PageWriteback(page));
+	await(!test_bit(PG_writeback, &page->flags));
 }
 
 /*
@@ -78,6 +78,21 @@ static inline void end_page_writeback(struct page *page)
 {
 	if (!TestClearPageWriteback(page))
 		BUG();
+}
+
+/*
+ * v5.7 mm/filemap.c find_get_page() -> find_get_entry(): look the page up in the
+ * page cache and take a reference speculatively (page_cache_get_speculative: a
+ * get that refuses a count of 0); on a free or frozen page, repeat the lookup.
+ * The xarray walk and the re-check that the slot still holds the page are not
+ * modelled: the scenario's page stays in the cache. Spins while the count is
+ * frozen (each retry is a step that changes nothing).
+ */
+static inline struct page *find_get_page(struct page *page)
+{
+	while (!get_page_unless_zero(page))
+		cpu_relax();
+	return page;
 }
 
 /*

@@ -36,13 +36,16 @@ struct pipe_inode_info {
 /*
  * Filling a pipe buffer from the page cache: v5.7 fs/splice.c
  * generic_file_splice_read -> filemap read -> copy_page_to_iter_pipe, which does
- * get_page(page) and stores the page in the buffer. The page-cache lookup itself
- * (find_get_page) is not modelled: the scenario's page is the cached page.
+ * get_page(page) and stores the page in the buffer; the reference the page-cache
+ * lookup took (find_get_page) is dropped after the copy. Neither step makes the
+ * page accessible.
  */
 static inline void splice_page_to_pipe(struct pipe_buffer *buf, struct page *page)
 {
+	page = find_get_page(page);
 	get_page(page);
 	buf->page = page;
+	put_page(page);
 }
 
 /* v5.7 fs/pipe.c generic_pipe_buf_get(): `return try_get_page(buf->page);` */
