@@ -1,0 +1,127 @@
+// The LKMM corpus (Paul McKenney's auto-generated litmus tests, read in place from
+// ../shared/corpus/). Under SC every LKMM execution is allowed, so:
+//  - every file must parse and run (no verdict "error");
+//  - `Result: Never` (with or without DATARACE) must not be observed: observation Never;
+//  - `Result: Always` must be Always;
+//  - `Result: DEADLOCK` (RCU self-deadlock) must be a deadlock violation;
+//  - `Result: Sometimes` / `Maybe` may be anything, but not a violation (the files have no checks).
+// Each file gets a state budget; a run that hits it is incomplete: not wrong, only not counted.
+import { test, describe, before } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CheckResult, checkSource } from "../src/check.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const DIR = resolve(ROOT, "../shared/corpus/paulmckrcu-litmus-auto");
+// A state budget per file (PAGEPROOF_CORPUS_MAX_STATES overrides it). With 10 000, the
+// whole corpus takes about 17 s of CPU on the 2-core CI machine and about 1800 of the 2768
+// files complete; the rest (mostly 6-8 processes with RCU) are counted as incomplete.
+const MAX_STATES = Number(process.env.PAGEPROOF_CORPUS_MAX_STATES ?? 10_000);
+
+const missing = !existsSync(DIR);
+const skip = missing ? `LKMM corpus not found at ${DIR}` : false;
+
+type Header = "Never" | "Always" | "Sometimes" | "Maybe" | "DEADLOCK" | "none";
+
+interface Row {
+  file: string;
+  header: Header;
+  r: CheckResult;
+}
+
+function headerOf(text: string): Header {
+  const m = /\bResult:\s*(Never|Always|Sometimes|Maybe|DEADLOCK)\b/.exec(text);
+  return (m?.[1] as Header | undefined) ?? "none";
+}
+
+/** Why this row is a wrong answer, or null. Incomplete runs are never wrong. */
+function wrong(row: Row): string | null {
+  const { r, header } = row;
+  if (r.verdict === "error") return `error: ${r.error!.formatted.split("\n")[0]}`;
+  if (r.verdict === "incomplete") return null;
+  if (header === "DEADLOCK") return r.verdict === "violation" && r.violation!.kind === "deadlock" ? null : `header says DEADLOCK, found ${r.verdict}`;
+  if (r.verdict === "violation") return `unexpected violation ${r.violation!.kind}: ${r.violation!.message}`;
+  if (!r.observation) return "no observation (the file has an exists clause)";
+  if (header === "Never" && r.observation.result !== "Never") return `Result: Never under LKMM, but ${r.observation.result} under SC (${r.observation.positive} final states satisfy it)`;
+  if (header === "Always" && r.observation.result !== "Always") return `Result: Always under LKMM, but ${r.observation.result} under SC`;
+  return null;
+}
+
+describe("LKMM corpus (paulmckrcu/litmus auto/)", { skip }, () => {
+  const rows: Row[] = [];
+  let seconds = 0;
+
+  before(() => {
+    const t0 = performance.now();
+    for (const f of readdirSync(DIR).filter((n) => n.endsWith(".litmus")).sort()) {
+      const text = readFileSync(join(DIR, f), "utf8");
+      rows.push({ file: f, header: headerOf(text), r: checkSource(text, f, { maxStates: MAX_STATES }) });
+    }
+    seconds = (performance.now() - t0) / 1000;
+  });
+
+  const failures = (pred: (row: Row) => boolean) =>
+    rows
+      .filter(pred)
+      .map((row) => [row.file, wrong(row)] as const)
+      .filter(([, w]) => w !== null)
+      .map(([f, w]) => `${f}: ${w}`);
+
+  const report = (list: string[]) => (list.length ? `${list.length} wrong:\n  ` + list.slice(0, 30).join("\n  ") + (list.length > 30 ? "\n  ..." : "") : "");
+
+  test("the corpus is all there", () => {
+    assert.ok(rows.length >= 2700, `${rows.length} files`);
+    assert.ok(rows.filter((r) => r.header === "Never").length >= 1800);
+    assert.equal(rows.filter((r) => r.header === "Always").length, 4);
+    assert.equal(rows.filter((r) => r.header === "DEADLOCK").length, 8);
+  });
+
+  test("every file parses and runs (no verdict error)", () => {
+    const errors = rows.filter((r) => r.r.verdict === "error").map((r) => `${r.file}: ${r.r.error!.formatted.split("\n")[0]}`);
+    assert.deepEqual(errors, [], report(errors));
+  });
+
+  test("Result: Never files are Never under SC", () => {
+    const bad = failures((r) => r.header === "Never");
+    assert.deepEqual(bad, [], report(bad));
+  });
+
+  test("Result: Always files are Always under SC", () => {
+    const bad = failures((r) => r.header === "Always");
+    assert.deepEqual(bad, [], report(bad));
+    assert.equal(rows.filter((r) => r.header === "Always" && r.r.observation?.result === "Always").length, 4, "all four complete");
+  });
+
+  test("DEADLOCK files are deadlock violations", () => {
+    const bad = failures((r) => r.header === "DEADLOCK");
+    assert.deepEqual(bad, [], report(bad));
+    const found = rows.filter((r) => r.header === "DEADLOCK" && r.r.violation?.kind === "deadlock");
+    assert.equal(found.length, 8);
+    for (const r of found) assert.match(r.r.violation!.message, /synchronize_rcu\(\).*own RCU read-side critical section/);
+  });
+
+  test("Sometimes / Maybe files run without a violation", () => {
+    const bad = failures((r) => r.header === "Sometimes" || r.header === "Maybe" || r.header === "none");
+    assert.deepEqual(bad, [], report(bad));
+  });
+
+  test("summary: complete vs incomplete within the state budget", (t) => {
+    const complete = rows.filter((r) => r.r.verdict !== "incomplete");
+    const incomplete = rows.filter((r) => r.r.verdict === "incomplete");
+    const never = rows.filter((r) => r.header === "Never");
+    const neverComplete = never.filter((r) => r.r.verdict !== "incomplete");
+    const sc: Record<string, number> = {};
+    for (const r of complete) if (r.r.observation) sc[`${r.header}->${r.r.observation.result}`] = (sc[`${r.header}->${r.r.observation.result}`] ?? 0) + 1;
+    const lines = [
+      `${rows.length} files in ${seconds.toFixed(1)} s with maxStates ${MAX_STATES}: ${complete.length} complete, ${incomplete.length} incomplete`,
+      `Result: Never: ${neverComplete.length}/${never.length} complete`,
+      `LKMM header -> SC observation (complete runs): ${JSON.stringify(sc)}`,
+    ];
+    for (const l of lines) t.diagnostic(l);
+    for (const r of incomplete) assert.equal(r.r.incomplete?.limit, "max-states", r.file);
+    // A floor, so that a regression that makes everything incomplete does not pass silently.
+    if (MAX_STATES >= 10_000) assert.ok(complete.length >= 1500, `only ${complete.length} complete`);
+  });
+});
