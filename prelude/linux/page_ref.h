@@ -15,6 +15,22 @@
 static inline int page_ref_count(struct page *page) { return atomic_read(&page->_refcount); }
 /* page_count: the count of the compound head (v5.7 include/linux/page_ref.h) */
 static inline int page_count(struct page *page) { return page_ref_count(compound_head(page)); }
+/*
+ * Not a kernel function: page_ref_count for a caller that holds no reference (a
+ * speculative lookup). struct page memory is type-stable in the kernel, so this
+ * read is legal even after the page was freed, and then sees 0. The model's
+ * freed pages would otherwise report the read as a use-after-free; see
+ * page_ref_add_unless below for the same device. One step.
+ */
+static inline int page_ref_count_speculative(struct page *page)
+{
+	int c;
+	__atomic {
+		c = page->__ghost_freed ? 0 : atomic_read(&page->_refcount);
+	}
+	return c;
+}
+
 static inline void set_page_count(struct page *page, int v) { atomic_set(&page->_refcount, v); }
 
 static inline void page_ref_add(struct page *page, int nr) { atomic_add(nr, &page->_refcount); }
