@@ -1,8 +1,11 @@
 // `pageproof check FILE...`: check each file and report (text, JSON or HTML).
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { CheckResult, checkFile } from "../check.js";
+import { renderHtmlDocument } from "../report/html.js";
 import { formatText } from "../report/text.js";
+import { PRELUDE_DIR } from "../ir/compile.js";
 import { CliOptions, UsageError } from "./args.js";
 import { searchOptions } from "./limits.js";
 
@@ -11,11 +14,33 @@ export function runCheck(o: CliOptions): number {
   const results: CheckResult[] = o.files.map((f) => checkFile(f, searchOptions(o)));
   let out: string;
   if (o.format === "json") out = JSON.stringify(results.length === 1 ? results[0] : results, null, 2);
-  else if (o.format === "html") throw new UsageError("--format html is not available yet");
+  else if (o.format === "html") out = htmlReport(results);
   else out = results.map((r) => formatText(r, { color: o.color, states: o.states })).join("\n\n");
   if (o.output) writeFileSync(o.output, out + "\n");
   else process.stdout.write(out + "\n");
   if (results.some((r) => r.verdict === "error")) return 2;
   const bad = results.some((r) => r.verdict !== "pass" || (r.expectation && !r.expectation.met));
   return bad ? 1 : 0;
+}
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** One HTML document, a section per file; the renderer gets the scenario text (and the other
+ * files the traces went through, to name flag bits) so it stays a pure function. */
+function htmlReport(results: CheckResult[]): string {
+  return renderHtmlDocument(
+    results.map((result) => {
+      const others = new Set<string>();
+      const traces = [result.violation?.trace, ...result.warnings.map((w) => w.trace)];
+      for (const t of traces) for (const st of t?.steps ?? []) for (const s of [st.site, ...st.calls]) if (s.file !== result.file) others.add(s.file);
+      const extraSources = [...others].map((f) => readOr(f.startsWith("prelude/") ? join(PRELUDE_DIR, f.slice("prelude/".length)) : f));
+      return { result, sourceText: readOr(result.file), options: { extraSources } };
+    }),
+  );
 }
