@@ -96,6 +96,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   const chosen = new Uint8Array(nProcs);
   const pcs = new Int32Array(nProcs);
   const por = opts.por && nProcs > 1 ? new PartialOrder(model) : null;
+  const maxStates = opts.maxStates ?? Infinity;
   let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
   let lastPoll = t0;
   let lastProgress = t0;
@@ -105,9 +106,9 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
       stats.depth++;
       levelEnd = store.count;
     }
+    if (store.count >= maxStates) return done({ status: "limit", limit: "max-states" });
     if ((head & 1023) === 0) {
       const now = performance.now();
-      if (opts.maxStates !== undefined && store.count >= opts.maxStates) return done({ status: "limit", limit: "max-states" });
       if (opts.maxMemoryMB !== undefined && store.bytes > opts.maxMemoryMB * 1048576) return done({ status: "limit", limit: "max-memory" });
       if (now - lastPoll > 50) {
         lastPoll = now;

@@ -6,6 +6,7 @@
 export class StateStore {
   private arena: Int32Array;
   private table: Int32Array; // state index + 1, 0 = empty
+  private hashes: Int32Array; // the full hash of each table entry: most mismatches end here
   private mask: number;
   parent: Int32Array;
   via: Int16Array; // process that took the step into this state
@@ -16,11 +17,12 @@ export class StateStore {
     this.parent = new Int32Array(initialCapacity);
     this.via = new Int16Array(initialCapacity);
     this.table = new Int32Array(initialCapacity * 2);
+    this.hashes = new Int32Array(initialCapacity * 2);
     this.mask = this.table.length - 1;
   }
 
   get bytes(): number {
-    return this.arena.byteLength + this.table.byteLength + this.parent.byteLength + this.via.byteLength;
+    return this.arena.byteLength + this.table.byteLength + this.hashes.byteLength + this.parent.byteLength + this.via.byteLength;
   }
 
   /** Copy state i into out. */
@@ -32,11 +34,18 @@ export class StateStore {
   /** Adds s if new; returns its index, or -1 if it was already known. */
   insert(s: Int32Array, parent: number, via: number): number {
     const w = this.width;
-    let h = hashState(s, w) & this.mask;
+    const full = hashState(s, w) | 0;
+    let h = full & this.mask;
     const arena = this.arena;
+    const table = this.table;
+    const hashes = this.hashes;
     for (;;) {
-      const e = this.table[h];
+      const e = table[h];
       if (e === 0) break;
+      if (hashes[h] !== full) {
+        h = (h + 1) & this.mask;
+        continue;
+      }
       const o = (e - 1) * w;
       let same = true;
       for (let k = 0; k < w; k++) {
@@ -53,7 +62,8 @@ export class StateStore {
     this.arena.set(s, idx * w);
     this.parent[idx] = parent;
     this.via[idx] = via;
-    this.table[h] = idx + 1;
+    table[h] = idx + 1;
+    hashes[h] = full;
     this.count++;
     if (this.count * 2 > this.table.length) this.growTable(); // keep the load factor under 1/2
     return idx;
@@ -74,14 +84,19 @@ export class StateStore {
 
   private growTable(): void {
     const t = new Int32Array(this.table.length * 2);
+    const hs = new Int32Array(t.length);
     const mask = t.length - 1;
-    const w = this.width;
-    for (let i = 0; i < this.count; i++) {
-      let h = hashState(this.arena.subarray(i * w, i * w + w), w) & mask;
+    for (let k = 0; k < this.table.length; k++) {
+      const e = this.table[k];
+      if (e === 0) continue;
+      const full = this.hashes[k];
+      let h = full & mask;
       while (t[h] !== 0) h = (h + 1) & mask;
-      t[h] = i + 1;
+      t[h] = e;
+      hs[h] = full;
     }
     this.table = t;
+    this.hashes = hs;
     this.mask = mask;
   }
 

@@ -10,6 +10,7 @@ import { FinalExpr, ModelIR, ObservedLoc } from "./ir.js";
 import { Layouts } from "./layout.js";
 import { ProcLowerer } from "./lower.js";
 import { SharedMemory } from "./memory.js";
+import { compactSlots, propagateConstants } from "./slots.js";
 
 export const PRELUDE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../prelude");
 
@@ -123,6 +124,28 @@ export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR 
   for (const l of prog.locations) observe(l.proc, l.name, null, l.loc);
   const final = prog.final ? { quant: prog.final.quant, cond: lowerCond(prog.final.cond) } : null;
   const filter = prog.filter ? lowerCond(prog.filter) : null;
+
+  const model0: ModelIR = { name: "", cells: mem.cells, processes, final, filter, observed, rcuNesting, rcuWait, addrNames: new Map() };
+  // Constants into the code, then share state-vector words between locals never live together.
+  const colors = processes.map((p, pid) => {
+    const keep = new Set(observed.filter((o) => o.kind === "reg" && o.proc === pid).map((o) => o.slot));
+    const { proc, color } = compactSlots(propagateConstants(p, model0, keep), keep);
+    processes[pid] = proc;
+    return color;
+  });
+  for (const o of observed) if (o.kind === "reg") o.slot = colors[o.proc][o.slot];
+  const remap = (e: FinalExpr | null): void => {
+    if (!e) return;
+    if (e.k === "atom") {
+      if (e.atom.kind === "reg") e.atom.slot = colors[e.atom.proc][e.atom.slot];
+    } else if (e.k === "not") remap(e.a);
+    else if (e.k === "and" || e.k === "or") {
+      remap(e.a);
+      remap(e.b);
+    }
+  };
+  remap(final?.cond ?? null);
+  remap(filter);
 
   return { name: prog.name || prog.files[0], cells: mem.cells, processes, final, filter, observed, rcuNesting, rcuWait, addrNames: mem.addressNames() };
 }

@@ -77,16 +77,14 @@ function successors(code: Instr[], pc: number): number[] {
   return [pc + 1];
 }
 
-/**
- * For each pc, the slots that are dead on entry (never read before being written again).
- * `keep` slots (herd7 registers in the final condition) stay live at the end.
- */
-export function deadSlots(proc: ProcessIR, keep: Set<number>): Int32Array[] {
+/** Live-in and live-out slot bitsets per pc (`words` 32-bit words per pc). */
+export function liveSets(proc: ProcessIR, keep: Set<number>): { liveIn: Uint32Array; liveOut: Uint32Array; words: number } {
   const code = proc.code;
   const n = code.length;
   const nSlots = proc.locals.length;
   const words = Math.ceil(nSlots / 32) || 1;
   const liveIn = new Uint32Array(n * words);
+  const liveOut = new Uint32Array(n * words);
   const ud = code.map(useDef);
   const succ = code.map((_, pc) => successors(code, pc));
   let changed = true;
@@ -97,19 +95,30 @@ export function deadSlots(proc: ProcessIR, keep: Set<number>): Int32Array[] {
       tmp.fill(0);
       if (code[pc].op === "end") for (const s of keep) tmp[s >> 5] |= 1 << (s & 31);
       for (const s of succ[pc]) for (let w = 0; w < words; w++) tmp[w] |= liveIn[s * words + w];
+      for (let w = 0; w < words; w++) liveOut[pc * words + w] = tmp[w];
       const { uses, def } = ud[pc];
       if (def >= 0) tmp[def >> 5] &= ~(1 << (def & 31));
       for (const u of uses) tmp[u >> 5] |= 1 << (u & 31);
       for (let w = 0; w < words; w++) {
-        if (liveIn[pc * words + w] !== tmp[w]) {
+        if (liveIn[pc * words + w] !== tmp[w] >>> 0) {
           liveIn[pc * words + w] = tmp[w];
           changed = true;
         }
       }
     }
   }
+  return { liveIn, liveOut, words };
+}
+
+/**
+ * For each pc, the slots that are dead on entry (never read before being written again).
+ * `keep` slots (herd7 registers in the final condition) stay live at the end.
+ */
+export function deadSlots(proc: ProcessIR, keep: Set<number>): Int32Array[] {
+  const { liveIn, words } = liveSets(proc, keep);
+  const nSlots = proc.locals.length;
   const out: Int32Array[] = [];
-  for (let pc = 0; pc < n; pc++) {
+  for (let pc = 0; pc < proc.code.length; pc++) {
     const dead: number[] = [];
     for (let s = 0; s < nSlots; s++) if (!(liveIn[pc * words + (s >> 5)] & (1 << (s & 31)))) dead.push(s);
     out.push(Int32Array.from(dead));
