@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+// PV ladder: pageproof against SPIN (see bench/README.md). Not part of `npm test`.
+//
+//   npm run bench [-- options]
+//     --rev REV        measure this git revision of pageproof (default HEAD): exported with git archive
+//                      into a temporary directory and built there, so uncommitted work is not measured
+//     --worktree       measure the repository's own dist/ as it is (records the commit as REV+dirty)
+//     --quick          sizes n = 1..3 only
+//     --max-n N        largest n (default 7, as shared/bench/spin/ladder.sh)
+//     --out FILE       default bench/results.md
+//
+// SPIN runs through ../shared/bench/spin/run-spin.sh (relative to the repository root); if `spin` is
+// not installed, only pageproof runs and results.md says so.
+
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, symlinkSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir, cpus, totalmem, platform, release } from 'node:os';
+import { join, dirname, resolve, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeModel, VARIANTS } from './gen-pv.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const spinDir = resolve(root, '../shared/bench/spin');
+const runSpin = join(spinDir, 'run-spin.sh');
+const outDir = join(here, 'out');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+	const i = args.indexOf(name);
+	return i >= 0 ? args[i + 1] : dflt;
+};
+const maxN = args.includes('--quick') ? 3 : Number(opt('--max-n', 7));
+const resultsFile = resolve(opt('--out', join(here, 'results.md')));
+const PP_TIMEOUT = 120; // pageproof --timeout (seconds)
+const SPIN_TIMEOUT = 150; // as ladder.sh
+const TWIN_MAX_N = 5; // the SPIN-granularity twin (validation) runs up to this n
+
+const sh = (cmd, a, o = {}) => execFileSync(cmd, a, { encoding: 'utf8', ...o }).trim();
+const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const haveTime = existsSync('/usr/bin/time');
+const haveSpin = have('spin') && existsSync(runSpin);
+
+// ---- the pageproof under test ----------------------------------------------------------------
+let ppRoot = root;
+let ppCommit;
+let cleanup = () => {};
+if (args.includes('--worktree')) {
+	ppCommit = sh('git', ['-C', root, 'rev-parse', '--short', 'HEAD']);
+	if (sh('git', ['-C', root, 'status', '--porcelain', '--', 'src']) !== '') ppCommit += '+dirty(src)';
+} else {
+	const rev = opt('--rev', 'HEAD');
+	ppCommit = sh('git', ['-C', root, 'rev-parse', '--short', rev]);
+	ppRoot = mkdtempSync(join(tmpdir(), 'pageproof-bench-'));
+	cleanup = () => rmSync(ppRoot, { recursive: true, force: true });
+	console.error(`building pageproof ${ppCommit} in ${ppRoot}`);
+	execFileSync('sh', ['-c', `git -C "${root}" archive ${rev} | tar -x -C "${ppRoot}"`]);
+	symlinkSync(join(root, 'node_modules'), join(ppRoot, 'node_modules'));
+	execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', ppRoot], { stdio: 'inherit' });
+}
+const ppMain = join(ppRoot, 'dist/src/cli/main.js');
+
+// ---- running one measurement -----------------------------------------------------------------
+// Runs cmd under /usr/bin/time -v (when present); returns stdout, wall seconds, peak RSS in bytes.
+function timed(cmd, argv, timeoutS) {
+	const t0 = process.hrtime.bigint();
+	const full = haveTime ? ['/usr/bin/time', ['-v', cmd, ...argv]] : [cmd, argv];
+	const r = spawnSync(full[0], full[1], { encoding: 'utf8', timeout: timeoutS * 1000, killSignal: 'SIGKILL', maxBuffer: 1 << 28 });
+	const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+	const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
+	return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status, killed: r.signal != null, wall, rss: m ? Number(m[1]) * 1024 : null };
+}
+
+function runPageproof(file) {
+	const r = timed('node', [ppMain, 'check', file, '--format', 'json', '--timeout', String(PP_TIMEOUT)], PP_TIMEOUT + 60);
+	let j;
+	try {
+		j = JSON.parse(r.stdout);
+	} catch {
+		return { verdict: r.killed ? 'incomplete (killed)' : `crash (exit ${r.status})`, raw: r.stderr.slice(-500), wall: r.wall, rss: r.rss };
+	}
+	let verdict = j.verdict;
+	if (verdict === 'violation') verdict = `violation:${j.violation?.kind}`;
+	if (verdict === 'error') verdict = `error: ${j.error?.message}`;
+	return { verdict, states: j.stats.states, transitions: j.stats.transitions, seconds: j.stats.seconds, wall: r.wall, rss: r.rss, store: j.stats.memoryBytes };
+}
+
+function runSpinOnce(n, m, variant, flags) {
+	const r = timed(runSpin, [String(n), String(m), variant, ...flags], SPIN_TIMEOUT);
+	const line = r.stdout.trim().split('\n').pop() ?? '';
+	const f = line.split(/\s+/);
+	if (r.killed || f.length < 9) return { verdict: 'incomplete (timeout or memory)', wall: r.wall, rss: r.rss };
+	// N M variant flags states transitions pan_seconds total_seconds verdict
+	return { verdict: f[8], states: Number(f[4]), transitions: Number(f[5]), panSeconds: Number(f[6]), seconds: Number(f[7]), wall: r.wall, rss: r.rss };
+}
+
+// ---- the ladder ------------------------------------------------------------------------------
+const SPIN_VARIANT = { ok: 'none', nolock: 'NOLOCK', nowbcheck: 'NOWBCHECK', getnomk: 'GETNOMK' };
+const rows = [];
+const gaveUp = new Set(); // "tool|variant|m": a smaller n did not finish, larger ones are skipped
+const incomplete = (v) => v.startsWith('incomplete') || v.startsWith('crash') || v.startsWith('error');
+
+function measure(key, fn) {
+	if (gaveUp.has(key)) return { verdict: 'skipped (smaller n incomplete)' };
+	const r = fn();
+	if (incomplete(r.verdict)) gaveUp.add(key);
+	return r;
+}
+
+for (const m of [1, 2]) {
+	for (let n = 1; n <= maxN; n++) {
+		for (const variant of VARIANTS) {
+			const { file, expect } = writeModel(variant, n, m, outDir);
+			const row = { n, m, variant, expect, file: relative(root, file) };
+			console.error(`pv-${variant}(${n},${m}) ...`);
+			row.pp = measure(`pp|${variant}|${m}`, () => runPageproof(file));
+			if (variant === 'ok' && n <= TWIN_MAX_N) {
+				const twin = writeModel(variant, n, m, outDir, true);
+				row.twin = measure(`twin|${variant}|${m}`, () => runPageproof(twin.file));
+			}
+			if (haveSpin) {
+				row.spin = measure(`spin|${variant}|${m}`, () => runSpinOnce(n, m, SPIN_VARIANT[variant], []));
+				if (variant === 'ok') row.spinNR = measure(`spinNR|${variant}|${m}`, () => runSpinOnce(n, m, 'none', ['-DNOREDUCE']));
+			}
+			rows.push(row);
+			console.error(`  pageproof ${row.pp.verdict} ${row.pp.states ?? ''}  spin ${row.spin?.verdict ?? '-'} ${row.spin?.states ?? ''}`);
+		}
+	}
+}
+cleanup();
+
+// ---- results.md ------------------------------------------------------------------------------
+const num = (x) => (x == null || Number.isNaN(x) ? '–' : x.toLocaleString('en-US'));
+const secs = (x) => (x == null || Number.isNaN(x) ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
+const mib = (b) => (b == null ? '–' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+const rate = (r) => (r?.states && r.seconds > 0 ? num(Math.round(r.states / r.seconds)) : '–');
+const ratio = (a, b) => (a != null && b ? `${(a / b).toFixed(2)}` : '–');
+const ppVerdict = (r) => (r.verdict === 'pass' ? 'clean' : r.verdict === 'violation:assert' ? 'assert' : r.verdict);
+const spinVerdict = (r) => (r.verdict === 'violation' ? 'assert' : r.verdict);
+const expectOk = (row) => {
+	const p = ppVerdict(row.pp);
+	if (incomplete(p) || p.startsWith('skipped')) return 'incomplete';
+	return p === row.expect ? 'yes' : `**NO** (${p})`;
+};
+
+const L = [];
+L.push('# PV benchmark: pageproof vs SPIN');
+L.push('');
+L.push(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` (bench/run.mjs).`);
+L.push('');
+L.push(`- pageproof: commit ${ppCommit}${args.includes('--worktree') ? ' (working tree)' : ' (exported with git archive and built fresh; uncommitted work not measured)'}, Node ${process.version}, no partial-order reduction, BFS, full state storage.`);
+L.push(`- SPIN: ${haveSpin ? sh('spin', ['-V']) + `, ${sh('gcc', ['--version']).split('\n')[0]}, through ../shared/bench/spin/run-spin.sh (gcc -O2 -DSAFETY, pan -m2000000 -w26)` : '**not installed: pageproof only**'}.`);
+L.push(`- Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${platform()} ${release()}.`);
+L.push(`- Models: \`node bench/gen-pv.mjs VARIANT N M\` into bench/out/ (examples in bench/models/). Every numbered line of shared/bench/PV-MODEL.md is one pageproof step.`);
+L.push(`- pageproof: \`node dist/src/cli/main.js check FILE --format json --timeout ${PP_TIMEOUT}\`; SPIN: \`run-spin.sh N M VARIANT [-DNOREDUCE]\` under \`timeout ${SPIN_TIMEOUT}\`. Each run alone, one after the other${haveTime ? ', under `/usr/bin/time -v` (peak RSS = "Maximum resident set size"; for SPIN the largest of spin, gcc and pan)' : ''}.`);
+L.push('- Time to verdict: pageproof = wall clock of `node … check` (start-up, parse, search); SPIN = `total_seconds` of run-spin.sh: spin -a + gcc + pan, what a user waits for. Peak RSS of SPIN is dominated by pan\'s -w26 hash table (512 MiB).');
+L.push('- A run that hits its time limit is **incomplete**, never a pass; larger n of the same tool/variant/m are then skipped.');
+L.push('');
+
+L.push('## pv-ok (expected clean): time to verdict');
+L.push('');
+L.push('Time to verdict: pageproof = wall clock of the whole process (search alone in parentheses); SPIN = spin -a + gcc + pan (pan alone in parentheses).');
+L.push('states/s: pageproof search; SPIN pan. Ratios are pageproof / SPIN (time: time to verdict; search: search alone).');
+L.push('');
+L.push('| n,m | pageproof verdict | states | transitions | time s (search) | states/s | peak RSS | SPIN (default POR) verdict | states | transitions | time s (pan) | states/s | peak RSS | time ratio | search ratio | states ratio |');
+L.push('|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+for (const r of rows.filter((r) => r.variant === 'ok')) {
+	const p = r.pp, s = r.spin ?? {};
+	L.push(`| ${r.n},${r.m} | ${ppVerdict(p)} | ${num(p.states)} | ${num(p.transitions)} | ${secs(p.wall)} (${secs(p.seconds)}) | ${rate(p)} | ${mib(p.rss)} | ${s.verdict ? spinVerdict(s) : '–'} | ${num(s.states)} | ${num(s.transitions)} | ${secs(s.seconds)} (${secs(s.panSeconds)}) | ${s.states && s.panSeconds > 0 ? num(Math.round(s.states / s.panSeconds)) : '–'} | ${mib(s.rss)} | ${ratio(p.wall, s.seconds)} | ${s.panSeconds > 0 ? ratio(p.seconds, s.panSeconds) : '–'} | ${ratio(p.states, s.states)} |`);
+}
+L.push('');
+
+L.push('## State-space agreement with SPIN -DNOREDUCE (pv-ok)');
+L.push('');
+L.push('"exact" is the spec-granularity model measured above. "twin" (`gen-pv.mjs --twin`) is the same model with the');
+L.push('extra transitions SPIN compiles pv.pml into (see below); its state count must equal SPIN -DNOREDUCE exactly, and');
+L.push("its transition count must be SPIN's minus one (SPIN reports stored+matched, which counts the initial state).");
+L.push('');
+L.push('| n,m | pageproof exact states | pageproof twin states | twin transitions | SPIN NOREDUCE states | transitions | time s | peak RSS | twin = SPIN? |');
+L.push('|---|--:|--:|--:|--:|--:|--:|--:|---|');
+for (const r of rows.filter((r) => r.variant === 'ok')) {
+	const t = r.twin ?? {}, s = r.spinNR ?? {};
+	let agree = '–';
+	if (t.states != null && s.states != null && !incomplete(t.verdict) && !incomplete(s.verdict)) {
+		agree = t.states === s.states && t.transitions + 1 === s.transitions ? 'yes' : `**NO** (${t.states - s.states} states)`;
+	}
+	L.push(`| ${r.n},${r.m} | ${num(r.pp.states)} | ${t.verdict && !t.states ? t.verdict : num(t.states)} | ${num(t.transitions)} | ${s.verdict && !s.states ? s.verdict : num(s.states)} | ${num(s.transitions)} | ${secs(s.seconds)} | ${mib(s.rss)} | ${agree} |`);
+}
+L.push('');
+
+L.push('## Buggy variants: verdicts');
+L.push('');
+L.push('States and transitions up to the first violation depend on the search order (pageproof BFS, SPIN DFS), so only the verdicts are compared.');
+L.push('');
+L.push('| variant | n,m | expected | pageproof | states | time s (wall) | SPIN (default) | states | time s (total) | same verdict? | pageproof as expected? |');
+L.push('|---|---|---|---|--:|--:|---|--:|--:|---|---|');
+for (const r of rows.filter((r) => r.variant !== 'ok')) {
+	const p = r.pp, s = r.spin ?? {};
+	const same = s.verdict ? (ppVerdict(p) === spinVerdict(s) ? 'yes' : incomplete(ppVerdict(p)) || incomplete(spinVerdict(s)) ? 'incomplete' : '**NO**') : '–';
+	L.push(`| pv-${r.variant} | ${r.n},${r.m} | ${r.expect} | ${ppVerdict(p)} | ${num(p.states)} | ${secs(p.wall)} | ${s.verdict ? spinVerdict(s) : '–'} | ${num(s.states)} | ${secs(s.seconds)} | ${same} | ${expectOk(r)} |`);
+}
+L.push('');
+const notesFile = join(here, 'results-notes.md');
+if (existsSync(notesFile)) L.push(readFileSync(notesFile, 'utf8'));
+writeFileSync(resultsFile, L.join('\n'));
+console.error(`wrote ${relative(process.cwd(), resultsFile)}`);
