@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { CheckResult, checkSource } from "../src/check.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const DIR = resolve(ROOT, "../shared/corpus/paulmckrcu-litmus-auto");
+const DIR = resolve(ROOT, process.env.PAGEPROOF_CORPUS_DIR ?? "../shared/corpus/paulmckrcu-litmus-auto");
 // A state budget per file (PAGEPROOF_CORPUS_MAX_STATES overrides it). With 10 000, the
 // whole corpus takes about 17 s of CPU on the 2-core CI machine and about 1800 of the 2768
 // files complete; the rest (mostly 6-8 processes with RCU) are counted as incomplete.

@@ -97,6 +97,13 @@ const CASES: ErrorCase[] = [
   { name: "final condition names an unknown register", src: H + "P0(int *x) {\n\tint r = 1;\n}\nexists (0:q=1)\n", line: 6, col: 9, message: /P0 has no variable 'q'/ },
   { name: "locations names an unknown register", src: H + "P0(int *x) {\n\tint r = 1;\n}\nlocations [0:q;]\n", line: 6, col: 12, message: /P0 has no variable 'q'/ },
   { name: "locations names an unknown shared location", src: H + "P0(int *x) {\n\tint r = 1;\n}\nlocations [x; zz;]\nexists (0:r=1)\n", line: 6, col: 15, message: /no shared location 'zz'/ },
+  {
+    name: "an endless local loop (no shared access)",
+    src: H + "P0(int *x) {\n\tWRITE_ONCE(*x, 1);\n\twhile (1)\n\t\t;\n}\n",
+    line: 5,
+    col: 2,
+    message: /without touching shared memory: an endless local loop/,
+  },
   { name: "final condition names a missing process", src: H + "P0(int *x) {\n\tint r = 1;\n}\nexists (3:r=1)\n", line: 6, col: 9, message: /no process P3/ },
 ];
 
