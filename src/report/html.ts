@@ -9,7 +9,7 @@
 
 import { CheckResult } from "../check.js";
 import { Trace } from "../engine/trace.js";
-import { esc, flagNamesFrom, procOrder, readSources, stepEffects, stepSource } from "./markup.js";
+import { displayText, esc, flagNamesFrom, procOrder, readSources, stepEffects, stepSource } from "./markup.js";
 import { sequenceDiagram, stripKind } from "./sequence-diagram.js";
 import { formatMemory } from "./text.js";
 
@@ -111,7 +111,8 @@ function stepTable(t: Trace, file: string, kind: string | null, message: string 
   const from = readSources(t.steps);
   for (const st of t.steps) {
     const { outer, inner } = stepSource(st);
-    const src = `<code>${esc(outer.text)}</code>` + (inner ? `<br><span class="prim">→ <code>${esc(inner.text)}</code></span>` : "");
+    const code = (t: string) => (displayText(t) === t ? `<code>${esc(t)}</code>` : `<code title="${esc(t)}">${esc(displayText(t))}</code>`);
+    const src = code(outer.text) + (inner ? `<br><span class="prim">→ ${code(inner.text)}</span>` : "");
     const locs = loc(outer) + (inner ? `<br><span class="prim">${loc(inner)}</span>` : "");
     const eff = stepEffects(st, flagNames, from)
       .map((e) => `<span class="${e.read ? "read" : "chg"}"${e.text !== e.raw ? ` title="${esc(e.raw)}"` : ""}>${esc(e.text)}</span>`)

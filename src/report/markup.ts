@@ -83,13 +83,39 @@ function lockChange(st: TraceStep, c: TraceStep["changes"][number]): ChangeText 
   return null;
 }
 
+/** The bits set in a flag word, by name (`PG_locked PG_lru`), or null when it is not one. */
+function flagWord(location: string, value: string, flagNames?: Map<number, string>): string | null {
+  const field = location.slice(location.lastIndexOf(".") + 1);
+  const v = asInt(value);
+  if (!/flags$/.test(field) || v === null || !flagNames?.size) return null;
+  const word = BigInt.asUintN(64, BigInt(v));
+  const names: string[] = [];
+  for (let i = 0; i < 64; i++) if (word & (1n << BigInt(i))) names.push(flagNames.get(i) ?? `bit ${i}`);
+  return names.join(" ") || "none";
+}
+
+/**
+ * Source text as shown in a lane or table cell: a one-line helper definition
+ * (`static inline bool PageFoo(struct page *page) { return test_bit(PG_foo, &page->flags); }`)
+ * shows the statement it runs (`test_bit(PG_foo, &page->flags)`); a trailing `;` is dropped.
+ */
+export function displayText(text: string): string {
+  let t = text.trim();
+  const def = /^(?:[A-Za-z_]\w*[\s*]+)+[A-Za-z_]\w*\s*\([^()]*\)\s*\{\s*(.*?)\s*\}$/.exec(t);
+  if (def && !/[{}]/.test(def[1]) && (def[1].match(/;/g) ?? []).length <= 1) t = def[1];
+  t = t.replace(/^return\s+/, "").replace(/;\s*$/, "");
+  return t;
+}
+
 /** The effects of a step as shown beside it: its changes, or (when it changed nothing) its reads. */
 export function stepEffects(st: TraceStep, flagNames?: Map<number, string>, from?: ReadSources): { text: string; raw: string; read: boolean }[] {
   if (st.changes.length) return st.changes.map((c) => ({ ...(lockChange(st, c) ?? describeChange(c, flagNames)), read: false }));
   return st.reads.map((r, i) => {
     const w = from?.get(st.step)?.[i];
     const raw = `read ${r.location}=${r.value}`;
-    return { text: w ? `${raw} ← ${w.procName} step ${w.step}` : raw, raw, read: true };
+    const flags = flagWord(r.location, r.value, flagNames);
+    const text = flags !== null ? `${raw} [${flags}]` : raw;
+    return { text: w ? `${text} ← ${w.procName} step ${w.step}` : text, raw, read: true };
   });
 }
 

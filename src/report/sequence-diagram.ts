@@ -8,7 +8,7 @@
 // Pure string building, no node imports: the browser playground reuses this module.
 
 import { Trace, TraceStep } from "../engine/trace.js";
-import { esc, procOrder, readSources, stepEffects, stepSource, truncate } from "./markup.js";
+import { displayText, esc, procOrder, readSources, stepEffects, stepSource, truncate } from "./markup.js";
 
 export interface DiagramOptions {
   /** The violation the trace ends in (kind and message), if any. */
@@ -28,6 +28,8 @@ export interface DiagramOptions {
 export function stripKind(kind: string, message: string): string {
   return message.startsWith(`${kind}: `) ? message.slice(kind.length + 2) : message;
 }
+
+const MAX_EXTRA = 360;
 
 export const LAYOUT = {
   pad: 8,
@@ -114,7 +116,21 @@ export function sequenceDiagram(trace: Trace, opts: DiagramOptions = {}): string
   const hasMsg = opts.kind !== undefined;
   const nRows = steps.length + (hasBlocked ? 1 : 0) + (hasMsg ? 1 : 0);
   const lanesRight = L.stepW + lanes.length * laneW;
-  const width = lanesRight + (lanes.length === 1 ? L.soloW : L.pad);
+  const from = readSources(steps);
+  const effectsOf = steps.map((st) => stepEffects(st, opts.flagNames, from));
+  // Changes are written beside the box, in the row's free space (every other lane of a row is
+  // empty): right of it, or left of it for the last lane or when only the left has room. When
+  // neither side is wide enough the diagram gets a little wider (at most MAX_EXTRA px).
+  const baseWidth = lanesRight + (lanes.length === 1 ? L.soloW : L.pad);
+  const sides = steps.map((st, i) => {
+    const x = laneX(st.procName);
+    const need = [...effectsOf[i].map((e) => e.text).join(", ")].length * L.charW;
+    const roomRight = baseWidth - (x + laneW + 4) - L.pad;
+    const roomLeft = x - 4 - L.stepW;
+    const right = lanes.length === 1 || (roomRight >= L.charW * 8 && (need <= roomRight || (need > roomLeft && roomRight + MAX_EXTRA >= roomLeft)));
+    return { right, extra: right ? Math.max(0, need - roomRight) : 0 };
+  });
+  const width = baseWidth + Math.ceil(Math.min(MAX_EXTRA, Math.max(0, ...sides.map((x) => x.extra))));
   const repeatHead = steps.length > 24; // long traces: lane names again at the bottom
   const bodyTop = L.pad + L.headerH + 6;
   const bodyBottom = bodyTop + nRows * L.rowH;
@@ -159,7 +175,6 @@ export function sequenceDiagram(trace: Trace, opts: DiagramOptions = {}): string
 
   // Reads-from arrows (a read observing another process's write), shown while either end is
   // highlighted; the read's annotation names the writing step in any case.
-  const from = readSources(steps);
   const arrows: string[] = [];
   steps.forEach((st, i) => {
     st.reads.forEach((r, k) => {
@@ -182,17 +197,17 @@ export function sequenceDiagram(trace: Trace, opts: DiagramOptions = {}): string
     const x = laneX(st.procName);
     const { outer, inner } = stepSource(st);
     const cls = ["row", i % 2 ? "odd" : "even", st.violation ? "violation" : ""].filter(Boolean).join(" ");
-    const effects = stepEffects(st, opts.flagNames, from);
+    const effects = effectsOf[i];
     const effText = effects.map((e) => e.text).join(", ");
     const allRead = effects.length > 0 && effects.every((e) => e.read);
     const box = `<rect class="box" x="${x + 6}" y="${y + 3}" width="${laneW - 12}" height="${L.rowH - 6}" rx="4"/>`;
-    const line1 = text(x + 12, inner ? y + 18 : y + L.rowH / 2 + 4, "src", outer.text, boxChars);
-    const line2 = inner ? text(x + 12, y + 33, "prim", `→ ${inner.text}`, boxChars + 1) : "";
-    // The changes go beside the box, in the row's free space: right of it, or left of it for
-    // the last lane (every other lane of a row is empty).
-    const right = lanes.length === 1 || lanes.indexOf(st.procName) < lanes.length - 1;
+    const line1 = text(x + 12, inner ? y + 18 : y + L.rowH / 2 + 4, "src", displayText(outer.text), boxChars);
+    const line2 = inner ? text(x + 12, y + 33, "prim", `→ ${displayText(inner.text)}`, boxChars + 1) : "";
+    const right = sides[i].right;
+    const roomRight = width - (x + laneW + 4) - L.pad;
+    const roomLeft = x - 4 - L.stepW;
     const ex = right ? x + laneW + 4 : x - 4;
-    const room = right ? width - ex - L.pad : ex - L.stepW;
+    const room = right ? roomRight : roomLeft;
     const eff = effects.length ? text(ex, y + L.rowH / 2 + 4, `eff${allRead ? " read" : ""}`, effText, Math.floor(room / L.charW), right ? undefined : "end") : "";
     out.push(
       `<g class="${cls}" data-step="${st.step}" data-proc="${esc(st.procName)}"><title>${esc(stepTitle(st, opts.flagNames))}</title>` +
@@ -217,7 +232,7 @@ export function sequenceDiagram(trace: Trace, opts: DiagramOptions = {}): string
       const x = laneX(b.proc);
       return (
         `<g class="blocked-at" data-proc="${esc(b.proc)}"><title>${esc(`${b.proc} blocked at ${b.site.text}  ${where(b.site)}`)}</title><rect class="blocked" x="${x + 6}" y="${y + 3}" width="${laneW - 12}" height="${L.rowH - 6}" rx="4"/>` +
-        text(x + 12, y + L.rowH / 2 + 4, "blocked-text", `blocked: ${b.site.text}`, boxChars) +
+        text(x + 12, y + L.rowH / 2 + 4, "blocked-text", `blocked: ${displayText(b.site.text)}`, boxChars) +
         `</g>`
       );
     });
@@ -228,7 +243,8 @@ export function sequenceDiagram(trace: Trace, opts: DiagramOptions = {}): string
     const x0 = L.stepW + 6;
     const w = width - x0 - 6;
     const vs = trace.violationSite;
-    const full = `✖ ${msg}` + (vs && !msg.includes(vs.text) ? `  at ${vs.text}` : "");
+    // "at SITE" only when no step box shows it already.
+    const full = `✖ ${msg}` + (vs && !flagged && !msg.includes(vs.text) && !vs.text.startsWith("__violation_if") ? `  at ${displayText(vs.text)}` : "");
     out.push(
       `<g class="vrow mrow" data-step="${vstep}"><title>${esc(full)}</title><rect class="vband" x="0" y="${y}" width="${width}" height="${L.rowH}"/>` +
         `<rect class="vbox" x="${x0}" y="${y + 5}" width="${w}" height="${L.rowH - 10}" rx="4"/>` +
