@@ -15,6 +15,8 @@ export interface CheckOptions extends SearchLimits, CompileOptions {
   warn?: "fail" | "report";
   /** Partial-order reduction (default on). */
   por?: boolean;
+  /** Symmetry reduction of identical processes (default on). */
+  symmetry?: boolean;
 }
 
 export interface Expectation {
@@ -88,7 +90,10 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     file: path,
     name: model.name,
     verdict: out.status === "done" ? "pass" : out.status === "violation" ? "violation" : "incomplete",
-    warnings: out.warnings.map((w) => ({ message: w.warning.msg, process: `P${w.warning.proc}`, trace: replay(model, w.path, w.warning, false) })),
+    warnings: out.warnings.map((w) => {
+      const t = replay(model, w.path, w.warning, false, out.groups);
+      return { message: w.warning.msg, process: `P${(t.violation ?? w.warning).proc}`, trace: t };
+    }),
     finalStates: [...out.finals.values()].map((f) => ({
       values: Object.fromEntries(model.observed.map((o, i) => [o.label, formatValue(model, f.values[i], o.pointer)])),
       satisfies: f.satisfies,
@@ -104,8 +109,9 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     },
   };
   if (out.status === "violation" && out.violation) {
-    const v = out.violation;
-    result.violation = { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, shortest, trace: replay(model, out.path ?? [], v, warnAsViolation) };
+    const { violation, ...trace } = replay(model, out.path ?? [], out.violation, warnAsViolation, out.groups);
+    const v = violation ?? out.violation;
+    result.violation = { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, shortest, trace };
   }
   if (out.status === "limit") result.incomplete = { limit: out.limit!, completeDepth: s.completeDepth };
   if (model.final && out.status === "done") {

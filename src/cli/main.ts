@@ -12,7 +12,7 @@ commands:
   test [DIR|FILE...]     run scenarios and compare with their Expect:/Result: lines (default: scenarios/)
 
 options:
-  --format text|json     output format (default text)
+  --format text|json|html  output format (default text; html is one standalone file)
   -o FILE                write the report to FILE
   --states               print the final-state histogram
   --warn=fail|report     a WARN is a violation (fail, default) or only listed (report)

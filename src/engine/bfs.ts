@@ -6,6 +6,7 @@ import { FinalExpr, ModelIR } from "../ir/ir.js";
 import { DISABLED, Machine, StepContext, VIOLATION, Violation } from "./machine.js";
 import { PartialOrder } from "./por.js";
 import { StateStore } from "./store.js";
+import { Canonicaliser, symmetryGroups } from "./symmetry.js";
 
 export interface SearchLimits {
   maxStates?: number;
@@ -42,6 +43,8 @@ export interface FinalState {
 
 export interface SearchOutcome {
   status: "done" | "violation" | "limit";
+  /** Groups of processes treated as interchangeable (paths name canonical positions). */
+  groups: number[][];
   limit?: "max-states" | "timeout" | "max-memory" | "interrupted";
   violation?: Violation;
   path?: number[]; // process ids from the initial state to the violation
@@ -54,6 +57,8 @@ export interface SearchOptions extends SearchLimits {
   warnAsViolation: boolean;
   /** Partial-order reduction (persistent sets); see por.ts. */
   por?: boolean;
+  /** Symmetry reduction of interchangeable processes; see symmetry.ts. */
+  symmetry?: boolean;
 }
 
 export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
@@ -67,11 +72,13 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   const finals = new Map<string, FinalState>();
   const nProcs = model.processes.length;
   const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0 };
-  const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats">): SearchOutcome => {
+  const groups = opts.symmetry !== false ? symmetryGroups(model) : [];
+  const canon = groups.length ? new Canonicaliser(m, groups) : null;
+  const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {
     stats.states = store.count;
     stats.seconds = (performance.now() - t0) / 1000;
     stats.bytes = store.bytes;
-    return { ...o, warnings, finals, stats };
+    return { ...o, warnings, finals, stats, groups };
   };
   const noteWarnings = (parent: number, pid: number) => {
     for (const w of ctx.warnings) {
@@ -87,6 +94,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   const init = m.initial(ctx);
   noteWarnings(-1, -1);
   if (ctx.violation) return done({ status: "violation", violation: ctx.violation, path: [] });
+  canon?.canon(init);
   store.insert(init, -1, -1);
 
   const cur = new Int32Array(m.width);
@@ -149,6 +157,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     for (let pid = 0; pid < nProcs; pid++) {
       if (!chosen[pid]) continue;
       stats.transitions++;
+      canon?.canon(nexts[pid]);
       if (store.insert(nexts[pid], head, pid) < 0) revisited = true;
     }
     // Cycle proviso: a reduced expansion that reaches a known state becomes a full one.
@@ -156,6 +165,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
       for (let pid = 0; pid < nProcs; pid++) {
         if (!en[pid] || chosen[pid]) continue;
         stats.transitions++;
+        canon?.canon(nexts[pid]);
         store.insert(nexts[pid], head, pid);
       }
     }
@@ -165,7 +175,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     if (!allFinished) {
       const blocked: string[] = [];
       for (let pid = 0; pid < nProcs; pid++) if (!m.finished(pid, cur)) blocked.push(`P${pid}`);
-      const v: Violation = { kind: "deadlock", msg: `deadlock: ${blocked.join(", ")} blocked forever`, proc: -1, pc: -1 };
+      const v: Violation = { kind: "deadlock", msg: `${blocked.join(", ")} blocked forever`, proc: -1, pc: -1 };
       return done({ status: "violation", violation: v, path: store.pathTo(head) });
     }
     recordFinal(model, m, cur, finals);

@@ -4,6 +4,7 @@
 
 import { Instr, ModelIR, Src } from "../ir/ir.js";
 import { Machine, StepContext, Violation } from "./machine.js";
+import { Canonicaliser } from "./symmetry.js";
 
 export interface SiteInfo {
   file: string;
@@ -54,15 +55,33 @@ export function formatValue(model: ModelIR, v: number, pointer: boolean): string
   return String(v);
 }
 
-export function replay(model: ModelIR, path: number[], violation: Violation | null, warnAsViolation = true): Trace {
+/**
+ * Replays a path found by the search. With symmetry reduction the path names process
+ * positions in canonical states; `groups` maps them back to the actual processes.
+ * The violation the last step hits is re-observed, so its process is the actual one.
+ */
+export function replay(model: ModelIR, path: number[], violation: Violation | null, warnAsViolation = true, groups: number[][] = []): Trace & { violation: Violation | null } {
   const m = new Machine(model);
   const ctx = new StepContext();
   ctx.warnAsViolation = warnAsViolation;
   const s = m.initial(ctx);
   const steps: TraceStep[] = [];
-  path.forEach((pid, i) => {
+  const canon = groups.length ? new Canonicaliser(m, groups) : null;
+  const perm = new Int32Array(model.processes.length);
+  const scratch = new Int32Array(m.width);
+  path.forEach((via, i) => {
+    let pid = via;
+    if (canon) {
+      scratch.set(s);
+      canon.canon(scratch, perm);
+      pid = perm[via];
+    }
     ctx.record = { pcs: [], accesses: [] };
+    ctx.violation = null;
     m.run(pid, s, ctx);
+    // A violation raised by the step itself (not a global deadlock) is re-observed here,
+    // so it names the actual process even when the search saw a permuted state.
+    if (ctx.violation && i === path.length - 1 && violation && violation.pc >= 0) violation = ctx.violation;
     const code = model.processes[pid].code;
     const rec = ctx.record;
     const ins = rec.pcs.length ? mainInstr(code, rec.pcs) : code[code.length - 1];
@@ -71,21 +90,27 @@ export function replay(model: ModelIR, path: number[], violation: Violation | nu
     for (const a of rec.accesses) {
       const cell = model.cells[a.cell];
       const ptr = false;
-      if (a.kind === "w" && a.before !== a.after) changes.push({ location: cell.name, before: formatValue(model, a.before, ptr), after: formatValue(model, a.after, ptr) });
+      // A write of the value already there is shown too: it can be the moment an update is lost.
+      if (a.kind === "w") changes.push({ location: cell.name, before: formatValue(model, a.before, ptr), after: formatValue(model, a.after, ptr) });
       else if (a.kind === "r") reads.push({ location: cell.name, value: formatValue(model, a.after, ptr) });
     }
     steps.push({ step: i + 1, proc: pid, procName: model.processes[pid].name, site: site(ins.src), calls: calls(ins.src), changes, reads, violation: violation !== null && i === path.length - 1 && violation.proc === pid });
   });
+  ctx.record = null;
   let violationSite: Trace["violationSite"] = null;
   if (violation && violation.pc >= 0) {
     const src = model.processes[violation.proc].code[violation.pc].src;
     violationSite = { ...site(src), calls: calls(src) };
   }
   const blocked: Trace["blocked"] = [];
-  if (violation?.kind === "deadlock") {
+  if (violation?.kind === "deadlock" && violation.pc < 0) {
     model.processes.forEach((p, pid) => {
       if (!m.finished(pid, s)) blocked.push({ proc: p.name, site: site(p.code[s[m.procs[pid].base]].src) });
     });
   }
-  return { steps, violationSite, blocked };
+  if (violation?.kind === "deadlock" && violation.pc < 0) {
+    const names = blocked.map((b) => b.proc);
+    violation = { ...violation, msg: `${names.join(", ")} blocked forever` };
+  }
+  return { steps, violationSite, blocked, violation };
 }
