@@ -1,46 +1,14 @@
-// The library entry: source in, a plain-data result out (the same object the JSON output
-// prints). The CLI, the tests and the browser playground all go through here.
+// The Node library entry: checkSource / checkFile with the prelude read from disk.
 
 import { readFileSync } from "node:fs";
-import { SourceError, formatSourceError } from "./frontend/diagnostics.js";
-import { CompileOptions, compileSource } from "./ir/compile.js";
-import { ModelIR } from "./ir/ir.js";
-import { SearchLimits, search } from "./engine/bfs.js";
-import { Trace, formatValue, replay } from "./engine/trace.js";
+import { CheckOptions, CheckResult, EMPTY_STATS, checkSource as checkCore } from "./core.js";
+import { resolveFromDisk } from "./node/prelude.js";
 
-export type Verdict = "pass" | "violation" | "incomplete" | "error";
+export * from "./core.js";
 
-export interface CheckOptions extends SearchLimits, CompileOptions {
-  /** "fail" (default): a WARN is a violation. "report": WARNs are listed, the run goes on. */
-  warn?: "fail" | "report";
-  /** Partial-order reduction (default on). */
-  por?: boolean;
-  /** Symmetry reduction of identical processes (default on). */
-  symmetry?: boolean;
+export function checkSource(text: string, path = "<input>", opts: CheckOptions = {}): CheckResult {
+  return checkCore(text, path, { resolveInclude: resolveFromDisk, ...opts });
 }
-
-export interface Expectation {
-  expect: string | null; // "clean" or a violation kind
-  result: "Never" | "Sometimes" | "Always" | null;
-  met: boolean;
-  detail: string; // why it was (not) met
-}
-
-export interface CheckResult {
-  file: string;
-  name: string;
-  verdict: Verdict;
-  violation?: { kind: string; message: string; process: string | null; shortest: boolean; trace: Trace };
-  warnings: { message: string; process: string; trace: Trace }[];
-  observation?: { quantifier: string; condition: string; result: "Never" | "Sometimes" | "Always"; positive: number; negative: number };
-  finalStates: { values: Record<string, string>; satisfies: boolean | null }[];
-  stats: { states: number; transitions: number; depth: number; completeDepth: number; seconds: number; statesPerSecond: number; memoryBytes: number };
-  incomplete?: { limit: string; completeDepth: number };
-  expectation?: Expectation;
-  error?: { file: string; line: number; col: number; message: string; formatted: string };
-}
-
-const EMPTY_STATS: CheckResult["stats"] = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, statesPerSecond: 0, memoryBytes: 0 };
 
 export function checkFile(path: string, opts: CheckOptions = {}): CheckResult {
   let text: string;
@@ -52,113 +20,3 @@ export function checkFile(path: string, opts: CheckOptions = {}): CheckResult {
   }
   return checkSource(text, path, opts);
 }
-
-export function checkSource(text: string, path = "<input>", opts: CheckOptions = {}): CheckResult {
-  try {
-    return checkUnsafe(text, path, opts);
-  } catch (e) {
-    if (e instanceof SourceError) {
-      return {
-        file: path,
-        name: path,
-        verdict: "error",
-        warnings: [],
-        finalStates: [],
-        stats: EMPTY_STATS,
-        error: { file: e.loc.file.path, line: e.loc.line, col: e.loc.col, message: e.detail, formatted: formatSourceError(e) },
-      };
-    }
-    throw e;
-  }
-}
-
-function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResult {
-  const { program, model } = compileSource(path, text, opts);
-  const warnAsViolation = opts.warn !== "report";
-  const por = opts.por !== false;
-  let out = search(model, { ...opts, warnAsViolation, por });
-  let shortest = true;
-  if (por && out.status === "violation") {
-    // The reduced graph may hide the shortest path: find it in the full graph, which a BFS
-    // reaches before going deeper than the violation the reduced search found.
-    const full = search(model, { ...opts, warnAsViolation, por: false });
-    if (full.status === "violation") out = { ...full, stats: out.stats };
-    else shortest = false;
-  }
-  const s = out.stats;
-  const result: CheckResult = {
-    file: path,
-    name: model.name,
-    verdict: out.status === "done" ? "pass" : out.status === "violation" ? "violation" : "incomplete",
-    warnings: out.warnings.map((w) => {
-      const t = replay(model, w.path, w.warning, false, out.groups);
-      return { message: w.warning.msg, process: `P${(t.violation ?? w.warning).proc}`, trace: t };
-    }),
-    finalStates: [...out.finals.values()].map((f) => ({
-      values: Object.fromEntries(model.observed.map((o, i) => [o.label, formatValue(model, f.values[i], o.pointer)])),
-      satisfies: f.satisfies,
-    })),
-    stats: {
-      states: s.states,
-      transitions: s.transitions,
-      depth: s.depth,
-      completeDepth: s.completeDepth,
-      seconds: round(s.seconds),
-      statesPerSecond: s.seconds > 0 ? Math.round(s.states / s.seconds) : s.states,
-      memoryBytes: s.bytes,
-    },
-  };
-  if (out.status === "violation" && out.violation) {
-    const { violation, ...trace } = replay(model, out.path ?? [], out.violation, warnAsViolation, out.groups);
-    const v = violation ?? out.violation;
-    result.violation = { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, shortest, trace };
-  }
-  if (out.status === "limit") result.incomplete = { limit: out.limit!, completeDepth: s.completeDepth };
-  if (model.final && out.status === "done") {
-    const positive = result.finalStates.filter((f) => f.satisfies).length;
-    const negative = result.finalStates.length - positive;
-    result.observation = {
-      quantifier: model.final.quant,
-      condition: conditionText(text, program.final!.loc.offset),
-      result: positive === 0 ? "Never" : negative === 0 ? "Always" : "Sometimes",
-      positive,
-      negative,
-    };
-  }
-  result.expectation = expectationOf(program.comment, result) ?? undefined;
-  return result;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
-
-function conditionText(text: string, offset: number): string {
-  const rest = text.slice(offset);
-  let depth = 0;
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === "(") depth++;
-    if (rest[i] === ")" && --depth === 0) return rest.slice(0, i + 1).replace(/\s+/g, " ");
-  }
-  return rest.split("\n")[0].trim();
-}
-
-/** `Expect:` and `Result:` lines of the header comment, compared with what the run found. */
-export function expectationOf(comment: string, r: CheckResult): Expectation | null {
-  const expect = /\bExpect:\s*([a-z-]+)/.exec(comment)?.[1] ?? null;
-  const resultM = /\bResult:\s*(Never|Sometimes|Always)\b/.exec(comment)?.[1] as Expectation["result"] | undefined;
-  const result = resultM ?? null;
-  if (!expect && !result) return null;
-  const problems: string[] = [];
-  const found = r.verdict === "violation" ? r.violation!.kind : r.verdict === "pass" ? "clean" : r.verdict;
-  if (r.verdict === "incomplete") problems.push(`the run was incomplete (${r.incomplete!.limit}), so nothing can be claimed`);
-  else if (expect && expect !== found) problems.push(`expected ${expect}, found ${found}`);
-  if (result && r.verdict !== "incomplete") {
-    if (!r.observation) problems.push(`expected Result: ${result}, but there is no observation (${r.verdict === "violation" ? "the search stopped at a violation" : "no final condition"})`);
-    else if (r.observation.result !== result) problems.push(`expected Result: ${result}, observed ${r.observation.result}`);
-  }
-  const detail = problems.length ? problems.join("; ") : [expect && `Expect: ${expect}`, result && `Result: ${result}`].filter(Boolean).join(", ") + " as stated";
-  return { expect, result, met: problems.length === 0, detail };
-}
-
-export type { ModelIR };

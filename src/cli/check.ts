@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { CheckResult, checkFile } from "../check.js";
 import { renderHtmlDocument } from "../report/html.js";
 import { formatText } from "../report/text.js";
-import { PRELUDE_DIR } from "../ir/compile.js";
+import { PRELUDE_DIR } from "../node/prelude.js";
 import { CliOptions, UsageError } from "./args.js";
 import { searchOptions } from "./limits.js";
 

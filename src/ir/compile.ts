@@ -1,8 +1,5 @@
 // Front half of the pipeline as one call: source text -> parsed program -> step IR.
 
-import { readFileSync, existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Cond, Program } from "../frontend/ast.js";
 import { SourceFile, fail, makeSourceFile } from "../frontend/diagnostics.js";
 import { parseProgram } from "../frontend/parser.js";
@@ -12,11 +9,13 @@ import { ProcLowerer } from "./lower.js";
 import { SharedMemory } from "./memory.js";
 import { compactSlots, propagateConstants } from "./slots.js";
 
-export const PRELUDE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../prelude");
+export type IncludeResolver = (name: string, from: SourceFile) => { path: string; text: string } | null;
 
 export interface CompileOptions {
   refcountBits?: number;
-  /** Override include resolution (the browser build passes the prelude as a map). */
+  /** How `#include <name>` finds its file: the Node entry reads prelude/ from disk, the browser passes a map. */
+  resolveInclude?: IncludeResolver;
+  /** The prelude headers by include name (e.g. "linux/mm.h"), for hosts without a file system. */
   prelude?: Map<string, string>;
 }
 
@@ -25,21 +24,17 @@ export interface Compiled {
   model: ModelIR;
 }
 
-export function resolveInclude(name: string, from: SourceFile, prelude?: Map<string, string>): { path: string; text: string } | null {
-  if (prelude) {
+export function preludeResolver(prelude: Map<string, string>): IncludeResolver {
+  return (name) => {
     const text = prelude.get(name);
     return text === undefined ? null : { path: `prelude/${name}`, text };
-  }
-  for (const dir of [dirname(from.path), PRELUDE_DIR]) {
-    const p = join(dir, name);
-    if (existsSync(p)) return { path: dir === PRELUDE_DIR ? `prelude/${name}` : p, text: readFileSync(p, "utf8") };
-  }
-  return null;
+  };
 }
 
 export function compileSource(path: string, text: string, opts: CompileOptions = {}): Compiled {
   const file = makeSourceFile(path, text);
-  const program = parseProgram(file, { resolveInclude: (n, f) => resolveInclude(n, f, opts.prelude) });
+  const resolve = opts.resolveInclude ?? preludeResolver(opts.prelude ?? new Map());
+  const program = parseProgram(file, { resolveInclude: resolve });
   if (program.processes.length === 0) fail({ file, offset: 0, line: 1, col: 1 }, "no processes: write at least P0(...) { ... }");
   return { program, model: lowerProgram(program, opts) };
 }
