@@ -16,6 +16,8 @@ export interface CheckOptions extends SearchLimits, CompileOptions {
   por?: boolean;
   /** Symmetry reduction of identical processes (default on). */
   symmetry?: boolean;
+  /** Keep full states in the visited set instead of 64-bit fingerprints. */
+  exact?: boolean;
 }
 
 export interface Expectation {
@@ -33,13 +35,27 @@ export interface CheckResult {
   warnings: { message: string; process: string; trace: Trace }[];
   observation?: { quantifier: string; condition: string; result: "Never" | "Sometimes" | "Always"; positive: number; negative: number };
   finalStates: { values: Record<string, string>; satisfies: boolean | null }[];
-  stats: { states: number; transitions: number; depth: number; completeDepth: number; seconds: number; statesPerSecond: number; memoryBytes: number };
+  stats: {
+    states: number;
+    transitions: number;
+    depth: number;
+    completeDepth: number;
+    seconds: number;
+    statesPerSecond: number;
+    memoryBytes: number;
+    /** Visited-set bytes per state (fingerprints: 8 bytes plus the hash table's free slots). */
+    visitedBytesPerState: number;
+    /** "fingerprint" (default) or "exact". */
+    visited: "fingerprint" | "exact";
+    /** Probability that a fingerprint collision hid a state (0 in exact mode). */
+    collisionProbability: number;
+  };
   incomplete?: { limit: string; completeDepth: number };
   expectation?: Expectation;
   error?: { file: string; line: number; col: number; message: string; formatted: string };
 }
 
-export const EMPTY_STATS: CheckResult["stats"] = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, statesPerSecond: 0, memoryBytes: 0 };
+export const EMPTY_STATS: CheckResult["stats"] = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, statesPerSecond: 0, memoryBytes: 0, visitedBytesPerState: 0, visited: "fingerprint", collisionProbability: 0 };
 
 export function checkSource(text: string, path = "<input>", opts: CheckOptions = {}): CheckResult {
   try {
@@ -95,6 +111,9 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
       seconds: round(s.seconds),
       statesPerSecond: s.seconds > 0 ? Math.round(s.states / s.seconds) : s.states,
       memoryBytes: s.bytes,
+      visitedBytesPerState: s.states ? Math.round((s.visitedBytes / s.states) * 10) / 10 : 0,
+      visited: opts.exact ? "exact" : "fingerprint",
+      collisionProbability: s.collisionProbability,
     },
   };
   if (out.status === "violation" && out.violation) {

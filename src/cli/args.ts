@@ -13,6 +13,7 @@ export interface CliOptions {
   refcountBits?: number;
   color: boolean;
   por: boolean;
+  exact: boolean;
   files: string[];
 }
 
@@ -30,6 +31,7 @@ export function parseArgs(argv: string[]): CliOptions {
     warn: "fail",
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
     por: true,
+    exact: false,
     files: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -75,6 +77,9 @@ export function parseArgs(argv: string[]): CliOptions {
       case "--refcount-bits":
         o.refcountBits = num(a, take(), 2);
         if (o.refcountBits > 32) throw new UsageError("--refcount-bits is at most 32");
+        break;
+      case "--exact":
+        o.exact = true;
         break;
       case "--no-por":
         o.por = false;

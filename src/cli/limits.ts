@@ -13,6 +13,7 @@ export function searchOptions(o: CliOptions): CheckOptions {
     refcountBits: o.refcountBits,
     warn: o.warn,
     por: o.por,
+    exact: o.exact,
     // A progress line on long runs, only for a person watching a terminal.
     progress: tty
       ? (p) =>

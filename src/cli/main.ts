@@ -21,6 +21,7 @@ options:
   --max-memory MB        stop when the state store exceeds MB (verdict: incomplete)
   --refcount-bits N      narrow page _refcount fields to N bits
   --no-por               switch off partial-order reduction
+  --exact                store full states (default: 64-bit fingerprints, TLC-style)
   --no-color             no colours (also NO_COLOR=1)
 
 exit codes: 0 no violation and expectations met, 1 violation or unmet expectation, 2 bad input or usage`;

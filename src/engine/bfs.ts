@@ -5,7 +5,7 @@
 import { FinalExpr, ModelIR } from "../ir/ir.js";
 import { DISABLED, Machine, StepContext, VIOLATION, Violation } from "./machine.js";
 import { PartialOrder } from "./por.js";
-import { StateStore } from "./store.js";
+import { FingerprintStore, StateStore, Store } from "./store.js";
 import { Canonicaliser, symmetryGroups } from "./symmetry.js";
 
 export interface SearchLimits {
@@ -34,6 +34,8 @@ export interface SearchStats {
   completeDepth: number; // deepest level fully explored
   seconds: number;
   bytes: number;
+  visitedBytes: number;
+  collisionProbability: number; // 0 in exact mode
 }
 
 export interface FinalState {
@@ -59,6 +61,8 @@ export interface SearchOptions extends SearchLimits {
   por?: boolean;
   /** Symmetry reduction of interchangeable processes; see symmetry.ts. */
   symmetry?: boolean;
+  /** Store full states (no fingerprint collisions possible) instead of 64-bit fingerprints. */
+  exact?: boolean;
 }
 
 export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
@@ -66,18 +70,20 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   const m = new Machine(model);
   const ctx = new StepContext();
   ctx.warnAsViolation = opts.warnAsViolation;
-  const store = new StateStore(m.width);
+  const store: Store = opts.exact ? new StateStore(m.width) : new FingerprintStore(m.width);
   const warnings: SearchOutcome["warnings"] = [];
   const warnSeen = new Set<string>();
   const finals = new Map<string, FinalState>();
   const nProcs = model.processes.length;
-  const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0 };
+  const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0, visitedBytes: 0, collisionProbability: 0 };
   const groups = opts.symmetry !== false ? symmetryGroups(model) : [];
   const canon = groups.length ? new Canonicaliser(m, groups) : null;
   const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {
     stats.states = store.count;
     stats.seconds = (performance.now() - t0) / 1000;
     stats.bytes = store.bytes;
+    stats.visitedBytes = store.visitedBytes;
+    stats.collisionProbability = store instanceof FingerprintStore ? store.collisionProbability() : 0;
     return { ...o, warnings, finals, stats, groups };
   };
   const noteWarnings = (parent: number, pid: number) => {
@@ -129,6 +135,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
       }
     }
     store.load(head, cur);
+    store.release(head - 1);
     // Step 1: run the step of every live process, each into its own buffer.
     let enabled = 0;
     for (let pid = 0; pid < nProcs; pid++) {

@@ -1,9 +1,26 @@
-// Visited set + BFS queue in one: states are appended to a flat Int32Array arena in
-// discovery order (so the arena *is* the BFS queue), an open-addressing table of state
-// indices finds duplicates, and parent/via arrays let a counterexample be replayed.
-// No JavaScript object per state.
+// Visited sets + BFS queue. States are appended to a flat Int32Array arena in discovery
+// order (so the arena *is* the BFS queue); parent/via arrays let a counterexample be
+// replayed. No JavaScript object per state. Two kinds:
+//  - StateStore (--exact): the arena keeps every state, an open-addressing table of
+//    state indices finds duplicates by full comparison.
+//  - FingerprintStore (default): the visited set holds a 64-bit fingerprint per state
+//    (TLC's technique); the arena keeps only states not yet expanded. Two different states
+//    with the same fingerprint would make the second look visited: the checker prints the
+//    probability of that, as TLC does.
 
-export class StateStore {
+export interface Store {
+  readonly count: number;
+  readonly bytes: number;
+  /** Bytes of the visited set alone (for the bytes-per-state figure). */
+  readonly visitedBytes: number;
+  insert(s: Int32Array, parent: number, via: number): number;
+  load(i: number, out: Int32Array): void;
+  pathTo(i: number): number[];
+  /** States up to index i are expanded: a store may drop them. */
+  release(i: number): void;
+}
+
+export class StateStore implements Store {
   private arena: Int32Array;
   private table: Int32Array; // state index + 1, 0 = empty
   private hashes: Int32Array; // the full hash of each table entry: most mismatches end here
@@ -24,6 +41,12 @@ export class StateStore {
   get bytes(): number {
     return this.arena.byteLength + this.table.byteLength + this.hashes.byteLength + this.parent.byteLength + this.via.byteLength;
   }
+
+  get visitedBytes(): number {
+    return this.arena.byteLength + this.table.byteLength + this.hashes.byteLength;
+  }
+
+  release(): void {}
 
   /** Copy state i into out. */
   load(i: number, out: Int32Array): void {
@@ -111,9 +134,9 @@ export class StateStore {
   }
 }
 
-/** 32-bit hash of a state vector (multiply-rotate mixing, murmur3 finaliser). */
-export function hashState(s: Int32Array, w: number): number {
-  let h = 0x9747b28c ^ w;
+/** 32-bit hash of a state vector (murmur3's mixing and finaliser); seeds give independent hashes. */
+export function hashState(s: Int32Array, w: number, seed = 0x9747b28c): number {
+  let h = seed ^ w;
   for (let i = 0; i < w; i++) {
     let k = Math.imul(s[i], 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
@@ -126,4 +149,119 @@ export function hashState(s: Int32Array, w: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+export class FingerprintStore implements Store {
+  private fps: Int32Array; // pairs (hi, lo); (0, 0) = empty
+  private mask: number; // in slots
+  private queue: Int32Array; // states [base, count) not yet released
+  private base = 0;
+  parent: Int32Array;
+  via: Int16Array;
+  count = 0;
+
+  constructor(readonly width: number, initialCapacity = 1 << 12) {
+    this.fps = new Int32Array(initialCapacity * 4);
+    this.mask = initialCapacity * 2 - 1;
+    this.queue = new Int32Array(initialCapacity * width);
+    this.parent = new Int32Array(initialCapacity);
+    this.via = new Int16Array(initialCapacity);
+  }
+
+  get bytes(): number {
+    return this.fps.byteLength + this.queue.byteLength + this.parent.byteLength + this.via.byteLength;
+  }
+
+  get visitedBytes(): number {
+    return this.fps.byteLength;
+  }
+
+  /** Probability that some state was missed because two states shared a fingerprint. */
+  collisionProbability(): number {
+    return Math.min(1, (this.count * this.count) / 2 ** 65);
+  }
+
+  insert(s: Int32Array, parent: number, via: number): number {
+    const w = this.width;
+    let hi = hashState(s, w) | 0;
+    const lo = hashState(s, w, 0x2545f491) | 0;
+    if (hi === 0 && lo === 0) hi = 1;
+    const fps = this.fps;
+    let h = hi & this.mask;
+    for (;;) {
+      const a = fps[2 * h];
+      const b = fps[2 * h + 1];
+      if (a === 0 && b === 0) break;
+      if (a === hi && b === lo) return -1;
+      h = (h + 1) & this.mask;
+    }
+    fps[2 * h] = hi;
+    fps[2 * h + 1] = lo;
+    const idx = this.count++;
+    if (idx >= this.parent.length) this.growIndex();
+    this.parent[idx] = parent;
+    this.via[idx] = via;
+    const at = (idx - this.base) * w;
+    if (at + w > this.queue.length) this.growQueue();
+    this.queue.set(s, (idx - this.base) * w);
+    if (this.count * 4 > (this.mask + 1) * 3) this.growTable(); // load factor <= 3/4
+    return idx;
+  }
+
+  load(i: number, out: Int32Array): void {
+    const o = (i - this.base) * this.width;
+    out.set(this.queue.subarray(o, o + this.width));
+  }
+
+  release(i: number): void {
+    // Drop expanded states once they are half the queue (amortised O(1) per state).
+    const drop = i + 1 - this.base;
+    if (drop * 2 < this.count - this.base || drop < 4096) return;
+    const w = this.width;
+    this.queue.copyWithin(0, drop * w, (this.count - this.base) * w);
+    this.base += drop;
+  }
+
+  pathTo(i: number): number[] {
+    const path: number[] = [];
+    while (i > 0) {
+      path.push(this.via[i]);
+      i = this.parent[i];
+    }
+    return path.reverse();
+  }
+
+  private growQueue(): void {
+    const live = this.count - this.base;
+    const q = new Int32Array(Math.max(this.queue.length * 2, (live + 1) * this.width * 2));
+    q.set(this.queue.subarray(0, live * this.width));
+    this.queue = q;
+  }
+
+  private growIndex(): void {
+    const p = new Int32Array(this.parent.length * 2);
+    p.set(this.parent);
+    this.parent = p;
+    const v = new Int16Array(this.via.length * 2);
+    v.set(this.via);
+    this.via = v;
+  }
+
+  private growTable(): void {
+    const old = this.fps;
+    const slots = (this.mask + 1) * 2;
+    const fps = new Int32Array(slots * 2);
+    const mask = slots - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      const a = old[k];
+      const b = old[k + 1];
+      if (a === 0 && b === 0) continue;
+      let h = a & mask;
+      while (fps[2 * h] !== 0 || fps[2 * h + 1] !== 0) h = (h + 1) & mask;
+      fps[2 * h] = a;
+      fps[2 * h + 1] = b;
+    }
+    this.fps = fps;
+    this.mask = mask;
+  }
 }

@@ -19,7 +19,8 @@ export function formatMemory(bytes: number): string {
 
 export function statsLine(r: CheckResult): string {
   const s = r.stats;
-  return `states ${s.states}, transitions ${s.transitions}, depth ${s.depth}, ${s.seconds.toFixed(3)} s, ${s.statesPerSecond} states/s, memory ${formatMemory(s.memoryBytes)}`;
+  const visited = s.visited === "exact" ? "exact states" : `64-bit fingerprints, P(missed state) < ${s.collisionProbability < 1e-15 ? "1e-15" : s.collisionProbability.toExponential(1)}`;
+  return `states ${s.states}, transitions ${s.transitions}, depth ${s.depth}, ${s.seconds.toFixed(3)} s, ${s.statesPerSecond} states/s, memory ${formatMemory(s.memoryBytes)} (${visited})`;
 }
 
 export function verdictLine(r: CheckResult, color?: boolean): string {
