@@ -1,0 +1,74 @@
+// Resource limits at the CLI: --max-states, --timeout and --max-memory end cleanly with
+// verdict incomplete (exit code 1), the stats so far and the deepest level fully explored.
+// Ctrl-C: the search runs in a worker thread, SIGINT stops it the same way ("interrupted").
+import { test, describe, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (this file runs from dist/test/). */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const CLI = join(ROOT, "dist/src/cli/main.js");
+
+/** 6 processes each incrementing 4 shared counters in a loop (all different, so symmetry
+ * does not fold them): far too many states to finish within any test's time. */
+export function bigModel(): string {
+  const names = ["a", "b", "c", "d"];
+  let s = "C big-counters\n{}\n";
+  for (let p = 0; p < 6; p++) {
+    s += `P${p}(int *a, int *b, int *c, int *d) {\n\tint i;\n\tfor (i = 0; i < ${3 + p}; i++) {\n`;
+    for (let k = 0; k < 4; k++) {
+      const n = names[(k + p) % 4];
+      s += `\t\tWRITE_ONCE(*${n}, READ_ONCE(*${n}) + 1);\n`;
+    }
+    s += "\t}\n}\n";
+  }
+  return s + "exists (a=0)\n";
+}
+
+const dir = mkdtempSync(join(tmpdir(), "pageproof-limits-"));
+const BIG = join(dir, "big.litmus");
+writeFileSync(BIG, bigModel());
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, NO_COLOR: "1" } });
+}
+
+describe("resource limits end with verdict incomplete", () => {
+  const flags: [string, string[]][] = [
+    ["max-states", ["--max-states", "5000"]],
+    ["timeout", ["--timeout", "0.5"]],
+    ["max-memory", ["--max-memory", "8"]],
+  ];
+  for (const [limit, args] of flags) {
+    test(`--${limit} (text)`, () => {
+      const r = cli("check", BIG, ...args);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stdout, new RegExp(`incomplete: stopped by ${limit}`));
+      assert.match(r.stdout, /levels 0\.\.\d+ fully explored/);
+      assert.match(r.stdout, /states \d+, transitions \d+, depth \d+/);
+      assert.doesNotMatch(r.stdout, /\bpass\b/);
+    });
+    test(`--${limit} (json)`, () => {
+      const r = cli("check", BIG, ...args, "--format", "json");
+      assert.equal(r.status, 1, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.equal(j.verdict, "incomplete");
+      assert.equal(j.incomplete.limit, limit);
+      assert.ok(j.stats.states > 0);
+      assert.ok(j.incomplete.completeDepth >= 1 && j.incomplete.completeDepth < j.stats.depth + 1);
+      if (limit === "max-states") assert.ok(j.stats.states >= 5000 && j.stats.states < 5000 + 100);
+    });
+  }
+  test("--max-states in `test`: the run is incomplete, so the expectation is not met", () => {
+    writeFileSync(join(dir, "big-expect.litmus"), bigModel().replace("{}\n", "(* Expect: clean *)\n{}\n"));
+    const r = cli("test", join(dir, "big-expect.litmus"), "--max-states", "3000");
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /incomplete/);
+    assert.match(r.stdout, /0 passed, 1 failed/);
+  });
+});
