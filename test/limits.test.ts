@@ -72,3 +72,49 @@ describe("resource limits end with verdict incomplete", () => {
     assert.match(r.stdout, /0 passed, 1 failed/);
   });
 });
+
+/** Starts the CLI with the progress line forced on, waits for the first progress line on
+ * stderr, sends SIGINT and resolves with the exit code and the output. */
+function interruptAfterProgress(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args, "--timeout", "60"], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", PAGEPROOF_PROGRESS: "1" } });
+    let stdout = "";
+    let stderr = "";
+    let sent = false;
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d;
+      if (!sent && /\d+ states, .*queue \d+/.test(stderr)) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("Ctrl-C stops the search (worker thread) with verdict incomplete", () => {
+  test("check, text: interrupted, stats so far, exit code 130", async () => {
+    const r = await interruptAfterProgress("check", BIG);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stdout, /incomplete: stopped by interrupted; levels 0\.\.\d+ fully explored/);
+    assert.match(r.stdout, /states \d+, transitions \d+, depth \d+/);
+    assert.doesNotMatch(r.stdout, /\bpass\b/);
+  });
+  test("check, json: incomplete.limit is interrupted", async () => {
+    const r = await interruptAfterProgress("check", BIG, "--format", "json");
+    assert.equal(r.code, 130, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.verdict, "incomplete");
+    assert.equal(j.incomplete.limit, "interrupted");
+    assert.ok(j.stats.states > 0 && j.stats.transitions > 0);
+  });
+  test("test: the table so far, the files not run, exit code 130", async () => {
+    const r = await interruptAfterProgress("test", BIG, join(ROOT, "test/fixtures/mp.litmus"));
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stdout, /big\.litmus .*incomplete/);
+    assert.match(r.stdout, /interrupted: 1 file\(s\) not run/);
+    assert.match(r.stdout, /0 passed, 1 failed/);
+  });
+});

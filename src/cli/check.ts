@@ -2,22 +2,23 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CheckResult, checkFile } from "../check.js";
+import { CheckResult } from "../check.js";
 import { renderHtmlDocument } from "../report/html.js";
 import { formatText } from "../report/text.js";
 import { PRELUDE_DIR } from "../node/prelude.js";
 import { CliOptions, UsageError } from "./args.js";
-import { searchOptions } from "./limits.js";
+import { INTERRUPTED_EXIT, checkInWorker } from "./run-in-worker.js";
 
-export function runCheck(o: CliOptions): number {
+export async function runCheck(o: CliOptions): Promise<number> {
   if (o.files.length === 0) throw new UsageError("check needs at least one scenario file");
-  const results: CheckResult[] = o.files.map((f) => checkFile(f, searchOptions(o)));
+  const { results, interrupted } = await checkInWorker(o.files, o);
   let out: string;
   if (o.format === "json") out = JSON.stringify(results.length === 1 ? results[0] : results, null, 2);
   else if (o.format === "html") out = htmlReport(results);
   else out = results.map((r) => formatText(r, { color: o.color, states: o.states })).join("\n\n");
   if (o.output) writeFileSync(o.output, out + "\n");
   else process.stdout.write(out + "\n");
+  if (interrupted) return INTERRUPTED_EXIT;
   if (results.some((r) => r.verdict === "error")) return 2;
   const bad = results.some((r) => r.verdict !== "pass" || (r.expectation && !r.expectation.met));
   return bad ? 1 : 0;

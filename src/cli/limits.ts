@@ -4,8 +4,8 @@ import { CheckOptions } from "../check.js";
 import { formatMemory } from "../report/text.js";
 import { CliOptions } from "./args.js";
 
-export function searchOptions(o: CliOptions): CheckOptions {
-  const tty = !!process.stderr.isTTY;
+/** `progress`: print the progress line on stderr (the worker is told whether stderr is a TTY). */
+export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY): CheckOptions {
   return {
     maxStates: o.maxStates,
     timeoutMs: o.timeoutMs,
@@ -15,7 +15,7 @@ export function searchOptions(o: CliOptions): CheckOptions {
     por: o.por,
     exact: o.exact,
     // A progress line on long runs, only for a person watching a terminal.
-    progress: tty
+    progress: progress
       ? (p) =>
           process.stderr.write(
             `\r  ${p.states} states, ${Math.round(p.states / p.seconds)} states/s, queue ${p.queue}, depth ${p.depth}, ${formatMemory(p.bytes)}   `,

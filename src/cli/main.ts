@@ -24,9 +24,10 @@ options:
   --exact                store full states (default: 64-bit fingerprints, TLC-style)
   --no-color             no colours (also NO_COLOR=1)
 
-exit codes: 0 no violation and expectations met, 1 violation or unmet expectation, 2 bad input or usage`;
+exit codes: 0 no violation and expectations met, 1 violation or unmet expectation, 2 bad input or usage,
+130 interrupted (Ctrl-C: the report shows the verdict incomplete and the stats so far)`;
 
-function main(argv: string[]): number {
+function main(argv: string[]): number | Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === "-h" || cmd === "--help" || cmd === "help") {
     process.stdout.write(USAGE + "\n");
@@ -43,11 +44,17 @@ function main(argv: string[]): number {
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
+function usageError(e: unknown): void {
   if (e instanceof UsageError) {
     process.stderr.write(`pageproof: ${e.message}\n${USAGE}\n`);
     process.exitCode = 2;
   } else throw e;
+}
+
+try {
+  const code = main(process.argv.slice(2));
+  if (typeof code === "number") process.exitCode = code;
+  else code.then((c) => (process.exitCode = c), usageError);
+} catch (e) {
+  usageError(e);
 }

@@ -4,9 +4,8 @@
 
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { checkFile } from "../check.js";
 import { CliOptions } from "./args.js";
-import { searchOptions } from "./limits.js";
+import { INTERRUPTED_EXIT, checkInWorker } from "./run-in-worker.js";
 
 export function collectScenarioFiles(paths: string[]): string[] {
   const out: string[] = [];
@@ -27,13 +26,14 @@ export function collectScenarioFiles(paths: string[]): string[] {
   return out;
 }
 
-export function runTest(o: CliOptions): number {
+export async function runTest(o: CliOptions): Promise<number> {
   const files = collectScenarioFiles(o.files.length ? o.files : ["scenarios"]);
+  const { results, interrupted } = await checkInWorker(files, o);
   let passed = 0;
   let failed = 0;
   const rows: string[][] = [["file", "expected", "found", "states", "seconds", ""]];
-  for (const f of files) {
-    const r = checkFile(f, searchOptions(o));
+  for (const r of results) {
+    const f = r.file;
     const found = r.verdict === "violation" ? r.violation!.kind : r.verdict === "pass" ? "clean" : r.verdict;
     const obs = r.observation ? ` ${r.observation.result}` : "";
     const expected = r.expectation ? [r.expectation.expect, r.expectation.result].filter(Boolean).join(" ") : "(none)";
@@ -45,6 +45,7 @@ export function runTest(o: CliOptions): number {
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) process.stdout.write(r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ").trimEnd() + "\n");
+  if (interrupted) process.stdout.write(`interrupted: ${files.length - results.length} file(s) not run\n`);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  return failed ? 1 : 0;
+  return interrupted ? INTERRUPTED_EXIT : failed ? 1 : 0;
 }
