@@ -6,6 +6,7 @@ import { CompileOptions, compileSource } from "./ir/compile.js";
 import { ModelIR } from "./ir/ir.js";
 import { SearchLimits, search } from "./engine/bfs.js";
 import { Trace, formatValue, replay } from "./engine/trace.js";
+import { Fairness, Goal, Graph, findLasso } from "./engine/liveness.js";
 
 export type Verdict = "pass" | "violation" | "incomplete" | "error";
 
@@ -18,6 +19,8 @@ export interface CheckOptions extends SearchLimits, CompileOptions {
   symmetry?: boolean;
   /** Keep full states in the visited set instead of 64-bit fingerprints. */
   exact?: boolean;
+  /** Fairness for liveness checks (PROGRESS(), GOAL()): weak (default), strong or none. */
+  fairness?: Fairness;
 }
 
 export interface Expectation {
@@ -52,6 +55,7 @@ export interface CheckResult {
   };
   incomplete?: { limit: string; completeDepth: number };
   expectation?: Expectation;
+  liveness?: { fairness: Fairness; goals: string[]; note: string };
   error?: { file: string; line: number; col: number; message: string; formatted: string };
 }
 
@@ -80,8 +84,13 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   const { program, model } = compileSource(path, text, opts);
 
   const warnAsViolation = opts.warn !== "report";
-  const por = opts.por !== false;
-  let out = search(model, { ...opts, warnAsViolation, por });
+  // Liveness annotations need the whole graph: exact states, no reductions.
+  const goals = livenessGoals(model);
+  const graph = goals.length ? new Graph() : null;
+  const por = opts.por !== false && !graph;
+  let out = graph
+    ? search(model, { ...opts, warnAsViolation, por: false, symmetry: false, exact: true, graph })
+    : search(model, { ...opts, warnAsViolation, por });
   let shortest = true;
   if (por && out.status === "violation") {
     // The reduced graph may hide the shortest path: find it in the full graph, which a BFS
@@ -112,7 +121,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
       statesPerSecond: s.seconds > 0 ? Math.round(s.states / s.seconds) : s.states,
       memoryBytes: s.bytes,
       visitedBytesPerState: s.states ? Math.round((s.visitedBytes / s.states) * 10) / 10 : 0,
-      visited: opts.exact ? "exact" : "fingerprint",
+      visited: opts.exact || graph ? "exact" : "fingerprint",
       collisionProbability: s.collisionProbability,
     },
   };
@@ -122,6 +131,25 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     result.violation = { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, shortest, trace };
   }
   if (out.status === "limit") result.incomplete = { limit: out.limit!, completeDepth: s.completeDepth };
+  if (graph) {
+    const fairness = opts.fairness ?? "weak";
+    result.liveness = { fairness, goals: goals.map((g) => g.message), note: "partial-order and symmetry reduction are off for liveness (not shown sound under fairness)" };
+    if (out.status === "done") {
+      graph.finish();
+      const depth = bfsDepths(graph);
+      for (const goal of goals) {
+        const lasso = findLasso(graph, model.processes.length, goal, fairness, (x) => depth.dist[x]);
+        if (!lasso) continue;
+        const prefix = depth.pathTo(lasso.prefixEnd);
+        const path = [...prefix, ...lasso.cycle].map((e) => graph.proc(e));
+        const { violation: _v, ...trace } = replay(model, path, null, warnAsViolation);
+        result.verdict = "violation";
+        result.violation = { kind: goal.kind, message: goal.message, process: null, shortest: false, trace: { ...trace, cycleStart: prefix.length } };
+        delete result.observation;
+        break;
+      }
+    }
+  }
   if (model.final && out.status === "done") {
     const positive = result.finalStates.filter((f) => f.satisfies).length;
     const negative = result.finalStates.length - positive;
@@ -170,3 +198,49 @@ export function expectationOf(comment: string, r: CheckResult): Expectation | nu
 }
 
 export type { ModelIR };
+
+/** The liveness goals a model states: PROGRESS() points, and each process's GOAL(). */
+function livenessGoals(model: ModelIR): Goal[] {
+  const goals: Goal[] = [];
+  if (model.processes.some((p) => p.code.some((i) => i.op === "progress")))
+    goals.push({ kind: "livelock", reaches: (g, e) => (g.mark(e) & 1) !== 0, message: "an infinite fair run passes no progress point (non-progress cycle)" });
+  model.processes.forEach((p, pid) => {
+    if (p.code.some((i) => i.op === "goal"))
+      goals.push({ kind: "starvation", reaches: (g, e) => g.proc(e) === pid && (g.mark(e) & 2) !== 0, message: `${p.name} never reaches its GOAL() again in an infinite fair run` });
+  });
+  return goals;
+}
+
+/** BFS distances from the initial state over the recorded graph, and shortest paths (edge ids). */
+function bfsDepths(g: Graph): { dist: Int32Array; pathTo: (s: number) => number[] } {
+  const dist = new Int32Array(g.n).fill(-1);
+  const via = new Int32Array(g.n).fill(-1);
+  const queue = new Int32Array(g.n);
+  let tail = 0;
+  dist[0] = 0;
+  queue[tail++] = 0;
+  for (let h = 0; h < tail; h++) {
+    const v = queue[h];
+    for (let k = g.start[v]; k < g.start[v + 1]; k++) {
+      const e = g.edges[k];
+      const t = g.target(e);
+      if (dist[t] >= 0) continue;
+      dist[t] = dist[v] + 1;
+      via[t] = e;
+      queue[tail++] = t;
+    }
+  }
+  const src = new Int32Array(g.m);
+  for (let v = 0; v < g.n; v++) for (let k = g.start[v]; k < g.start[v + 1]; k++) src[g.edges[k]] = v;
+  return {
+    dist,
+    pathTo: (s) => {
+      const path: number[] = [];
+      while (s !== 0) {
+        path.push(via[s]);
+        s = src[via[s]];
+      }
+      return path.reverse();
+    },
+  };
+}

@@ -63,6 +63,15 @@ export interface SearchOptions extends SearchLimits {
   symmetry?: boolean;
   /** Store full states (no fingerprint collisions possible) instead of 64-bit fingerprints. */
   exact?: boolean;
+  /** Records the whole state graph (for liveness); needs exact, no reductions. */
+  graph?: GraphRecorder;
+}
+
+export interface GraphRecorder {
+  /** Bit q of `enabled` is set when process q can move in state i. */
+  state(i: number, enabled: number): void;
+  /** A step of process pid from state `from` to state `to`; marks as in StepContext.marks. */
+  edge(from: number, to: number, pid: number, marks: number): void;
 }
 
 export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
@@ -109,6 +118,9 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   const live = new Uint8Array(nProcs);
   const chosen = new Uint8Array(nProcs);
   const pcs = new Int32Array(nProcs);
+  const marks = new Int32Array(nProcs);
+  const graph = opts.graph;
+  if (graph && (opts.por || opts.symmetry !== false || !opts.exact || nProcs > 31)) throw new Error("graph recording needs exact states, no reductions and at most 31 processes");
   const por = opts.por && nProcs > 1 ? new PartialOrder(model) : null;
   const maxStates = opts.maxStates ?? Infinity;
   let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
@@ -144,7 +156,9 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
       if (!live[pid]) continue;
       const nx = nexts[pid];
       nx.set(cur);
+      ctx.marks = 0;
       const r = m.run(pid, nx, ctx);
+      marks[pid] = ctx.marks;
       if (r === DISABLED) continue;
       enabled++;
       if (ctx.warnings.length) noteWarnings(head, pid);
@@ -161,11 +175,18 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
       chosenCount = por.choose(pcs, en, live, chosen);
     } else chosen.set(en);
     let revisited = false;
+    if (graph) {
+      let mask = 0;
+      for (let pid = 0; pid < nProcs; pid++) if (en[pid]) mask |= 1 << pid;
+      graph.state(head, mask);
+    }
     for (let pid = 0; pid < nProcs; pid++) {
       if (!chosen[pid]) continue;
       stats.transitions++;
       canon?.canon(nexts[pid]);
-      if (store.insert(nexts[pid], head, pid) < 0) revisited = true;
+      const idx = store.insert(nexts[pid], head, pid);
+      if (idx < 0) revisited = true;
+      if (graph) graph.edge(head, idx < 0 ? ~idx : idx, pid, marks[pid]);
     }
     // Cycle proviso: a reduced expansion that reaches a known state becomes a full one.
     if (revisited && chosenCount < enabled) {

@@ -36,6 +36,8 @@ export class StepContext {
   warnings: Violation[] = [];
   warnAsViolation = true;
   record: { pcs: number[]; accesses: Access[] } | null = null;
+  /** Liveness marks of the step just run: bit 0 = passed PROGRESS(), bit 1 = passed GOAL(). */
+  marks = 0;
 }
 
 type Fn = (s: Int32Array, b: number, ctx: StepContext) => number; // returns OK, DISABLED or VIOLATION
@@ -57,12 +59,15 @@ export class Machine {
   private readonly cellBits: Int8Array;
   private readonly cellSigned: Uint8Array;
   private readonly freedCell: Int32Array;
+  /** Addresses of the lock cells (a held lock holds its owner's pid + 1). */
+  private readonly lockCells: number[];
 
   constructor(readonly model: ModelIR) {
     this.nCells = model.cells.length;
     this.cellBits = Int8Array.from(model.cells.map((c) => c.bits));
     this.cellSigned = Uint8Array.from(model.cells.map((c) => (c.signed ? 1 : 0)));
     this.freedCell = Int32Array.from(model.cells.map((c) => c.freedCell));
+    this.lockCells = model.cells.flatMap((c, i) => (c.isLock ? [i] : []));
     let base = this.nCells;
     const keepByProc = model.processes.map(() => new Set<number>());
     for (const o of model.observed) if (o.kind === "reg") keepByProc[o.proc].add(o.slot);
@@ -147,6 +152,14 @@ export class Machine {
       pc++;
     }
     s[p.base] = pc;
+    if (pc === p.endPc) {
+      // A process must not end holding a lock.
+      for (const at of this.lockCells) {
+        if (s[at] !== pid + 1) continue;
+        ctx.violation = { kind: "bug", msg: `P${pid} ends holding ${this.model.cells[at].name}`, proc: pid, pc };
+        return VIOLATION;
+      }
+    }
     const dead = p.dead[pc];
     for (let i = 0; i < dead.length; i++) s[b + dead[i]] = 0;
     return OK;
@@ -341,6 +354,16 @@ export class Machine {
         const waitAt = this.model.rcuWait + pid;
         return (s) => (s[waitAt] === 0 ? OK : DISABLED);
       }
+      case "progress":
+        return (_s, _b, ctx) => {
+          ctx.marks |= 1;
+          return OK;
+        };
+      case "goal":
+        return (_s, _b, ctx) => {
+          ctx.marks |= 2;
+          return OK;
+        };
       case "atomic_begin":
       case "atomic_end":
       case "end":

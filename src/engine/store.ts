@@ -54,7 +54,7 @@ export class StateStore implements Store {
     out.set(this.arena.subarray(i * w, i * w + w));
   }
 
-  /** Adds s if new; returns its index, or -1 if it was already known. */
+  /** Adds s if new; returns its index, or ~index (negative) of the known state. */
   insert(s: Int32Array, parent: number, via: number): number {
     const w = this.width;
     const full = hashState(s, w) | 0;
@@ -77,7 +77,7 @@ export class StateStore implements Store {
           break;
         }
       }
-      if (same) return -1;
+      if (same) return ~(e - 1);
       h = (h + 1) & this.mask;
     }
     const idx = this.count;

@@ -28,6 +28,8 @@ export interface Trace {
   steps: TraceStep[];
   violationSite: (SiteInfo & { calls: (SiteInfo & { fn: string })[] }) | null;
   blocked: { proc: string; site: SiteInfo }[]; // for deadlocks: where each process waits
+  /** For a liveness counterexample (a lasso): index of the first step of the cycle. */
+  cycleStart?: number;
 }
 
 function site(src: Src): SiteInfo {

@@ -331,6 +331,18 @@ def(["await", "__await"], (L, e) => {
   return VOID;
 });
 
+// ---- liveness annotations (local: they mark the step they are part of) -------------------
+def(["PROGRESS", "__progress"], (L, e) => {
+  arity(e, 0);
+  L.emit({ op: "progress", src: L.src() });
+  return VOID;
+});
+def(["GOAL", "__goal"], (L, e) => {
+  arity(e, 0);
+  L.emit({ op: "goal", src: L.src() });
+  return VOID;
+});
+
 export function lookupBuiltin(name: string): Builtin | undefined {
   const n = name.replace(/^atomic(64|_long)_/, "atomic_");
   return BUILTINS.get(n) ?? BUILTINS.get(n.replace(/_(relaxed|acquire|release)$/, ""));

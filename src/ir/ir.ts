@@ -18,8 +18,8 @@ export type LExpr =
 
 export type BinOp = "+" | "-" | "*" | "/" | "%" | "&" | "|" | "^" | "<<" | ">>" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "&&" | "||";
 
-export type ViolationKind = "assert" | "bug" | "warn" | "deadlock" | "io-on-secure" | "use-after-free" | (string & {});
-export const VIOLATION_KINDS = ["assert", "bug", "warn", "deadlock", "io-on-secure", "use-after-free"] as const;
+export type ViolationKind = "assert" | "bug" | "warn" | "deadlock" | "io-on-secure" | "use-after-free" | "livelock" | "starvation" | (string & {});
+export const VIOLATION_KINDS = ["assert", "bug", "warn", "deadlock", "io-on-secure", "use-after-free", "livelock", "starvation"] as const;
 
 /** Read-modify-write operations on one cell; `ret` says which value goes to dst. */
 export type RmwOp = "xchg" | "add" | "sub" | "and" | "or" | "xor" | "andnot" | "cmpxchg" | "add_unless";
@@ -40,6 +40,8 @@ export type Instr =
   | { op: "rcu_unlock"; src: Src }
   | { op: "gp_start"; src: Src } // synchronize_rcu, part 1: note the readers now running
   | { op: "gp_wait"; src: Src } // part 2: blocked until each of them has left its critical section
+  | { op: "progress"; src: Src } // PROGRESS(): a progress point (for non-progress cycles)
+  | { op: "goal"; src: Src } // GOAL(): this process's "must eventually reach" goal
   | { op: "atomic_begin"; src: Src }
   | { op: "atomic_end"; src: Src }
   | { op: "end"; src: Src };
@@ -59,6 +61,8 @@ export function yields(ins: Instr): boolean {
     case "check":
     case "guard":
     case "atomic_end":
+    case "progress":
+    case "goal":
       return false;
     case "load":
       return !ins.constCell;

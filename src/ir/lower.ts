@@ -270,6 +270,8 @@ export class ProcLowerer {
         if (l.defined) fail(s.loc, `label '${s.label}' is defined twice`);
         l.defined = true;
         this.place(l.label);
+        // SPIN's convention: a label starting with "progress" marks a progress point.
+        if (/^progress/.test(s.label)) this.emit({ op: "progress", src: this.cur });
         return;
       }
       case "block":

@@ -54,7 +54,11 @@ export function stepLine(st: TraceStep): string {
 
 export function formatTrace(t: Trace, kind: string, message: string): string[] {
   const lines = t.steps.map(stepLine);
-  if (t.violationSite) {
+  if (t.cycleStart !== undefined) {
+    lines.splice(t.cycleStart, 0, `   ┌─ cycle: steps ${t.cycleStart + 1}..${t.steps.length} repeat for ever ─`);
+    lines.push(`   └─ back to step ${t.cycleStart + 1}`);
+  }
+  if (t.violationSite && t.cycleStart === undefined) {
     const vs = t.violationSite;
     const outer = vs.calls[0];
     lines.push(`   !  ${kind}: ${message}`);
@@ -67,9 +71,11 @@ export function formatTrace(t: Trace, kind: string, message: string): string[] {
 export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   if (r.verdict === "error") return r.error!.formatted;
   const out = [verdictLine(r, opts.color), `  ${statsLine(r)}`];
+  if (r.liveness) out.push(`  liveness under ${r.liveness.fairness} fairness; ${r.liveness.note}`);
   if (r.violation) {
     const t = r.violation.trace;
-    out.push(`  ${r.violation.shortest ? "shortest trace" : "trace (not guaranteed shortest: the unreduced re-run hit a limit)"} (${t.steps.length} step${t.steps.length === 1 ? "" : "s"}):`);
+    const what = t.cycleStart !== undefined ? `lasso (${t.cycleStart}-step prefix, shortest, then a fair cycle)` : r.violation.shortest ? "shortest trace" : "trace (not guaranteed shortest: the unreduced re-run hit a limit)";
+    out.push(`  ${what} (${t.steps.length} step${t.steps.length === 1 ? "" : "s"}):`);
     out.push(...formatTrace(t, r.violation.kind, r.violation.message));
   }
   for (const w of r.warnings) {

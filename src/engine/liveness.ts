@@ -1,0 +1,277 @@
+// Liveness: non-progress cycles and "eventually" goals under fairness.
+//
+// The whole state graph is recorded (exact states, no reductions: partial-order and
+// symmetry reduction are switched off for liveness and the report says so — TLC's
+// symmetry-with-liveness unsoundness is the cautionary tale). Then, for each goal:
+//  - PROGRESS() / `progress...:` labels: an infinite run that passes no progress point;
+//  - GOAL() in process p: an infinite run in which p never passes its goal again,
+// we look for a fair cycle in the graph without the goal's edges. Cycles live inside
+// strongly connected components (Tarjan, iterative). A component C admits a fair cycle
+// through all of it when:
+//  - no fairness: C is non-trivial;
+//  - weak fairness (a process that stays enabled is eventually scheduled): every process
+//    either moves inside C or is disabled in some state of C;
+//  - strong fairness (a process enabled infinitely often moves infinitely often): every
+//    process enabled somewhere in C moves inside C; otherwise the states where such a
+//    process is enabled are removed and the rest is searched again (Emerson–Lei).
+// The counterexample is a lasso: the shortest (BFS) prefix to the component, then a cycle
+// inside it that takes a step of every process the fairness condition requires.
+
+export type Fairness = "weak" | "strong" | "none";
+
+export class Graph {
+  n = 0;
+  enabled: Int32Array = new Int32Array(1024);
+  private from: Int32Array = new Int32Array(4096);
+  private to: Int32Array = new Int32Array(4096);
+  private pid: Int16Array = new Int16Array(4096);
+  private marks: Uint8Array = new Uint8Array(4096);
+  m = 0;
+  // CSR adjacency, built once exploration is over.
+  start!: Int32Array;
+  edges!: Int32Array; // edge ids sorted by source
+
+  state(i: number, enabled: number): void {
+    if (i >= this.enabled.length) {
+      const e = new Int32Array(this.enabled.length * 2);
+      e.set(this.enabled);
+      this.enabled = e;
+    }
+    this.enabled[i] = enabled;
+    if (i + 1 > this.n) this.n = i + 1;
+  }
+
+  edge(from: number, to: number, pid: number, marks: number): void {
+    if (this.m === this.from.length) {
+      const grow = <T extends Int32Array | Int16Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.from = grow(this.from);
+      this.to = grow(this.to);
+      this.pid = grow(this.pid);
+      this.marks = grow(this.marks);
+    }
+    this.from[this.m] = from;
+    this.to[this.m] = to;
+    this.pid[this.m] = pid;
+    this.marks[this.m] = marks;
+    this.m++;
+    if (to + 1 > this.n) this.n = to + 1;
+  }
+
+  finish(): void {
+    const n = this.n;
+    this.start = new Int32Array(n + 1);
+    for (let e = 0; e < this.m; e++) this.start[this.from[e] + 1]++;
+    for (let i = 0; i < n; i++) this.start[i + 1] += this.start[i];
+    const fill = this.start.slice(0, n);
+    this.edges = new Int32Array(this.m);
+    for (let e = 0; e < this.m; e++) this.edges[fill[this.from[e]]++] = e;
+  }
+
+  target(e: number): number {
+    return this.to[e];
+  }
+  proc(e: number): number {
+    return this.pid[e];
+  }
+  mark(e: number): number {
+    return this.marks[e];
+  }
+}
+
+export interface Goal {
+  kind: "livelock" | "starvation";
+  /** Edges that count as reaching the goal. */
+  reaches: (g: Graph, e: number) => boolean;
+  message: string;
+}
+
+export interface Lasso {
+  goal: Goal;
+  prefixEnd: number; // state where the cycle starts
+  cycle: number[]; // edge ids of the cycle, starting and ending at prefixEnd
+}
+
+/** Strongly connected components of the subgraph (nodes with alive[i], edges with edgeOk). */
+function sccs(g: Graph, alive: Uint8Array, edgeOk: (e: number) => boolean): number[][] {
+  const n = g.n;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const out: number[][] = [];
+  let counter = 0;
+  const callNode: number[] = [];
+  const callEdge: number[] = [];
+  for (let root = 0; root < n; root++) {
+    if (!alive[root] || index[root] >= 0) continue;
+    callNode.push(root);
+    callEdge.push(g.start[root]);
+    index[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    while (callNode.length) {
+      const v = callNode[callNode.length - 1];
+      const k = callEdge[callEdge.length - 1];
+      if (k < g.start[v + 1]) {
+        callEdge[callEdge.length - 1] = k + 1;
+        const e = g.edges[k];
+        if (!edgeOk(e)) continue;
+        const w = g.target(e);
+        if (!alive[w]) continue;
+        if (index[w] < 0) {
+          index[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          callNode.push(w);
+          callEdge.push(g.start[w]);
+        } else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
+        continue;
+      }
+      callNode.pop();
+      callEdge.pop();
+      if (callNode.length) {
+        const u = callNode[callNode.length - 1];
+        low[u] = Math.min(low[u], low[v]);
+      }
+      if (low[v] === index[v]) {
+        const comp: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          comp.push(w);
+        } while (w !== v);
+        out.push(comp);
+      }
+    }
+  }
+  return out;
+}
+
+/** A fair component (set of states) and the processes that must move in its cycle, or null. */
+function fairComponent(g: Graph, nProcs: number, edgeOk: (e: number) => boolean, fairness: Fairness, alive: Uint8Array): { states: number[]; mustMove: number[] } | null {
+  for (const comp of sccs(g, alive, edgeOk)) {
+    const inC = new Uint8Array(g.n);
+    for (const s of comp) inC[s] = 1;
+    let moves = 0;
+    let internalEdges = 0;
+    for (const s of comp) {
+      for (let k = g.start[s]; k < g.start[s + 1]; k++) {
+        const e = g.edges[k];
+        if (edgeOk(e) && inC[g.target(e)]) {
+          moves |= 1 << g.proc(e);
+          internalEdges++;
+        }
+      }
+    }
+    if (internalEdges === 0) continue; // a single state without a self-loop: no cycle
+    if (fairness === "none") return { states: comp, mustMove: [] };
+    let enabledSomewhere = 0;
+    let enabledEverywhere = ~0;
+    for (const s of comp) {
+      enabledSomewhere |= g.enabled[s];
+      enabledEverywhere &= g.enabled[s];
+    }
+    if (fairness === "weak") {
+      // A process enabled in every state of C must move inside C.
+      if ((enabledEverywhere & ~moves) === 0) return { states: comp, mustMove: procs(enabledEverywhere, nProcs) };
+      continue;
+    }
+    // Strong fairness.
+    const unfair = enabledSomewhere & ~moves;
+    if (unfair === 0) return { states: comp, mustMove: procs(enabledSomewhere, nProcs) };
+    // Drop the states where a process that cannot move here is enabled, search inside the rest.
+    const sub = new Uint8Array(g.n);
+    let any = false;
+    for (const s of comp) {
+      if ((g.enabled[s] & unfair) === 0) {
+        sub[s] = 1;
+        any = true;
+      }
+    }
+    if (!any) continue;
+    const found = fairComponent(g, nProcs, edgeOk, fairness, sub);
+    if (found) return found;
+  }
+  return null;
+}
+
+function procs(mask: number, n: number): number[] {
+  const out: number[] = [];
+  for (let q = 0; q < n; q++) if (mask & (1 << q)) out.push(q);
+  return out;
+}
+
+/** Shortest path of at least one edge from a to b inside the component (edge ids). */
+function pathWithin(g: Graph, inC: Uint8Array, edgeOk: (e: number) => boolean, a: number, b: number): number[] | null {
+  const prevEdge = new Map<number, number>();
+  const prevNode = new Map<number, number>();
+  const queue = [a];
+  for (let qi = 0; qi < queue.length; qi++) {
+    const v = queue[qi];
+    for (let k = g.start[v]; k < g.start[v + 1]; k++) {
+      const e = g.edges[k];
+      const t = g.target(e);
+      if (!edgeOk(e) || !inC[t] || prevEdge.has(t)) continue;
+      prevEdge.set(t, e);
+      prevNode.set(t, v);
+      if (t === b) {
+        const path: number[] = [];
+        let x = b;
+        do {
+          path.push(prevEdge.get(x)!);
+          x = prevNode.get(x)!;
+        } while (x !== a);
+        return path.reverse();
+      }
+      queue.push(t);
+    }
+  }
+  return null;
+}
+
+/**
+ * Searches a fair cycle avoiding the goal. `depth` gives each state's BFS depth (for the
+ * shortest prefix); returns the lasso or null.
+ */
+export function findLasso(g: Graph, nProcs: number, goal: Goal, fairness: Fairness, depth: (s: number) => number): Lasso | null {
+  const edgeOk = (e: number) => !goal.reaches(g, e);
+  const alive = new Uint8Array(g.n).fill(1);
+  const comp = fairComponent(g, nProcs, edgeOk, fairness, alive);
+  if (!comp) return null;
+  const inC = new Uint8Array(g.n);
+  for (const s of comp.states) inC[s] = 1;
+  let entry = comp.states[0];
+  for (const s of comp.states) if (depth(s) < depth(entry)) entry = s;
+  // The cycle: from the entry, take one step of every process that must move, then return.
+  const cycle: number[] = [];
+  let at = entry;
+  for (const q of comp.mustMove) {
+    if (cycle.some((e) => g.proc(e) === q)) continue;
+    // Nearest edge of q inside C reachable from `at`.
+    let best: number[] | null = null;
+    for (const s of comp.states) {
+      for (let k = g.start[s]; k < g.start[s + 1]; k++) {
+        const e = g.edges[k];
+        if (g.proc(e) !== q || !edgeOk(e) || !inC[g.target(e)]) continue;
+        const toS = s === at ? [] : pathWithin(g, inC, edgeOk, at, s);
+        if (toS === null) continue;
+        const cand = [...toS, e];
+        if (!best || cand.length < best.length) best = cand;
+      }
+    }
+    if (!best) return null;
+    cycle.push(...best);
+    at = g.target(best[best.length - 1]);
+  }
+  if (at !== entry || cycle.length === 0) {
+    const back = pathWithin(g, inC, edgeOk, at, entry);
+    if (!back) return null;
+    cycle.push(...back);
+  }
+  return { goal, prefixEnd: entry, cycle };
+}
