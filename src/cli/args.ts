@@ -14,6 +14,7 @@ export interface CliOptions {
   color: boolean;
   por: boolean;
   exact: boolean;
+  fairness: "weak" | "strong" | "none";
   files: string[];
 }
 
@@ -32,6 +33,7 @@ export function parseArgs(argv: string[]): CliOptions {
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
     por: true,
     exact: false,
+    fairness: "weak",
     files: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -78,6 +80,12 @@ export function parseArgs(argv: string[]): CliOptions {
         o.refcountBits = num(a, take(), 2);
         if (o.refcountBits > 32) throw new UsageError("--refcount-bits is at most 32");
         break;
+      case "--fairness": {
+        const f = take();
+        if (f !== "weak" && f !== "strong" && f !== "none") throw new UsageError("--fairness is weak, strong or none");
+        o.fairness = f;
+        break;
+      }
       case "--exact":
         o.exact = true;
         break;

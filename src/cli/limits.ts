@@ -14,6 +14,7 @@ export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY):
     warn: o.warn,
     por: o.por,
     exact: o.exact,
+    fairness: o.fairness,
     // A progress line on long runs, only for a person watching a terminal.
     progress: progress
       ? (p) =>
