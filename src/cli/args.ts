@@ -13,6 +13,7 @@ export interface CliOptions {
   refcountBits?: number;
   color: boolean;
   por: boolean;
+  symmetry: boolean;
   exact: boolean;
   fairness: "weak" | "strong" | "none";
   files: string[];
@@ -32,6 +33,7 @@ export function parseArgs(argv: string[]): CliOptions {
     warn: "fail",
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
     por: true,
+    symmetry: true,
     exact: false,
     fairness: "weak",
     files: [],
@@ -88,6 +90,9 @@ export function parseArgs(argv: string[]): CliOptions {
       }
       case "--exact":
         o.exact = true;
+        break;
+      case "--no-symmetry":
+        o.symmetry = false;
         break;
       case "--no-por":
         o.por = false;

@@ -13,6 +13,7 @@ export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY):
     refcountBits: o.refcountBits,
     warn: o.warn,
     por: o.por,
+    symmetry: o.symmetry,
     exact: o.exact,
     fairness: o.fairness,
     // A progress line on long runs, only for a person watching a terminal.
