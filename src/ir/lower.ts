@@ -28,7 +28,7 @@ interface FnCtx {
   retSlot: number;
   retType: TypeRef;
   exit: Label;
-  labels: Map<string, { label: Label; defined: boolean; loc: Loc }>;
+  labels: Map<string, { label: Label; defined: boolean; loc: Loc; insideAtomic: boolean; gotoLocs: Loc[] }>;
   breaks: { label: Label; atomic: number }[];
   continues: { label: Label; atomic: number }[];
   atomicAtEntry: number;
@@ -261,14 +261,21 @@ export class ProcLowerer {
         return;
       }
       case "goto": {
-        if (this.atomicDepth > this.fn.atomicAtEntry) fail(s.loc, "goto inside __atomic is not supported");
-        this.jmp(this.labelFor(s.label, s.loc).label);
+        // A goto may leave __atomic blocks (the jump ends them: the step goes on through local
+        // code at the target); it may not enter one.
+        const l = this.labelFor(s.label, s.loc);
+        if (l.defined && l.insideAtomic) fail(s.loc, `goto into an __atomic block (label '${s.label}') is not supported`);
+        l.gotoLocs.push(s.loc);
+        this.leaveAtomic(this.fn.atomicAtEntry);
+        this.jmp(l.label);
         return;
       }
       case "label": {
         const l = this.labelFor(s.label, s.loc);
         if (l.defined) fail(s.loc, `label '${s.label}' is defined twice`);
         l.defined = true;
+        l.insideAtomic = this.atomicDepth > this.fn.atomicAtEntry;
+        if (l.insideAtomic && l.gotoLocs.length) fail(l.gotoLocs[0], `goto into an __atomic block (label '${s.label}') is not supported`);
         this.place(l.label);
         // SPIN's convention: a label starting with "progress" marks a progress point.
         if (/^progress/.test(s.label)) this.emit({ op: "progress", src: this.cur });
@@ -337,10 +344,10 @@ export class ProcLowerer {
     this.place(endL);
   }
 
-  private labelFor(name: string, loc: Loc): { label: Label; defined: boolean; loc: Loc } {
+  private labelFor(name: string, loc: Loc): { label: Label; defined: boolean; loc: Loc; insideAtomic: boolean; gotoLocs: Loc[] } {
     let l = this.fn.labels.get(name);
     if (!l) {
-      l = { label: this.newLabel(), defined: false, loc };
+      l = { label: this.newLabel(), defined: false, loc, insideAtomic: false, gotoLocs: [] };
       this.fn.labels.set(name, l);
     }
     return l;
