@@ -4,12 +4,14 @@
 import { parseArgs, UsageError } from "./args.js";
 import { runCheck } from "./check.js";
 import { runTest } from "./test.js";
+import { runExport } from "./export.js";
 
 const USAGE = `usage: pageproof <command> [options] FILE...
 
 commands:
   check FILE...          explore every interleaving and report the verdict
   test [DIR|FILE...]     run scenarios and compare with their Expect:/Result: lines (default: scenarios/)
+  export --promela OUT FILE  write an equivalent SPIN model (one atomic sequence per step; OUT - is stdout)
 
 options:
   --format text|json|html  output format (default text; html is one standalone file)
@@ -33,6 +35,7 @@ function main(argv: string[]): number | Promise<number> {
     process.stdout.write(USAGE + "\n");
     return cmd ? 0 : 2;
   }
+  if (cmd === "export") return runExport(rest);
   const opts = parseArgs(rest);
   switch (cmd) {
     case "check":
