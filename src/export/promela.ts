@@ -207,14 +207,13 @@ function enabling(p: ProcessIR, pid: number, y: number, c: Ctx): string | null {
     if (seen.has(pc)) continue;
     seen.add(pc);
     const ins = code[pc];
+    if (ins.op === "end" || (pc !== y && depth === 0 && yields(ins))) continue; // the next step
     if (ins.op === "guard") {
       if (!straight) throw new ExportError(`${ins.src.loc.file.path}:${ins.src.loc.line}: a guard (await) after a branch or an effect in the same step is not supported by the Promela export`);
       conds.push(`(${expr(ins.cond, c, sub)} != 0)`);
     }
     if (ins.op === "atomic_begin") depth++;
     if (ins.op === "atomic_end") depth--;
-    if (ins.op === "end") continue;
-    if (pc !== y && depth === 0 && yields(ins)) continue;
     if (ins.op === "load" && ins.addr.k === "const" && c.model.cells[ins.addr.v]?.freedCell < 0 && straight) sub.set(ins.dst, readCell(c, ins.addr));
     else if (ins.op === "set" && straight) sub.set(ins.dst, `(${expr(ins.e, c, sub)})`);
     else if (!["guard", "atomic_begin", "atomic_end"].includes(ins.op)) straight = false;
