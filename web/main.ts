@@ -5,7 +5,7 @@
 
 import { EditorState, StateEffect, StateField, RangeSetBuilder } from "@codemirror/state";
 import { EditorView, Decoration, DecorationSet, keymap, lineNumbers, highlightActiveLine, drawSelection } from "@codemirror/view";
-import { StreamLanguage, syntaxHighlighting, defaultHighlightStyle, bracketMatching } from "@codemirror/language";
+import { StreamLanguage, StreamParser, syntaxHighlighting, defaultHighlightStyle, bracketMatching } from "@codemirror/language";
 import { defaultKeymap, history as undoHistory, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { c as cMode } from "@codemirror/legacy-modes/mode/clike";
 import type { CheckResult } from "../src/core.js";
@@ -25,6 +25,28 @@ const resultEl = $<HTMLDivElement>("result");
 
 const EDITED = "__edited__";
 const DEFAULT = "scenarios/2020-splice-thread/07a-splice-tee-v57.litmus";
+
+// ---- editor: C highlighting plus herd7's (* ... *) header comment ----
+
+type CState = unknown;
+const litmus: StreamParser<{ c: CState; herd: boolean }> = {
+  name: "litmus",
+  startState: (indentUnit) => ({ c: cMode.startState!(indentUnit), herd: false }),
+  copyState: (s) => ({ c: cMode.copyState ? cMode.copyState(s.c) : { ...(s.c as object) }, herd: s.herd }),
+  token(stream, s) {
+    if (!s.herd && stream.sol() && stream.match("(*")) s.herd = true;
+    if (s.herd) {
+      if (stream.skipTo("*)")) {
+        stream.match("*)");
+        s.herd = false;
+      } else stream.skipToEnd();
+      return "comment";
+    }
+    return cMode.token(stream, s.c);
+  },
+  indent: (s, textAfter, cx) => (cMode.indent ? cMode.indent(s.c, textAfter, cx) : null),
+  languageData: cMode.languageData,
+};
 
 // ---- editor, with line marks (the clicked step, the violation lines) ----
 
@@ -60,7 +82,7 @@ const view = new EditorView({
       drawSelection(),
       highlightActiveLine(),
       bracketMatching(),
-      StreamLanguage.define(cMode),
+      StreamLanguage.define(litmus),
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
       keymap.of([{ key: "Mod-Enter", run: () => (runCheck(), true) }, indentWithTab, ...defaultKeymap, ...historyKeymap]),
       marksField,
@@ -130,12 +152,13 @@ function selectCatalog(path: string, pushHash: boolean): void {
 }
 
 let hashTimer: number | undefined;
+const editedHash = (packed: string) => `#t=${packed}&n=${encodeURIComponent(currentPath)}`;
 function onEdited(): void {
   markLines(null, []);
   editedOpt.hidden = false;
   picker.value = EDITED;
   clearTimeout(hashTimer);
-  hashTimer = window.setTimeout(async () => history.replaceState(null, "", `#t=${await pack(view.state.doc.toString())}`), 400);
+  hashTimer = window.setTimeout(async () => history.replaceState(null, "", editedHash(await pack(view.state.doc.toString()))), 400);
 }
 
 async function loadFromHash(): Promise<void> {
@@ -163,7 +186,7 @@ picker.addEventListener("change", () => {
 window.addEventListener("hashchange", () => void loadFromHash());
 shareBtn.addEventListener("click", async () => {
   clearTimeout(hashTimer);
-  if (picker.value === EDITED) history.replaceState(null, "", `#t=${await pack(view.state.doc.toString())}`);
+  if (picker.value === EDITED) history.replaceState(null, "", editedHash(await pack(view.state.doc.toString())));
   try {
     await navigator.clipboard.writeText(location.href);
     statusEl.textContent = "link copied";
@@ -221,7 +244,8 @@ function runCheck(): void {
       return;
     }
     const s = m.result.stats;
-    statusEl.textContent = `${fmt(s.states)} states · ${fmt(s.statesPerSecond)} states/s · ${s.seconds.toFixed(3)} s`;
+    if (m.result.verdict === "error") statusEl.textContent = `error${m.result.error!.line > 0 ? ` at line ${m.result.error!.line}` : ""}`;
+    else statusEl.textContent = `${fmt(s.states)} states · ${fmt(s.statesPerSecond)} states/s · ${s.seconds.toFixed(3)} s`;
     renderResult(m.result, text, path);
   };
   worker.onerror = (e) => {
@@ -296,7 +320,7 @@ function renderResult(r: CheckResult, src: string, path: string): void {
   const flagNames = flagNamesFrom(src, ...prelude.values());
   const procs = declaredProcesses(src);
   const out: string[] = [];
-  out.push(`<h2><span class="badge ${r.verdict}">${esc(verdictLabel(r))}</span> <span class="name">${esc(r.name)}</span> <span class="path">${esc(r.file)}</span></h2>`);
+  out.push(`<h2><span class="badge ${r.verdict}">${esc(verdictLabel(r))}</span> <span class="name">${esc(r.name)}</span>${r.name !== r.file ? ` <span class="path">${esc(r.file)}</span>` : ""}</h2>`);
   if (r.verdict === "error") {
     out.push(`<pre class="error">${esc(r.error!.formatted)}</pre>`);
     if (r.error!.file === path && r.error!.line > 0) markLines(r.error!.line, [r.error!.line], r.error!.line);
@@ -323,8 +347,8 @@ function renderResult(r: CheckResult, src: string, path: string): void {
       const o = r.observation;
       out.push(`<h3>Observation</h3><p><code>${esc(o.condition)}</code>: <b>${esc(o.result)}</b> (${o.positive} satisfy, ${o.negative} do not)</p>`);
     }
-    if (r.finalStates.length && !r.violation) {
-      const cols = [...new Set(r.finalStates.flatMap((f) => Object.keys(f.values)))];
+    const cols = [...new Set(r.finalStates.flatMap((f) => Object.keys(f.values)))];
+    if (r.finalStates.length && cols.length && !r.violation) {
       const hasCond = r.finalStates.some((f) => f.satisfies !== null);
       out.push(`<h3>Final states (${r.finalStates.length})</h3><table class="finals"><thead><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join("")}${hasCond ? "<th>condition</th>" : ""}</tr></thead><tbody>`);
       for (const f of r.finalStates.slice(0, 200)) out.push(`<tr class="${f.satisfies ? "satisfies" : ""}">${cols.map((c) => `<td>${esc(f.values[c] ?? "")}</td>`).join("")}${hasCond ? `<td>${f.satisfies ? "✔" : ""}</td>` : ""}</tr>`);
