@@ -206,7 +206,13 @@ function livenessGoals(model: ModelIR): Goal[] {
     goals.push({ kind: "livelock", reaches: (g, e) => (g.mark(e) & 1) !== 0, message: "an infinite fair run passes no progress point (non-progress cycle)" });
   model.processes.forEach((p, pid) => {
     if (p.code.some((i) => i.op === "goal"))
-      goals.push({ kind: "starvation", reaches: (g, e) => g.proc(e) === pid && (g.mark(e) & 2) !== 0, message: `${p.name} never reaches its GOAL() again in an infinite fair run` });
+      goals.push({
+        kind: "starvation",
+        reaches: (g, e) => g.proc(e) === pid && (g.mark(e) & 2) !== 0,
+        // A process that has ended is not starved (whether it passed its goal first is a safety question).
+        settled: (g, s) => (g.finished[s] & (1 << pid)) !== 0,
+        message: `${p.name} never reaches its GOAL() again in an infinite fair run`,
+      });
   });
   return goals;
 }

@@ -60,3 +60,12 @@ P0(int *x) { for (;;) { progress_loop: WRITE_ONCE(*x, 1); } }
 `;
   assert.equal(checkSource(src, "label.litmus").verdict, "pass");
 });
+
+test("a process that reaches its goal and then ends is not starved", () => {
+  const src = `C goal-then-end
+{ x = 0; y = 0; }
+P0(int *x, int *y) { WRITE_ONCE(*y, 1); GOAL(); }
+P1(int *x) { for (;;) { WRITE_ONCE(*x, 1); } }
+`;
+  assert.equal(checkSource(src, "goal-then-end.litmus").verdict, "pass");
+});

@@ -68,8 +68,8 @@ export interface SearchOptions extends SearchLimits {
 }
 
 export interface GraphRecorder {
-  /** Bit q of `enabled` is set when process q can move in state i. */
-  state(i: number, enabled: number): void;
+  /** Bit q of `enabled` is set when process q can move in state i; of `finished` when q has ended. */
+  state(i: number, enabled: number, finished: number): void;
   /** A step of process pid from state `from` to state `to`; marks as in StepContext.marks. */
   edge(from: number, to: number, pid: number, marks: number): void;
 }
@@ -177,8 +177,12 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     let revisited = false;
     if (graph) {
       let mask = 0;
-      for (let pid = 0; pid < nProcs; pid++) if (en[pid]) mask |= 1 << pid;
-      graph.state(head, mask);
+      let ended = 0;
+      for (let pid = 0; pid < nProcs; pid++) {
+        if (en[pid]) mask |= 1 << pid;
+        if (!live[pid]) ended |= 1 << pid;
+      }
+      graph.state(head, mask, ended);
     }
     for (let pid = 0; pid < nProcs; pid++) {
       if (!chosen[pid]) continue;

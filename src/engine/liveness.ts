@@ -22,6 +22,7 @@ export type Fairness = "weak" | "strong" | "none";
 export class Graph {
   n = 0;
   enabled: Int32Array = new Int32Array(1024);
+  finished: Int32Array = new Int32Array(1024);
   private from: Int32Array = new Int32Array(4096);
   private to: Int32Array = new Int32Array(4096);
   private pid: Int16Array = new Int16Array(4096);
@@ -31,13 +32,17 @@ export class Graph {
   start!: Int32Array;
   edges!: Int32Array; // edge ids sorted by source
 
-  state(i: number, enabled: number): void {
+  state(i: number, enabled: number, finished: number): void {
     if (i >= this.enabled.length) {
       const e = new Int32Array(this.enabled.length * 2);
       e.set(this.enabled);
       this.enabled = e;
+      const f = new Int32Array(this.finished.length * 2);
+      f.set(this.finished);
+      this.finished = f;
     }
     this.enabled[i] = enabled;
+    this.finished[i] = finished;
     if (i + 1 > this.n) this.n = i + 1;
   }
 
@@ -86,6 +91,8 @@ export interface Goal {
   kind: "livelock" | "starvation";
   /** Edges that count as reaching the goal. */
   reaches: (g: Graph, e: number) => boolean;
+  /** States that satisfy the goal for good (the process has ended: it is not starved). */
+  settled?: (g: Graph, s: number) => boolean;
   message: string;
 }
 
@@ -241,6 +248,7 @@ function pathWithin(g: Graph, inC: Uint8Array, edgeOk: (e: number) => boolean, a
 export function findLasso(g: Graph, nProcs: number, goal: Goal, fairness: Fairness, depth: (s: number) => number): Lasso | null {
   const edgeOk = (e: number) => !goal.reaches(g, e);
   const alive = new Uint8Array(g.n).fill(1);
+  if (goal.settled) for (let s = 0; s < g.n; s++) if (goal.settled(g, s)) alive[s] = 0;
   const comp = fairComponent(g, nProcs, edgeOk, fairness, alive);
   if (!comp) return null;
   const inC = new Uint8Array(g.n);
