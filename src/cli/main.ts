@@ -23,6 +23,8 @@ options:
   --max-memory MB        stop when the state store exceeds MB (verdict: incomplete)
   --refcount-bits N      narrow page _refcount fields to N bits
   --no-por               switch off partial-order reduction
+  --no-symmetry          switch off symmetry reduction
+  --fairness weak|strong|none  fairness for PROGRESS()/GOAL() liveness checks (default weak)
   --exact                store full states (default: 64-bit fingerprints, TLC-style)
   --no-color             no colours (also NO_COLOR=1)
 
