@@ -37,7 +37,7 @@ export type Stmt =
   | { k: "case"; loc: Loc; value: Expr | null } // null = default
   | { k: "break"; loc: Loc }
   | { k: "continue"; loc: Loc }
-  | { k: "return"; loc: Loc; value: Expr | null }
+  | { k: "return"; loc: Loc; value: Expr | null; end: number }
   | { k: "goto"; loc: Loc; label: string }
   | { k: "label"; loc: Loc; label: string }
   | { k: "block"; loc: Loc; body: Stmt[] }

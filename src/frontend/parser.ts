@@ -548,8 +548,8 @@ class Parser {
         case "return": {
           this.next();
           const value = this.is(";") ? null : this.parseExpr();
-          this.expect(";");
-          return { k: "return", loc, value };
+          const end = this.expect(";").offset + 1;
+          return { k: "return", loc, value, end };
         }
         case "goto": {
           this.next();
