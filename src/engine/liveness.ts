@@ -17,6 +17,8 @@
 // The counterexample is a lasso: the shortest (BFS) prefix to the component, then a cycle
 // inside it that takes a step of every process the fairness condition requires.
 
+import { doubled } from "./store.js";
+
 export type Fairness = "weak" | "strong" | "none";
 
 export class Graph {
@@ -33,13 +35,9 @@ export class Graph {
   edges!: Int32Array; // edge ids sorted by source
 
   state(i: number, enabled: number, finished: number): void {
-    if (i >= this.enabled.length) {
-      const e = new Int32Array(this.enabled.length * 2);
-      e.set(this.enabled);
-      this.enabled = e;
-      const f = new Int32Array(this.finished.length * 2);
-      f.set(this.finished);
-      this.finished = f;
+    while (i >= this.enabled.length) {
+      this.enabled = doubled(this.enabled);
+      this.finished = doubled(this.finished);
     }
     this.enabled[i] = enabled;
     this.finished[i] = finished;
@@ -48,15 +46,10 @@ export class Graph {
 
   edge(from: number, to: number, pid: number, marks: number): void {
     if (this.m === this.from.length) {
-      const grow = <T extends Int32Array | Int16Array | Uint8Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.from = grow(this.from);
-      this.to = grow(this.to);
-      this.pid = grow(this.pid);
-      this.marks = grow(this.marks);
+      this.from = doubled(this.from);
+      this.to = doubled(this.to);
+      this.pid = doubled(this.pid);
+      this.marks = doubled(this.marks);
     }
     this.from[this.m] = from;
     this.to[this.m] = to;

@@ -93,16 +93,9 @@ export class StateStore implements Store {
   }
 
   private growArena(): void {
-    const cap = (this.arena.length / this.width) * 2;
-    const a = new Int32Array(cap * this.width);
-    a.set(this.arena);
-    this.arena = a;
-    const p = new Int32Array(cap);
-    p.set(this.parent);
-    this.parent = p;
-    const v = new Int16Array(cap);
-    v.set(this.via);
-    this.via = v;
+    this.arena = doubled(this.arena);
+    this.parent = doubled(this.parent);
+    this.via = doubled(this.via);
   }
 
   private growTable(): void {
@@ -123,15 +116,26 @@ export class StateStore implements Store {
     this.mask = mask;
   }
 
-  /** The process ids of the steps from the initial state to state i. */
   pathTo(i: number): number[] {
-    const path: number[] = [];
-    while (i > 0) {
-      path.push(this.via[i]);
-      i = this.parent[i];
-    }
-    return path.reverse();
+    return pathFromParents(this.parent, this.via, i);
   }
+}
+
+/** The process ids of the steps from the initial state (index 0) to state i. */
+function pathFromParents(parent: Int32Array, via: Int16Array, i: number): number[] {
+  const path: number[] = [];
+  while (i > 0) {
+    path.push(via[i]);
+    i = parent[i];
+  }
+  return path.reverse();
+}
+
+/** A typed array of twice the length with the same prefix. */
+export function doubled<T extends Int32Array | Int16Array | Uint8Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** 32-bit hash of a state vector (murmur3's mixing and finaliser); seeds give independent hashes. */
@@ -223,12 +227,7 @@ export class FingerprintStore implements Store {
   }
 
   pathTo(i: number): number[] {
-    const path: number[] = [];
-    while (i > 0) {
-      path.push(this.via[i]);
-      i = this.parent[i];
-    }
-    return path.reverse();
+    return pathFromParents(this.parent, this.via, i);
   }
 
   private growQueue(): void {
@@ -239,12 +238,8 @@ export class FingerprintStore implements Store {
   }
 
   private growIndex(): void {
-    const p = new Int32Array(this.parent.length * 2);
-    p.set(this.parent);
-    this.parent = p;
-    const v = new Int16Array(this.via.length * 2);
-    v.set(this.via);
-    this.via = v;
+    this.parent = doubled(this.parent);
+    this.via = doubled(this.via);
   }
 
   private growTable(): void {
