@@ -97,8 +97,9 @@ function runSpinOnce(n, m, variant, flags) {
 // ---- the ladder ------------------------------------------------------------------------------
 const SPIN_VARIANT = { ok: 'none', nolock: 'NOLOCK', nowbcheck: 'NOWBCHECK', getnomk: 'GETNOMK' };
 const rows = [];
+const loadBefore = (await import('node:os')).loadavg();
 const gaveUp = new Set(); // "tool|variant|m": a smaller n did not finish, larger ones are skipped
-const incomplete = (v) => v.startsWith('incomplete') || v.startsWith('crash') || v.startsWith('error');
+const incomplete = (v) => v.startsWith('incomplete') || v.startsWith('skipped') || v.startsWith('crash') || v.startsWith('error');
 
 function measure(key, fn) {
 	if (gaveUp.has(key)) return { verdict: 'skipped (smaller n incomplete)' };
@@ -128,6 +129,7 @@ for (const m of [1, 2]) {
 	}
 }
 cleanup();
+writeFileSync(join(outDir, 'results.json'), JSON.stringify({ ppCommit, rows }, null, 1));
 
 // ---- results.md ------------------------------------------------------------------------------
 const num = (x) => (x == null || Number.isNaN(x) ? '–' : x.toLocaleString('en-US'));
@@ -136,7 +138,8 @@ const mib = (b) => (b == null ? '–' : `${(b / 2 ** 20).toFixed(0)} MiB`);
 const rate = (r) => (r?.states && r.seconds > 0 ? num(Math.round(r.states / r.seconds)) : '–');
 const ratio = (a, b) => (a != null && b ? `${(a / b).toFixed(2)}` : '–');
 const ppVerdict = (r) => (r.verdict === 'pass' ? 'clean' : r.verdict === 'violation:assert' ? 'assert' : r.verdict);
-const spinVerdict = (r) => (r.verdict === 'violation' ? 'assert' : r.verdict);
+// pan stops at its first assertion violation; "(depth-truncated)" only says the search also hit -m.
+const spinVerdict = (r) => (r.verdict === 'violation' ? 'assert' : r.verdict.startsWith('violation') ? `assert ${r.verdict.slice(9)}` : r.verdict);
 const expectOk = (row) => {
 	const p = ppVerdict(row.pp);
 	if (incomplete(p) || p.startsWith('skipped')) return 'incomplete';
@@ -150,6 +153,7 @@ L.push(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC 
 L.push('');
 L.push(`- pageproof: commit ${ppCommit}${args.includes('--worktree') ? ' (working tree)' : ' (exported with git archive and built fresh; uncommitted work not measured)'}, Node ${process.version}, no partial-order reduction, BFS, full state storage.`);
 L.push(`- SPIN: ${haveSpin ? sh('spin', ['-V']) + `, ${sh('gcc', ['--version']).split('\n')[0]}, through ../shared/bench/spin/run-spin.sh (gcc -O2 -DSAFETY, pan -m2000000 -w26)` : '**not installed: pageproof only**'}.`);
+L.push(`- Load average (1/5/15 min) before the run ${loadBefore.map((x) => x.toFixed(1)).join('/')}, after ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join('/')}: other sessions share this machine; a load above ~2 on 2 cores slows every timing (not the state counts or verdicts).`);
 L.push(`- Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${platform()} ${release()}.`);
 L.push(`- Models: \`node bench/gen-pv.mjs VARIANT N M\` into bench/out/ (examples in bench/models/). Every numbered line of shared/bench/PV-MODEL.md is one pageproof step.`);
 L.push(`- pageproof: \`node dist/src/cli/main.js check FILE --format json --timeout ${PP_TIMEOUT}\`; SPIN: \`run-spin.sh N M VARIANT [-DNOREDUCE]\` under \`timeout ${SPIN_TIMEOUT}\`. Each run alone, one after the other${haveTime ? ', under `/usr/bin/time -v` (peak RSS = "Maximum resident set size"; for SPIN the largest of spin, gcc and pan)' : ''}.`);
@@ -196,7 +200,7 @@ L.push('| variant | n,m | expected | pageproof | states | time s (wall) | SPIN (
 L.push('|---|---|---|---|--:|--:|---|--:|--:|---|---|');
 for (const r of rows.filter((r) => r.variant !== 'ok')) {
 	const p = r.pp, s = r.spin ?? {};
-	const same = s.verdict ? (ppVerdict(p) === spinVerdict(s) ? 'yes' : incomplete(ppVerdict(p)) || incomplete(spinVerdict(s)) ? 'incomplete' : '**NO**') : '–';
+	const same = s.verdict ? (ppVerdict(p) === spinVerdict(s).split(' ')[0] ? 'yes' : incomplete(ppVerdict(p)) || incomplete(spinVerdict(s)) ? 'incomplete' : '**NO**') : '–';
 	L.push(`| pv-${r.variant} | ${r.n},${r.m} | ${r.expect} | ${ppVerdict(p)} | ${num(p.states)} | ${secs(p.wall)} | ${s.verdict ? spinVerdict(s) : '–'} | ${num(s.states)} | ${secs(s.seconds)} | ${same} | ${expectOk(r)} |`);
 }
 L.push('');
