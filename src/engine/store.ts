@@ -138,9 +138,44 @@ export function doubled<T extends Int32Array | Int16Array | Uint8Array>(a: T): T
   return b;
 }
 
-/** 32-bit hash of a state vector (murmur3's mixing and finaliser); seeds give independent hashes. */
-export function hashState(s: Int32Array, w: number, seed = 0x9747b28c): number {
-  let h = seed ^ w;
+/** Second half of the last fingerprint() (returned through a variable: no allocation per state). */
+let fingerprintLo = 0;
+
+/**
+ * 64-bit fingerprint of a state in one pass: two independent 32-bit murmur3-style lanes
+ * (different seeds and constants). Returns the high half; the low half is in fingerprintLo.
+ */
+function fingerprint(s: Int32Array, w: number): number {
+  let h1 = 0x9747b28c ^ w;
+  let h2 = 0x2545f491 ^ w;
+  for (let i = 0; i < w; i++) {
+    const x = s[i];
+    let k = Math.imul(x, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h1 ^= Math.imul(k, 0x1b873593);
+    h1 = (h1 << 13) | (h1 >>> 19);
+    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+    let j = Math.imul(x, 0x85ebca6b);
+    j = (j << 13) | (j >>> 19);
+    h2 ^= Math.imul(j, 0xc2b2ae35);
+    h2 = (h2 << 17) | (h2 >>> 15);
+    h2 = (Math.imul(h2, 9) + 0x52dce729) | 0;
+  }
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h1 = Math.imul(h1, 0xc2b2ae35);
+  h2 ^= h2 >>> 15;
+  h2 = Math.imul(h2, 0x2c1b3c6d);
+  h2 ^= h2 >>> 12;
+  h2 = Math.imul(h2, 0x297a2d39);
+  fingerprintLo = h2 ^ (h2 >>> 15);
+  return h1 ^ (h1 >>> 16);
+}
+
+/** 32-bit hash of a state vector (murmur3's mixing and finaliser). */
+export function hashState(s: Int32Array, w: number): number {
+  let h = 0x9747b28c ^ w;
   for (let i = 0; i < w; i++) {
     let k = Math.imul(s[i], 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
@@ -187,8 +222,8 @@ export class FingerprintStore implements Store {
 
   insert(s: Int32Array, parent: number, via: number): number {
     const w = this.width;
-    let hi = hashState(s, w) | 0;
-    const lo = hashState(s, w, 0x2545f491) | 0;
+    let hi = fingerprint(s, w);
+    const lo = fingerprintLo;
     if (hi === 0 && lo === 0) hi = 1;
     const fps = this.fps;
     let h = hi & this.mask;
