@@ -212,7 +212,7 @@ function renderSection(r: CheckResult, src: string, opts: HtmlOptions, id: strin
   if (r.violation) {
     const t = r.violation.trace;
     traces.push(t);
-    out.push(traceBlock(t, r, src, r.violation.kind, r.violation.message, r.violation.process, `${id}-v`, flagNames, `${(r.violation as { shortest?: boolean }).shortest === false ? "Counterexample (not necessarily the shortest, " : "Shortest counterexample ("}${t.steps.length} step${t.steps.length === 1 ? "" : "s"})`));
+    out.push(traceBlock(t, r, src, r.violation.kind, r.violation.message, r.violation.process, `${id}-v`, flagNames, `${t.cycleStart !== undefined ? `Lasso (shortest ${t.cycleStart}-step prefix, then a cycle that repeats for ever; ` : r.violation.shortest === false ? "Counterexample (not necessarily the shortest, " : "Shortest counterexample ("}${t.steps.length} step${t.steps.length === 1 ? "" : "s"})`));
   }
   r.warnings.forEach((w, i) => {
     if (!r.violation) traces.push(w.trace);

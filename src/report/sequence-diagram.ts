@@ -63,6 +63,7 @@ const STYLE = `
 .pp-seq .row.hl .eff { stroke: #fff3b0; }
 .pp-seq .row .eff.read { fill: #6e7781; }
 .pp-seq .band.violation { fill: #fde2e1; }
+.pp-seq .band.cycle { fill: #f3edff; }
 .pp-seq .row.violation .box { fill: #ffd0cd; stroke: #cf222e; stroke-width: 2; }
 .pp-seq .row.violation .stepno { fill: #cf222e; font-weight: bold; }
 .pp-seq .vband { fill: #fde2e1; }
@@ -161,9 +162,20 @@ export function sequenceDiagram(trace: Trace, opts: DiagramOptions = {}): string
 
   out.push(`<g class="bands">`);
   steps.forEach((st, i) => {
-    const cls = ["band", i % 2 ? "odd" : "even", st.violation ? "violation" : ""].filter(Boolean).join(" ");
+    const inCycle = trace.cycleStart !== undefined && i >= trace.cycleStart;
+    const cls = ["band", i % 2 ? "odd" : "even", st.violation ? "violation" : "", inCycle ? "cycle" : ""].filter(Boolean).join(" ");
     out.push(`<rect class="${cls}" data-step="${st.step}" x="0" y="${rowY(i)}" width="${width}" height="${L.rowH}"/>`);
   });
+  // A liveness counterexample is a lasso: bracket the cycle that repeats for ever.
+  if (trace.cycleStart !== undefined && trace.cycleStart < steps.length) {
+    const y1 = rowY(trace.cycleStart) + 2;
+    const y2 = rowY(steps.length) - 2;
+    out.push(
+      `<g class="cycle-mark"><title>steps ${trace.cycleStart + 1}..${steps.length} repeat for ever</title>` +
+        `<path d="M 6 ${y1} h 5 M 6 ${y1} V ${y2} h 5" stroke="#8250df" stroke-width="2" fill="none"/>` +
+        `<text x="2" y="${y1 - 3}" font-size="10" fill="#8250df">↻ cycle</text></g>`,
+    );
+  }
   out.push(`</g>`);
   out.push(`<g class="lanes">`);
   for (const p of lanes) {
