@@ -71,8 +71,9 @@ function timed(cmd, argv, timeoutS) {
 	return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status, killed: r.signal != null, wall, rss: m ? Number(m[1]) * 1024 : null };
 }
 
-function runPageproof(file) {
-	const r = timed('node', [ppMain, 'check', file, '--format', 'json', '--timeout', String(PP_TIMEOUT)], PP_TIMEOUT + 60);
+// Default options (partial-order + symmetry reduction, fingerprints) unless `extra` says otherwise.
+function runPageproof(file, extra = []) {
+	const r = timed('node', [ppMain, 'check', file, '--format', 'json', '--timeout', String(PP_TIMEOUT), ...extra], PP_TIMEOUT + 60);
 	let j;
 	try {
 		j = JSON.parse(r.stdout);
@@ -115,9 +116,11 @@ for (const m of [1, 2]) {
 			const row = { n, m, variant, expect, file: relative(root, file) };
 			console.error(`pv-${variant}(${n},${m}) ...`);
 			row.pp = measure(`pp|${variant}|${m}`, () => runPageproof(file));
+			// Raw exploration speed: the same model with every reduction off.
+			if (variant === 'ok') row.raw = measure(`raw|${variant}|${m}`, () => runPageproof(file, ['--no-por', '--no-symmetry']));
 			if (variant === 'ok' && n <= TWIN_MAX_N) {
 				const twin = writeModel(variant, n, m, outDir, true);
-				row.twin = measure(`twin|${variant}|${m}`, () => runPageproof(twin.file));
+				row.twin = measure(`twin|${variant}|${m}`, () => runPageproof(twin.file, ['--no-por', '--no-symmetry', '--exact']));
 			}
 			if (haveSpin) {
 				row.spin = measure(`spin|${variant}|${m}`, () => runSpinOnce(n, m, SPIN_VARIANT[variant], []));
@@ -151,7 +154,7 @@ L.push('# PV benchmark: pageproof vs SPIN');
 L.push('');
 L.push(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` (bench/run.mjs).`);
 L.push('');
-L.push(`- pageproof: commit ${ppCommit}${args.includes('--worktree') ? ' (working tree)' : ' (exported with git archive and built fresh; uncommitted work not measured)'}, Node ${process.version}, no partial-order reduction, BFS, full state storage.`);
+L.push(`- pageproof: commit ${ppCommit}${args.includes('--worktree') ? ' (working tree)' : ' (exported with git archive and built fresh; uncommitted work not measured)'}, Node ${process.version}, default options (BFS, partial-order reduction, symmetry reduction of the identical dio/wb processes, 64-bit fingerprint visited set); the "reductions off" columns add \`--no-por --no-symmetry\`; the twin runs add \`--exact\` too.`);
 L.push(`- SPIN: ${haveSpin ? sh('spin', ['-V']) + `, ${sh('gcc', ['--version']).split('\n')[0]}, through ../shared/bench/spin/run-spin.sh (gcc -O2 -DSAFETY, pan -m2000000 -w26)` : '**not installed: pageproof only**'}.`);
 L.push(`- Load average (1/5/15 min) before the run ${loadBefore.map((x) => x.toFixed(1)).join('/')}, after ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join('/')}: other sessions share this machine; a load above ~2 on 2 cores slows every timing (not the state counts or verdicts).`);
 L.push(`- Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${platform()} ${release()}.`);
@@ -166,11 +169,11 @@ L.push('');
 L.push('Time to verdict: pageproof = wall clock of the whole process (search alone in parentheses); SPIN = spin -a + gcc + pan (pan alone in parentheses).');
 L.push('states/s: pageproof search; SPIN pan. Ratios are pageproof / SPIN (time: time to verdict; search: search alone).');
 L.push('');
-L.push('| n,m | pageproof verdict | states | transitions | time s (search) | states/s | peak RSS | SPIN (default POR) verdict | states | transitions | time s (pan) | states/s | peak RSS | time ratio | search ratio | states ratio |');
-L.push('|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+L.push('| n,m | pageproof verdict | states | transitions | time s (search) | states/s | peak RSS | reductions off: states | time s (search) | states/s | SPIN (default POR) verdict | states | transitions | time s (pan) | states/s | peak RSS | time ratio | search ratio | states ratio |');
+L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const r of rows.filter((r) => r.variant === 'ok')) {
-	const p = r.pp, s = r.spin ?? {};
-	L.push(`| ${r.n},${r.m} | ${ppVerdict(p)} | ${num(p.states)} | ${num(p.transitions)} | ${secs(p.wall)} (${secs(p.seconds)}) | ${rate(p)} | ${mib(p.rss)} | ${s.verdict ? spinVerdict(s) : '–'} | ${num(s.states)} | ${num(s.transitions)} | ${secs(s.seconds)} (${secs(s.panSeconds)}) | ${s.states && s.panSeconds > 0 ? num(Math.round(s.states / s.panSeconds)) : '–'} | ${mib(s.rss)} | ${ratio(p.wall, s.seconds)} | ${s.panSeconds > 0 ? ratio(p.seconds, s.panSeconds) : '–'} | ${ratio(p.states, s.states)} |`);
+	const p = r.pp, s = r.spin ?? {}, w = r.raw ?? {};
+	L.push(`| ${r.n},${r.m} | ${ppVerdict(p)} | ${num(p.states)} | ${num(p.transitions)} | ${secs(p.wall)} (${secs(p.seconds)}) | ${rate(p)} | ${mib(p.rss)} | ${w.verdict ? (incomplete(w.verdict) ? w.verdict : num(w.states)) : '–'} | ${secs(w.wall)} (${secs(w.seconds)}) | ${w.states ? rate(w) : '–'} | ${s.verdict ? spinVerdict(s) : '–'} | ${num(s.states)} | ${num(s.transitions)} | ${secs(s.seconds)} (${secs(s.panSeconds)}) | ${s.states && s.panSeconds > 0 ? num(Math.round(s.states / s.panSeconds)) : '–'} | ${mib(s.rss)} | ${ratio(p.wall, s.seconds)} | ${s.panSeconds > 0 ? ratio(p.seconds, s.panSeconds) : '–'} | ${ratio(p.states, s.states)} |`);
 }
 L.push('');
 
