@@ -15,7 +15,11 @@
 //    which is pageproof's deadlock;
 //  - checks are `assert(!cond)` (every violation kind is an assertion failure in SPIN).
 // RCU instructions are not supported. Arithmetic assumes two's-complement wrap-around
-// (compile pan.c with -fwrapv).
+// (compile pan.c with -fwrapv). For state counts equal to pageproof's, run `spin -o1 -o2 -a`:
+// -o1 keeps SPIN from resetting dead variables itself (the export zeroes exactly the locals
+// pageproof zeroes), and -o2 keeps it from hiding write-only variables (a shared cell that no
+// process reads is still part of pageproof's state; without -o2 SPIN drops it from the state
+// vector and stores fewer states, with the same verdicts).
 
 import { CellInfo, Instr, LExpr, ModelIR, ProcessIR, yields } from "../ir/ir.js";
 import { deadSlots } from "../ir/liveness.js";
@@ -251,7 +255,7 @@ export function exportPromela(model: ModelIR, opts: PromelaOptions = {}): string
   const out: string[] = [];
   out.push(`/* ${model.name}: exported by pageproof (export --promela)${opts.source ? ` from ${opts.source}` : ""}.`);
   out.push(` * One atomic sequence = one pageproof step. Verify with:`);
-  out.push(` *   spin -o1 -a FILE.pml && gcc -O2 -fwrapv -DSAFETY -DNOREDUCE -o pan pan.c && ./pan -m1000000`);
+  out.push(` *   spin -o1 -o2 -a FILE.pml && gcc -O2 -fwrapv -DSAFETY -DNOREDUCE -o pan pan.c && ./pan -m1000000`);
   out.push(` * An assertion violation is a pageproof violation; an invalid end state is a deadlock. */`);
   out.push("");
   model.cells.forEach((cell, i) => {

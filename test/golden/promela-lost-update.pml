@@ -1,6 +1,6 @@
 /* lost-update: exported by pageproof (export --promela) from test/fixtures/lost-update.litmus.
  * One atomic sequence = one pageproof step. Verify with:
- *   spin -o1 -a FILE.pml && gcc -O2 -fwrapv -DSAFETY -DNOREDUCE -o pan pan.c && ./pan -m1000000
+ *   spin -o1 -o2 -a FILE.pml && gcc -O2 -fwrapv -DSAFETY -DNOREDUCE -o pan pan.c && ./pan -m1000000
  * An assertion violation is a pageproof violation; an invalid end state is a deadlock. */
 
 int c1_counter = 0;
