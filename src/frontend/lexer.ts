@@ -33,6 +33,8 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length): T
   const out: Token[] = [];
   let i = start;
   let atLineStart = true;
+  let braces = 0; // herd7's (* comments *) may stand anywhere outside C bodies
+
   while (i < end) {
     const c = src.charCodeAt(i);
     if (c === 10) {
@@ -51,6 +53,12 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length): T
     if (c === 47 && src.charCodeAt(i + 1) === 42) {
       const close = src.indexOf("*/", i + 2);
       if (close < 0 || close + 2 > end) fail(locAt(file, i), "unterminated comment");
+      i = close + 2;
+      continue;
+    }
+    if (c === 40 /* ( */ && braces === 0 && src.charCodeAt(i + 1) === 42 /* * */) {
+      const close = src.indexOf("*)", i + 2);
+      if (close < 0 || close + 2 > end) fail(locAt(file, i), "unterminated (* comment");
       i = close + 2;
       continue;
     }
@@ -116,6 +124,8 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length): T
       }
     }
     if (!matched) fail(locAt(file, i), `unexpected character '${src[i]}'`);
+    if (matched === "{") braces++;
+    else if (matched === "}") braces = Math.max(0, braces - 1);
     out.push({ kind: "punct", text: matched, offset: i });
     i += matched.length;
   }
