@@ -76,7 +76,9 @@ export function checkSource(text: string, path = "<input>", opts: CheckOptions =
         error: { file: e.loc.file.path, line: e.loc.line, col: e.loc.col, message: e.detail, formatted: formatSourceError(e) },
       };
     }
-    throw e;
+    // A bug of pageproof's own: still a clean message, never a stack trace for the user.
+    const message = `internal error: ${e instanceof Error ? e.message : String(e)} (please report it with this scenario)`;
+    return { file: path, name: path, verdict: "error", warnings: [], finalStates: [], stats: EMPTY_STATS, error: { file: path, line: 0, col: 0, message, formatted: `${path}: ${message}` } };
   }
 }
 
