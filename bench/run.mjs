@@ -88,6 +88,8 @@ function runPageproof(file, extra = []) {
 
 function runSpinOnce(n, m, variant, flags) {
 	const r = timed(runSpin, [String(n), String(m), variant, ...flags], SPIN_TIMEOUT);
+	// The time limit kills run-spin.sh, not the pan it started: end that too, or it keeps a core busy.
+	if (r.killed) spawnSync('pkill', ['-KILL', '-f', '^\\./pan ']);
 	const line = r.stdout.trim().split('\n').pop() ?? '';
 	const f = line.split(/\s+/);
 	if (r.killed || f.length < 9) return { verdict: 'incomplete (timeout or memory)', wall: r.wall, rss: r.rss };
