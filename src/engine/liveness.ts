@@ -235,6 +235,37 @@ function pathWithin(g: Graph, inC: Uint8Array, edgeOk: (e: number) => boolean, a
 }
 
 /**
+ * Shortest path inside the component from a that ends with an edge satisfying `edgeGoal`,
+ * or at a state satisfying `stateGoal` (edge ids; [] if a itself satisfies stateGoal).
+ */
+function pathInC(g: Graph, inC: Uint8Array, edgeOk: (e: number) => boolean, a: number, edgeGoal: (e: number) => boolean, stateGoal: (s: number) => boolean): number[] | null {
+  if (stateGoal(a)) return [];
+  const prevEdge = new Map<number, number>();
+  const prevNode = new Map<number, number>([[a, -1]]);
+  const queue = [a];
+  const back = (v: number, last: number[]) => {
+    const path = last;
+    for (let x = v; x !== a; x = prevNode.get(x)!) path.push(prevEdge.get(x)!);
+    return path.reverse();
+  };
+  for (let qi = 0; qi < queue.length; qi++) {
+    const v = queue[qi];
+    for (let k = g.start[v]; k < g.start[v + 1]; k++) {
+      const e = g.edges[k];
+      const t = g.target(e);
+      if (!edgeOk(e) || !inC[t]) continue;
+      if (edgeGoal(e)) return back(v, [e]);
+      if (prevNode.has(t)) continue;
+      prevEdge.set(t, e);
+      prevNode.set(t, v);
+      if (stateGoal(t)) return back(t, []);
+      queue.push(t);
+    }
+  }
+  return null;
+}
+
+/**
  * Searches a fair cycle avoiding the goal. `depth` gives each state's BFS depth (for the
  * shortest prefix); returns the lasso or null.
  */
@@ -248,26 +279,24 @@ export function findLasso(g: Graph, nProcs: number, goal: Goal, fairness: Fairne
   for (const s of comp.states) inC[s] = 1;
   let entry = comp.states[0];
   for (const s of comp.states) if (depth(s) < depth(entry)) entry = s;
-  // The cycle: from the entry, take one step of every process that must move, then return.
+  // The cycle, built from the entry: for each process the fairness condition concerns, either
+  // a step of it (strong: required; weak: or a visit to a state where it is disabled), each
+  // reached by a shortest path inside C; then back to the entry. Extra states and steps never
+  // make a weakly fair cycle unfair, and under strong fairness every process enabled anywhere
+  // in C is made to move.
   const cycle: number[] = [];
+  const visited = new Set<number>([entry]);
   let at = entry;
-  for (const q of comp.mustMove) {
-    if (cycle.some((e) => g.proc(e) === q)) continue;
-    // Nearest edge of q inside C reachable from `at`.
-    let best: number[] | null = null;
-    for (const s of comp.states) {
-      for (let k = g.start[s]; k < g.start[s + 1]; k++) {
-        const e = g.edges[k];
-        if (g.proc(e) !== q || !edgeOk(e) || !inC[g.target(e)]) continue;
-        const toS = s === at ? [] : pathWithin(g, inC, edgeOk, at, s);
-        if (toS === null) continue;
-        const cand = [...toS, e];
-        if (!best || cand.length < best.length) best = cand;
-      }
-    }
-    if (!best) return null;
-    cycle.push(...best);
-    at = g.target(best[best.length - 1]);
+  const moves = (q: number) => cycle.some((e) => g.proc(e) === q);
+  const seenDisabled = (q: number) => [...visited].some((x) => (g.enabled[x] & (1 << q)) === 0);
+  const concerned = fairness === "none" ? [] : fairness === "strong" ? comp.mustMove : Array.from({ length: nProcs }, (_, q) => q);
+  for (const q of concerned) {
+    if (moves(q) || (fairness === "weak" && seenDisabled(q))) continue;
+    const path = pathInC(g, inC, edgeOk, at, (e) => g.proc(e) === q, fairness === "weak" ? (x) => (g.enabled[x] & (1 << q)) === 0 : () => false);
+    if (!path) return null;
+    for (const e of path) visited.add(g.target(e));
+    cycle.push(...path);
+    if (path.length) at = g.target(path[path.length - 1]);
   }
   if (at !== entry || cycle.length === 0) {
     const back = pathWithin(g, inC, edgeOk, at, entry);
