@@ -5,7 +5,8 @@
 // (the test runner's cwd).
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { collectScenarioFiles } from "../src/cli/test.js";
 import { join, relative, resolve } from "node:path";
 import { checkFile } from "../src/check.js";
 import { formatText } from "../src/report/text.js";
@@ -14,18 +15,9 @@ const ROOT = process.cwd();
 const SCENARIOS = resolve(ROOT, "scenarios");
 const GOLDEN = resolve(ROOT, "test/golden");
 
-function scenarioFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...scenarioFiles(p));
-    else if (e.endsWith(".litmus")) out.push(p);
-  }
-  return out;
-}
 
 describe("scenario catalog", () => {
-  const files = scenarioFiles(SCENARIOS);
+  const files = collectScenarioFiles([SCENARIOS]);
 
   test("the catalog is not empty", () => {
     assert.ok(files.length >= 15, `only ${files.length} scenarios found under ${SCENARIOS}`);

@@ -5,7 +5,8 @@
 // or error with a position inside the file and a formatted `path:line:col:` message with a
 // caret line. Never an exception; the limits bound the run, so never a hang.
 import fc from "fast-check";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { collectScenarioFiles } from "../src/cli/test.js";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkSource, CheckResult } from "../src/check.js";
@@ -18,19 +19,10 @@ export interface Seed {
   text: string;
 }
 
-function walk(dir: string, out: string[]): void {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (e.endsWith(".litmus")) out.push(p);
-  }
-}
 
 /** scenarios/**\/*.litmus and test/fixtures/*.litmus, paths relative to the root. */
 export function corpus(): Seed[] {
-  const files: string[] = [];
-  walk(join(ROOT, "scenarios"), files);
-  walk(join(ROOT, "test", "fixtures"), files);
+  const files = collectScenarioFiles([join(ROOT, "scenarios"), join(ROOT, "test", "fixtures")]);
   return files.map((f) => ({ path: relative(ROOT, f), text: readFileSync(f, "utf8") }));
 }
 

@@ -3,23 +3,15 @@
 // verdict and violation kind, the same set of final states, and no more states when reduced.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkSource, CheckResult } from "../src/check.js";
 import { generate } from "./difftest/gen.js";
+import { collectScenarioFiles } from "../src/cli/test.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-function litmusFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...litmusFiles(p));
-    else if (e.endsWith(".litmus")) out.push(p);
-  }
-  return out;
-}
 
 const finals = (r: CheckResult) => new Set(r.finalStates.map((f) => JSON.stringify(f)));
 
@@ -37,7 +29,7 @@ function compare(name: string, src: string): void {
 }
 
 test("reductions: catalog scenarios agree with the unreduced search", () => {
-  const files = litmusFiles(join(root, "scenarios"));
+  const files = collectScenarioFiles([join(root, "scenarios")]);
   assert.ok(files.length > 0);
   for (const f of files) compare(f, readFileSync(f, "utf8"));
 });
