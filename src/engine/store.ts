@@ -173,21 +173,9 @@ function fingerprint(s: Int32Array, w: number): number {
   return h1 ^ (h1 >>> 16);
 }
 
-/** 32-bit hash of a state vector (murmur3's mixing and finaliser). */
+/** 32-bit hash of a state vector: the high half of its fingerprint. */
 export function hashState(s: Int32Array, w: number): number {
-  let h = 0x9747b28c ^ w;
-  for (let i = 0; i < w; i++) {
-    let k = Math.imul(s[i], 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return fingerprint(s, w) >>> 0;
 }
 
 export class FingerprintStore implements Store {
