@@ -25,6 +25,12 @@ function num(flag: string, v: string | undefined, min: number): number {
   return n;
 }
 
+/** A value from a fixed set, or a usage error naming the choices. */
+function choice<T extends string>(flag: string, v: string | undefined, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) throw new UsageError(`${flag} is ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`);
+  return v as T;
+}
+
 export function parseArgs(argv: string[]): CliOptions {
   const o: CliOptions = {
     format: "text",
@@ -49,12 +55,9 @@ export function parseArgs(argv: string[]): CliOptions {
     const take = () => (value !== undefined ? value : argv[++i]);
     switch (a) {
       case "--format":
-      case "-f": {
-        const f = take();
-        if (f !== "text" && f !== "json" && f !== "html") throw new UsageError("--format is text, json or html");
-        o.format = f;
+      case "-f":
+        o.format = choice("--format", take(), ["text", "json", "html"] as const);
         break;
-      }
       case "-o":
       case "--output":
         o.output = take() ?? null;
@@ -63,12 +66,9 @@ export function parseArgs(argv: string[]): CliOptions {
       case "--states":
         o.states = true;
         break;
-      case "--warn": {
-        const w = take();
-        if (w !== "fail" && w !== "report") throw new UsageError("--warn is fail or report");
-        o.warn = w;
+      case "--warn":
+        o.warn = choice("--warn", take(), ["fail", "report"] as const);
         break;
-      }
       case "--max-states":
         o.maxStates = num(a, take(), 1);
         break;
@@ -82,12 +82,9 @@ export function parseArgs(argv: string[]): CliOptions {
         o.refcountBits = num(a, take(), 2);
         if (o.refcountBits > 32) throw new UsageError("--refcount-bits is at most 32");
         break;
-      case "--fairness": {
-        const f = take();
-        if (f !== "weak" && f !== "strong" && f !== "none") throw new UsageError("--fairness is weak, strong or none");
-        o.fairness = f;
+      case "--fairness":
+        o.fairness = choice("--fairness", take(), ["weak", "strong", "none"] as const);
         break;
-      }
       case "--exact":
         o.exact = true;
         break;
