@@ -5,7 +5,7 @@
 import { FinalExpr, ModelIR } from "../ir/ir.js";
 import { DISABLED, Machine, StepContext, VIOLATION, Violation } from "./machine.js";
 import { PartialOrder } from "./por.js";
-import { FingerprintStore, StateStore, Store } from "./store.js";
+import { Fingerprinter, FingerprintStore, StateStore, Store } from "./store.js";
 import { Canonicaliser, symmetryGroups } from "./symmetry.js";
 
 export interface SearchLimits {
@@ -110,8 +110,11 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   noteWarnings(-1, -1);
   if (ctx.violation) return done({ status: "violation", violation: ctx.violation, path: [] });
   canon?.canon(init);
-  store.insert(init, -1, -1);
-
+  const fp = new Fingerprinter(m.width);
+  // A step of process p changes only shared cells and p's own block [base, blockEnd).
+  const blockEnd = m.procs.map((p, pid) => (pid + 1 < nProcs ? m.procs[pid + 1].base : m.width));
+  fp.full(init);
+  store.insert(init, fp.hi, fp.lo, -1, -1);
   const cur = new Int32Array(m.width);
   const nexts = model.processes.map(() => new Int32Array(m.width));
   const en = new Uint8Array(nProcs);
@@ -123,6 +126,27 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   if (graph && (opts.por || opts.symmetry !== false || !opts.exact || nProcs > 31)) throw new Error("graph recording needs exact states, no reductions and at most 31 processes");
   const por = opts.por && nProcs > 1 ? new PartialOrder(model) : null;
   const maxStates = opts.maxStates ?? Infinity;
+  const baseOf = Int32Array.from(m.procs, (p) => p.base);
+  const endPcOf = Int32Array.from(m.procs, (p) => p.endPc);
+  const scratch = new Int32Array(m.width);
+  let canonMoved = false;
+  /** Inserts the successor nx of cur (fingerprint curHi/curLo): canonical form, fingerprint, store. */
+  const insertNext = (nx: Int32Array, curHi: number, curLo: number, parent: number, pid: number): number => {
+    canonMoved = canon ? canon.canon(nx) : false;
+    if (canonMoved) fp.full(nx);
+    else fp.update(cur, curHi, curLo, nx, m.nCells, baseOf[pid], blockEnd[pid]);
+    return store.insert(nx, fp.hi, fp.lo, parent, pid);
+  };
+  /** Undo a step of pid (or a canonical reordering) on scratch. */
+  const restore = (pid: number): void => {
+    if (canonMoved) {
+      scratch.set(cur);
+      canonMoved = false;
+      return;
+    }
+    for (let i = 0; i < m.nCells; i++) scratch[i] = cur[i];
+    for (let i = baseOf[pid]; i < blockEnd[pid]; i++) scratch[i] = cur[i];
+  };
   let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
   let lastPoll = t0;
   let lastProgress = t0;
@@ -148,33 +172,38 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     }
     store.load(head, cur);
     store.release(head - 1);
-    // Step 1: run the step of every live process, each into its own buffer.
+    fp.full(cur);
+    const curHi = fp.hi;
+    const curLo = fp.lo;
+    scratch.set(cur);
+    // Step 1: run the step of every live process on the scratch copy of cur. Without a
+    // reduction each successor is stored at once; with one, it is kept until step 2.
     let enabled = 0;
+    let revisited = false;
     for (let pid = 0; pid < nProcs; pid++) {
       en[pid] = 0;
-      live[pid] = m.finished(pid, cur) ? 0 : 1;
+      live[pid] = cur[baseOf[pid]] === endPcOf[pid] ? 0 : 1;
       if (!live[pid]) continue;
-      const nx = nexts[pid];
-      nx.set(cur);
       ctx.marks = 0;
-      const r = m.run(pid, nx, ctx);
-      marks[pid] = ctx.marks;
-      if (r === DISABLED) continue;
-      enabled++;
-      if (ctx.warnings.length) noteWarnings(head, pid);
-      if (r === VIOLATION) {
-        stats.transitions++;
-        return done({ status: "violation", violation: ctx.violation!, path: [...store.pathTo(head), pid] });
+      const r = m.run(pid, scratch, ctx);
+      if (r !== DISABLED) {
+        enabled++;
+        if (ctx.warnings.length) noteWarnings(head, pid);
+        if (r === VIOLATION) {
+          stats.transitions++;
+          return done({ status: "violation", violation: ctx.violation!, path: [...store.pathTo(head), pid] });
+        }
+        en[pid] = 1;
+        marks[pid] = ctx.marks;
+        if (por) nexts[pid].set(scratch);
+        else {
+          stats.transitions++;
+          const idx = insertNext(scratch, curHi, curLo, head, pid);
+          if (graph) graph.edge(head, idx < 0 ? ~idx : idx, pid, marks[pid]);
+        }
       }
-      en[pid] = 1;
+      restore(pid);
     }
-    // Step 2: explore a persistent subset of them (all of them without reduction).
-    let chosenCount = enabled;
-    if (por && enabled > 1) {
-      for (let pid = 0; pid < nProcs; pid++) pcs[pid] = cur[m.procs[pid].base];
-      chosenCount = por.choose(pcs, en, live, chosen);
-    } else chosen.set(en);
-    let revisited = false;
     if (graph) {
       let mask = 0;
       let ended = 0;
@@ -184,22 +213,25 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
       }
       graph.state(head, mask, ended);
     }
-    for (let pid = 0; pid < nProcs; pid++) {
-      if (!chosen[pid]) continue;
-      stats.transitions++;
-      canon?.canon(nexts[pid]);
-      const idx = store.insert(nexts[pid], head, pid);
-      if (idx < 0) revisited = true;
-      if (graph) graph.edge(head, idx < 0 ? ~idx : idx, pid, marks[pid]);
-    }
-    // Cycle proviso: a reduced expansion that reaches a known state becomes a full one.
-    if (revisited && chosenCount < enabled) {
+    // Step 2: explore a persistent subset of the enabled steps.
+    if (por && enabled > 0) {
+      for (let pid = 0; pid < nProcs; pid++) pcs[pid] = cur[baseOf[pid]];
+      const chosenCount = enabled > 1 ? por.choose(pcs, en, live, chosen) : enabled;
+      if (enabled === 1) chosen.set(en);
       for (let pid = 0; pid < nProcs; pid++) {
-        if (!en[pid] || chosen[pid]) continue;
+        if (!chosen[pid]) continue;
         stats.transitions++;
-        canon?.canon(nexts[pid]);
-        store.insert(nexts[pid], head, pid);
+        if (insertNext(nexts[pid], curHi, curLo, head, pid) < 0) revisited = true;
       }
+      // Cycle proviso: a reduced expansion that reaches a known state becomes a full one.
+      if (revisited && chosenCount < enabled) {
+        for (let pid = 0; pid < nProcs; pid++) {
+          if (!en[pid] || chosen[pid]) continue;
+          stats.transitions++;
+          insertNext(nexts[pid], curHi, curLo, head, pid);
+        }
+      }
+      canonMoved = false; // step 2 reorders the kept copies, never scratch
     }
     if (enabled > 0) continue;
     let allFinished = true;

@@ -13,7 +13,8 @@ export interface Store {
   readonly bytes: number;
   /** Bytes of the visited set alone (for the bytes-per-state figure). */
   readonly visitedBytes: number;
-  insert(s: Int32Array, parent: number, via: number): number;
+  /** Adds s, whose fingerprint is (hi, lo), if new; returns its index, or a negative number if known. */
+  insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number;
   load(i: number, out: Int32Array): void;
   pathTo(i: number): number[];
   /** States up to index i are expanded: a store may drop them. */
@@ -55,9 +56,8 @@ export class StateStore implements Store {
   }
 
   /** Adds s if new; returns its index, or ~index (negative) of the known state. */
-  insert(s: Int32Array, parent: number, via: number): number {
+  insert(s: Int32Array, full: number, _lo: number, parent: number, via: number): number {
     const w = this.width;
-    const full = hashState(s, w) | 0;
     let h = full & this.mask;
     const arena = this.arena;
     const table = this.table;
@@ -138,44 +138,74 @@ export function doubled<T extends Int32Array | Int16Array | Uint8Array>(a: T): T
   return b;
 }
 
-/** Second half of the last fingerprint() (returned through a variable: no allocation per state). */
-let fingerprintLo = 0;
+// Fingerprints are Zobrist-style: the XOR over positions i of a 64-bit value H(i, s[i]).
+// A step changes a few slots, so the search updates its parent's fingerprint with those
+// slots alone (Fingerprinter.update) instead of rehashing the whole vector. For each i,
+// H(i, ·) is a bijection of the value in both 32-bit halves (murmur3's finaliser over a
+// position-dependent offset), so two states differing in one slot never collide.
 
-/**
- * 64-bit fingerprint of a state in one pass: two independent 32-bit murmur3-style lanes
- * (different seeds and constants). Returns the high half; the low half is in fingerprintLo.
- */
-function fingerprint(s: Int32Array, w: number): number {
-  let h1 = 0x9747b28c ^ w;
-  let h2 = 0x2545f491 ^ w;
-  for (let i = 0; i < w; i++) {
-    const x = s[i];
-    let k = Math.imul(x, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h1 ^= Math.imul(k, 0x1b873593);
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-    let j = Math.imul(x, 0x85ebca6b);
-    j = (j << 13) | (j >>> 19);
-    h2 ^= Math.imul(j, 0xc2b2ae35);
-    h2 = (h2 << 17) | (h2 >>> 15);
-    h2 = (Math.imul(h2, 9) + 0x52dce729) | 0;
-  }
-  h1 ^= h1 >>> 16;
-  h1 = Math.imul(h1, 0x85ebca6b);
-  h1 ^= h1 >>> 13;
-  h1 = Math.imul(h1, 0xc2b2ae35);
-  h2 ^= h2 >>> 15;
-  h2 = Math.imul(h2, 0x2c1b3c6d);
-  h2 ^= h2 >>> 12;
-  h2 = Math.imul(h2, 0x297a2d39);
-  fingerprintLo = h2 ^ (h2 >>> 15);
-  return h1 ^ (h1 >>> 16);
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
-/** 32-bit hash of a state vector: the high half of its fingerprint. */
-export function hashState(s: Int32Array, w: number): number {
-  return fingerprint(s, w) >>> 0;
+/** Per-position offsets of the two halves. */
+function seeds(w: number, salt: number): Int32Array {
+  const a = new Int32Array(w);
+  for (let i = 0; i < w; i++) a[i] = fmix32(Math.imul(i + 1, 0x9e3779b1) ^ salt);
+  return a;
+}
+
+export class Fingerprinter {
+  private readonly sa: Int32Array;
+  private readonly sb: Int32Array;
+  /** The two halves of the last fingerprint computed (no allocation per state). */
+  hi = 0;
+  lo = 0;
+
+  constructor(readonly width: number) {
+    this.sa = seeds(width, 0x2545f491);
+    this.sb = seeds(width, 0x6a09e667);
+  }
+
+  /** Fingerprint of the whole state into hi/lo. */
+  full(s: Int32Array): void {
+    const sa = this.sa;
+    const sb = this.sb;
+    let hi = 0;
+    let lo = 0;
+    for (let i = 0; i < this.width; i++) {
+      const v = s[i];
+      hi ^= fmix32((v + sa[i]) | 0);
+      lo ^= fmix32(Math.imul(v ^ sb[i], 0xcc9e2d51));
+    }
+    this.hi = hi;
+    this.lo = lo;
+  }
+
+  /**
+   * Fingerprint of `next` into hi/lo, given `cur` and its fingerprint (curHi, curLo), when
+   * the two differ only in [0, cells) and [from, to) (shared memory and one process's block).
+   */
+  update(cur: Int32Array, curHi: number, curLo: number, next: Int32Array, cells: number, from: number, to: number): void {
+    const sa = this.sa;
+    const sb = this.sb;
+    let hi = curHi;
+    let lo = curLo;
+    for (let i = 0; i < to; i++) {
+      if (i === cells) i = from;
+      const u = cur[i];
+      const v = next[i];
+      if (u === v) continue;
+      hi ^= fmix32((u + sa[i]) | 0) ^ fmix32((v + sa[i]) | 0);
+      lo ^= fmix32(Math.imul(u ^ sb[i], 0xcc9e2d51)) ^ fmix32(Math.imul(v ^ sb[i], 0xcc9e2d51));
+    }
+    this.hi = hi;
+    this.lo = lo;
+  }
 }
 
 export class FingerprintStore implements Store {
@@ -208,10 +238,8 @@ export class FingerprintStore implements Store {
     return Math.min(1, (this.count * this.count) / 2 ** 65);
   }
 
-  insert(s: Int32Array, parent: number, via: number): number {
+  insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
     const w = this.width;
-    let hi = fingerprint(s, w);
-    const lo = fingerprintLo;
     if (hi === 0 && lo === 0) hi = 1;
     const fps = this.fps;
     let h = hi & this.mask;
