@@ -170,9 +170,8 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
         }
       }
     }
-    store.load(head, cur);
+    store.load(head, cur, fp);
     store.release(head - 1);
-    fp.full(cur);
     const curHi = fp.hi;
     const curLo = fp.lo;
     scratch.set(cur);

@@ -15,7 +15,8 @@ export interface Store {
   readonly visitedBytes: number;
   /** Adds s, whose fingerprint is (hi, lo), if new; returns its index, or a negative number if known. */
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number;
-  load(i: number, out: Int32Array): void;
+  /** Copies state i into out and its fingerprint into fp. */
+  load(i: number, out: Int32Array, fp: Fingerprinter): void;
   pathTo(i: number): number[];
   /** States up to index i are expanded: a store may drop them. */
   release(i: number): void;
@@ -49,10 +50,11 @@ export class StateStore implements Store {
 
   release(): void {}
 
-  /** Copy state i into out. */
-  load(i: number, out: Int32Array): void {
+  load(i: number, out: Int32Array, fp: Fingerprinter): void {
     const w = this.width;
-    out.set(this.arena.subarray(i * w, i * w + w));
+    const arena = this.arena;
+    for (let k = 0, o = i * w; k < w; k++) out[k] = arena[o + k];
+    fp.full(out);
   }
 
   /** Adds s if new; returns its index, or ~index (negative) of the known state. */
@@ -159,9 +161,14 @@ function seeds(w: number, salt: number): Int32Array {
   return a;
 }
 
+const SMALL = 64; // values 0..SMALL-1 (pcs, flags, counters) hash by table lookup
+
 export class Fingerprinter {
   private readonly sa: Int32Array;
   private readonly sb: Int32Array;
+  // H(i, v) for small v, position-major: [i * SMALL + v].
+  private readonly ta: Int32Array;
+  private readonly tb: Int32Array;
   /** The two halves of the last fingerprint computed (no allocation per state). */
   hi = 0;
   lo = 0;
@@ -169,18 +176,36 @@ export class Fingerprinter {
   constructor(readonly width: number) {
     this.sa = seeds(width, 0x2545f491);
     this.sb = seeds(width, 0x6a09e667);
+    this.ta = new Int32Array(width * SMALL);
+    this.tb = new Int32Array(width * SMALL);
+    for (let i = 0; i < width; i++)
+      for (let v = 0; v < SMALL; v++) {
+        this.ta[i * SMALL + v] = this.halfA(i, v);
+        this.tb[i * SMALL + v] = this.halfB(i, v);
+      }
+  }
+
+  private halfA(i: number, v: number): number {
+    return fmix32((v + this.sa[i]) | 0);
+  }
+
+  private halfB(i: number, v: number): number {
+    return fmix32(Math.imul(v ^ this.sb[i], 0xcc9e2d51));
   }
 
   /** Fingerprint of the whole state into hi/lo. */
   full(s: Int32Array): void {
-    const sa = this.sa;
-    const sb = this.sb;
     let hi = 0;
     let lo = 0;
     for (let i = 0; i < this.width; i++) {
       const v = s[i];
-      hi ^= fmix32((v + sa[i]) | 0);
-      lo ^= fmix32(Math.imul(v ^ sb[i], 0xcc9e2d51));
+      if (v >>> 0 < SMALL) {
+        hi ^= this.ta[i * SMALL + v];
+        lo ^= this.tb[i * SMALL + v];
+      } else {
+        hi ^= this.halfA(i, v);
+        lo ^= this.halfB(i, v);
+      }
     }
     this.hi = hi;
     this.lo = lo;
@@ -191,8 +216,8 @@ export class Fingerprinter {
    * the two differ only in [0, cells) and [from, to) (shared memory and one process's block).
    */
   update(cur: Int32Array, curHi: number, curLo: number, next: Int32Array, cells: number, from: number, to: number): void {
-    const sa = this.sa;
-    const sb = this.sb;
+    const ta = this.ta;
+    const tb = this.tb;
     let hi = curHi;
     let lo = curLo;
     for (let i = 0; i < to; i++) {
@@ -200,8 +225,13 @@ export class Fingerprinter {
       const u = cur[i];
       const v = next[i];
       if (u === v) continue;
-      hi ^= fmix32((u + sa[i]) | 0) ^ fmix32((v + sa[i]) | 0);
-      lo ^= fmix32(Math.imul(u ^ sb[i], 0xcc9e2d51)) ^ fmix32(Math.imul(v ^ sb[i], 0xcc9e2d51));
+      if ((u | v) >>> 0 < SMALL) {
+        hi ^= ta[i * SMALL + u] ^ ta[i * SMALL + v];
+        lo ^= tb[i * SMALL + u] ^ tb[i * SMALL + v];
+      } else {
+        hi ^= this.halfA(i, u) ^ this.halfA(i, v);
+        lo ^= this.halfB(i, u) ^ this.halfB(i, v);
+      }
     }
     this.hi = hi;
     this.lo = lo;
@@ -211,7 +241,8 @@ export class Fingerprinter {
 export class FingerprintStore implements Store {
   private fps: Int32Array; // pairs (hi, lo); (0, 0) = empty
   private mask: number; // in slots
-  private queue: Int32Array; // states [base, count) not yet released
+  private queue: Int32Array; // states [base, count) not yet released, each followed by its fingerprint
+  private readonly stride: number;
   private base = 0;
   parent: Int32Array;
   via: Int16Array;
@@ -220,7 +251,8 @@ export class FingerprintStore implements Store {
   constructor(readonly width: number, initialCapacity = 1 << 12) {
     this.fps = new Int32Array(initialCapacity * 4);
     this.mask = initialCapacity * 2 - 1;
-    this.queue = new Int32Array(initialCapacity * width);
+    this.stride = width + 2;
+    this.queue = new Int32Array(initialCapacity * this.stride);
     this.parent = new Int32Array(initialCapacity);
     this.via = new Int16Array(initialCapacity);
   }
@@ -240,39 +272,46 @@ export class FingerprintStore implements Store {
 
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
     const w = this.width;
-    if (hi === 0 && lo === 0) hi = 1;
+    const key = hi === 0 && lo === 0 ? 1 : hi; // (0, 0) marks an empty slot
     const fps = this.fps;
-    let h = hi & this.mask;
+    let h = key & this.mask;
     for (;;) {
       const a = fps[2 * h];
       const b = fps[2 * h + 1];
       if (a === 0 && b === 0) break;
-      if (a === hi && b === lo) return -1;
+      if (a === key && b === lo) return -1;
       h = (h + 1) & this.mask;
     }
-    fps[2 * h] = hi;
+    fps[2 * h] = key;
     fps[2 * h + 1] = lo;
     const idx = this.count++;
     if (idx >= this.parent.length) this.growIndex();
     this.parent[idx] = parent;
     this.via[idx] = via;
-    const at = (idx - this.base) * w;
-    if (at + w > this.queue.length) this.growQueue();
-    this.queue.set(s, (idx - this.base) * w);
+    const at = (idx - this.base) * this.stride;
+    if (at + this.stride > this.queue.length) this.growQueue();
+    const q = this.queue;
+    for (let k = 0; k < w; k++) q[at + k] = s[k];
+    q[at + w] = hi;
+    q[at + w + 1] = lo;
     if (this.count * 4 > (this.mask + 1) * 3) this.growTable(); // load factor <= 3/4
     return idx;
   }
 
-  load(i: number, out: Int32Array): void {
-    const o = (i - this.base) * this.width;
-    out.set(this.queue.subarray(o, o + this.width));
+  load(i: number, out: Int32Array, fp: Fingerprinter): void {
+    const w = this.width;
+    const q = this.queue;
+    const o = (i - this.base) * this.stride;
+    for (let k = 0; k < w; k++) out[k] = q[o + k];
+    fp.hi = q[o + w];
+    fp.lo = q[o + w + 1];
   }
 
   release(i: number): void {
     // Drop expanded states once they are half the queue (amortised O(1) per state).
     const drop = i + 1 - this.base;
     if (drop * 2 < this.count - this.base || drop < 4096) return;
-    const w = this.width;
+    const w = this.stride;
     this.queue.copyWithin(0, drop * w, (this.count - this.base) * w);
     this.base += drop;
   }
@@ -283,8 +322,8 @@ export class FingerprintStore implements Store {
 
   private growQueue(): void {
     const live = this.count - this.base;
-    const q = new Int32Array(Math.max(this.queue.length * 2, (live + 1) * this.width * 2));
-    q.set(this.queue.subarray(0, live * this.width));
+    const q = new Int32Array(Math.max(this.queue.length * 2, (live + 1) * this.stride * 2));
+    q.set(this.queue.subarray(0, live * this.stride));
     this.queue = q;
   }
 
