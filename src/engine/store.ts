@@ -124,7 +124,7 @@ export class StateStore implements Store {
 }
 
 /** The process ids of the steps from the initial state (index 0) to state i. */
-function pathFromParents(parent: Int32Array, via: Int16Array, i: number): number[] {
+export function pathFromParents(parent: Int32Array, via: Int16Array, i: number): number[] {
   const path: number[] = [];
   while (i > 0) {
     path.push(via[i]);

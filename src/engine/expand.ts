@@ -1,0 +1,221 @@
+// Expansion of one state: run every process's step, keep a persistent subset (POR), bring
+// each successor into canonical form (symmetry), fingerprint it and hand it to the visited
+// set. The serial search (bfs.ts) and every thread of the parallel search (parallel/) use
+// this one routine, so both explore exactly the same graph.
+
+import { FinalExpr, ModelIR } from "../ir/ir.js";
+import { DISABLED, Machine, StepContext, VIOLATION, Violation } from "./machine.js";
+import { PartialOrder } from "./por.js";
+import { Fingerprinter } from "./store.js";
+import { Canonicaliser } from "./symmetry.js";
+
+/** Adds a successor (fingerprint hi/lo) of state `parent`, reached by a step of pid; returns its index, negative if known. */
+export type InsertFn = (s: Int32Array, hi: number, lo: number, parent: number, pid: number) => number;
+
+export interface GraphRecorder {
+  /** Bit q of `enabled` is set when process q can move in state i; of `finished` when q has ended. */
+  state(i: number, enabled: number, finished: number): void;
+  /** A step of process pid from state `from` to state `to`; marks as in StepContext.marks. */
+  edge(from: number, to: number, pid: number, marks: number): void;
+}
+
+export interface FinalState {
+  values: number[]; // one per observed location
+  satisfies: boolean | null; // the final condition, or null if there is none
+}
+
+/** What expanding a state found. */
+export const EXPANDED = 0; // successors stored
+export const VIOLATED = 1; // a step failed a check: ctx.violation, by process `violator`
+export const DEADLOCKED = 2; // nothing enabled, some process not finished
+export const FINAL = 3; // every process finished: recorded in `finals`
+
+export class Expander {
+  readonly ctx = new StepContext();
+  readonly fp: Fingerprinter;
+  readonly finals = new Map<string, FinalState>();
+  transitions = 0;
+  violator = -1;
+  /** Called with the state index when a step produced warnings (in ctx.warnings). */
+  onWarnings: (state: number, pid: number) => void = () => {
+    this.ctx.warnings.length = 0;
+  };
+
+  private readonly n: number;
+  private readonly baseOf: Int32Array;
+  private readonly endPcOf: Int32Array;
+  private readonly blockEnd: Int32Array;
+  private readonly scratch: Int32Array;
+  private readonly nexts: Int32Array[];
+  private readonly en: Uint8Array;
+  private readonly live: Uint8Array;
+  private readonly chosen: Uint8Array;
+  private readonly pcs: Int32Array;
+  private readonly marks: Int32Array;
+  private canonMoved = false;
+  private cur: Int32Array;
+  private curHi = 0;
+  private curLo = 0;
+
+  constructor(
+    private readonly model: ModelIR,
+    readonly m: Machine,
+    private readonly insert: InsertFn,
+    private readonly canon: Canonicaliser | null,
+    private readonly por: PartialOrder | null,
+    private readonly graph: GraphRecorder | null,
+    warnAsViolation: boolean,
+  ) {
+    this.ctx.warnAsViolation = warnAsViolation;
+    const n = (this.n = model.processes.length);
+    this.fp = new Fingerprinter(m.width);
+    this.baseOf = Int32Array.from(m.procs, (p) => p.base);
+    this.endPcOf = Int32Array.from(m.procs, (p) => p.endPc);
+    // A step of process p changes only shared cells and p's own block [base, blockEnd).
+    this.blockEnd = Int32Array.from(m.procs, (p, pid) => (pid + 1 < n ? m.procs[pid + 1].base : m.width));
+    this.scratch = new Int32Array(m.width);
+    this.cur = new Int32Array(m.width);
+    this.nexts = por ? model.processes.map(() => new Int32Array(m.width)) : [];
+    this.en = new Uint8Array(n);
+    this.live = new Uint8Array(n);
+    this.chosen = new Uint8Array(n);
+    this.pcs = new Int32Array(n);
+    this.marks = new Int32Array(n);
+  }
+
+  /** Canonical form and fingerprint (into fp) of the initial state s, in place. */
+  prepareInitial(s: Int32Array): void {
+    this.canon?.canon(s);
+    this.fp.full(s);
+  }
+
+  /** Expands state `head`, whose vector is cur and fingerprint (hi, lo). */
+  expand(head: number, cur: Int32Array, hi: number, lo: number): number {
+    const { n, m, ctx, scratch, en, live, marks, baseOf, endPcOf, por, graph } = this;
+    this.cur = cur;
+    this.curHi = hi;
+    this.curLo = lo;
+    scratch.set(cur);
+    // Step 1: run the step of every live process on the scratch copy of cur. Without a
+    // reduction each successor is stored at once; with one, it is kept until step 2.
+    let enabled = 0;
+    for (let pid = 0; pid < n; pid++) {
+      en[pid] = 0;
+      live[pid] = cur[baseOf[pid]] === endPcOf[pid] ? 0 : 1;
+      if (!live[pid]) continue;
+      ctx.marks = 0;
+      const r = m.run(pid, scratch, ctx);
+      if (r !== DISABLED) {
+        enabled++;
+        if (ctx.warnings.length) this.onWarnings(head, pid);
+        if (r === VIOLATION) {
+          this.transitions++;
+          this.violator = pid;
+          scratch.set(cur);
+          return VIOLATED;
+        }
+        en[pid] = 1;
+        marks[pid] = ctx.marks;
+        if (por) this.nexts[pid].set(scratch);
+        else {
+          this.transitions++;
+          const idx = this.insertNext(scratch, head, pid);
+          if (graph) graph.edge(head, idx < 0 ? ~idx : idx, pid, marks[pid]);
+        }
+      }
+      this.restore(pid);
+    }
+    if (graph) {
+      let mask = 0;
+      let ended = 0;
+      for (let pid = 0; pid < n; pid++) {
+        if (en[pid]) mask |= 1 << pid;
+        if (!live[pid]) ended |= 1 << pid;
+      }
+      graph.state(head, mask, ended);
+    }
+    if (por && enabled > 0) this.reduced(head, enabled);
+    if (enabled > 0) return EXPANDED;
+    for (let pid = 0; pid < n; pid++) if (live[pid]) return DEADLOCKED;
+    this.recordFinal(cur);
+    return FINAL;
+  }
+
+  /** Step 2 under POR: store the successors through a persistent subset of the enabled steps. */
+  private reduced(head: number, enabled: number): void {
+    const { n, en, chosen, nexts } = this;
+    for (let pid = 0; pid < n; pid++) this.pcs[pid] = this.cur[this.baseOf[pid]];
+    const chosenCount = enabled > 1 ? this.por!.choose(this.pcs, en, this.live, chosen) : enabled;
+    if (enabled === 1) chosen.set(en);
+    let revisited = false;
+    for (let pid = 0; pid < n; pid++) {
+      if (!chosen[pid]) continue;
+      this.transitions++;
+      if (this.insertNext(nexts[pid], head, pid) < 0) revisited = true;
+    }
+    // Cycle proviso: a reduced expansion that reaches a known state becomes a full one.
+    if (revisited && chosenCount < enabled) {
+      for (let pid = 0; pid < n; pid++) {
+        if (!en[pid] || chosen[pid]) continue;
+        this.transitions++;
+        this.insertNext(nexts[pid], head, pid);
+      }
+    }
+    this.canonMoved = false; // step 2 reorders the kept copies, never scratch
+  }
+
+  /** Canonical form, fingerprint (incremental unless blocks moved) and store of successor nx. */
+  private insertNext(nx: Int32Array, parent: number, pid: number): number {
+    const fp = this.fp;
+    this.canonMoved = this.canon ? this.canon.canon(nx) : false;
+    if (this.canonMoved) fp.full(nx);
+    else fp.update(this.cur, this.curHi, this.curLo, nx, this.m.nCells, this.baseOf[pid], this.blockEnd[pid]);
+    return this.insert(nx, fp.hi, fp.lo, parent, pid);
+  }
+
+  /** Undo a step of pid (or a canonical reordering) on scratch. */
+  private restore(pid: number): void {
+    const { scratch, cur } = this;
+    if (this.canonMoved) {
+      scratch.set(cur);
+      this.canonMoved = false;
+      return;
+    }
+    for (let i = 0; i < this.m.nCells; i++) scratch[i] = cur[i];
+    for (let i = this.baseOf[pid], e = this.blockEnd[pid]; i < e; i++) scratch[i] = cur[i];
+  }
+
+  /** The deadlock of state cur (after DEADLOCKED): which processes are blocked. */
+  deadlock(cur: Int32Array): Violation {
+    const blocked: string[] = [];
+    for (let pid = 0; pid < this.n; pid++) if (cur[this.baseOf[pid]] !== this.endPcOf[pid]) blocked.push(`P${pid}`);
+    return { kind: "deadlock", msg: `${blocked.join(", ")} blocked forever`, proc: -1, pc: -1 };
+  }
+
+  private recordFinal(s: Int32Array): void {
+    const { model, m } = this;
+    const values = model.observed.map((o) => (o.kind === "mem" ? s[o.addr] : s[m.procs[o.proc].base + 1 + o.slot]));
+    const key = values.join(",");
+    if (this.finals.has(key)) return;
+    if (model.filter && !evalFinal(model.filter, m, s)) return;
+    this.finals.set(key, { values, satisfies: model.final ? evalFinal(model.final.cond, m, s) : null });
+  }
+}
+
+export function evalFinal(e: FinalExpr, m: Machine, s: Int32Array): boolean {
+  switch (e.k) {
+    case "and":
+      return evalFinal(e.a, m, s) && evalFinal(e.b, m, s);
+    case "or":
+      return evalFinal(e.a, m, s) || evalFinal(e.b, m, s);
+    case "not":
+      return !evalFinal(e.a, m, s);
+    case "const":
+      return e.v;
+    case "atom": {
+      const a = e.atom;
+      const v = a.kind === "mem" ? s[a.addr] : s[m.procs[a.proc].base + 1 + a.slot];
+      return (v === a.value) !== a.negate;
+    }
+  }
+}
