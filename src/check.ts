@@ -3,14 +3,22 @@
 import { readFileSync } from "node:fs";
 import { CheckOptions, CheckResult, EMPTY_STATS, checkSource as checkCore } from "./core.js";
 import { resolveFromDisk } from "./node/prelude.js";
+import { parallelSearch } from "./engine/parallel/search.js";
 
 export * from "./core.js";
 
-export function checkSource(text: string, path = "<input>", opts: CheckOptions = {}): CheckResult {
-  return checkCore(text, path, { resolveInclude: resolveFromDisk, ...opts });
+export interface NodeCheckOptions extends CheckOptions {
+  /** Threads exploring together (worker threads sharing the visited set); 1 = serial. */
+  workers?: number;
 }
 
-export function checkFile(path: string, opts: CheckOptions = {}): CheckResult {
+export function checkSource(text: string, path = "<input>", opts: NodeCheckOptions = {}): CheckResult {
+  const workers = opts.workers ?? 1;
+  const engine = workers > 1 ? (model: Parameters<typeof parallelSearch>[0], o: Parameters<typeof parallelSearch>[1]) => parallelSearch(model, o, workers) : undefined;
+  return checkCore(text, path, { resolveInclude: resolveFromDisk, engine, ...opts });
+}
+
+export function checkFile(path: string, opts: NodeCheckOptions = {}): CheckResult {
   let text: string;
   try {
     text = readFileSync(path, "utf8");

@@ -4,7 +4,7 @@
 import { SourceError, formatSourceError } from "./frontend/diagnostics.js";
 import { CompileOptions, compileSource } from "./ir/compile.js";
 import { ModelIR } from "./ir/ir.js";
-import { SearchLimits, search } from "./engine/bfs.js";
+import { SearchLimits, SearchOptions, SearchOutcome, search } from "./engine/bfs.js";
 import { Trace, formatValue, replay } from "./engine/trace.js";
 import { Fairness, Goal, Graph, findLasso } from "./engine/liveness.js";
 
@@ -21,6 +21,8 @@ export interface CheckOptions extends SearchLimits, CompileOptions {
   exact?: boolean;
   /** Fairness for liveness checks (PROGRESS(), GOAL()): weak (default), strong or none. */
   fairness?: Fairness;
+  /** The exploration engine; the Node entry (check.ts) passes the parallel one for `workers` > 1. */
+  engine?: (model: ModelIR, opts: SearchOptions) => SearchOutcome;
 }
 
 export interface Expectation {
@@ -52,6 +54,8 @@ export interface CheckResult {
     visited: "fingerprint" | "exact";
     /** Probability that a fingerprint collision hid a state (0 in exact mode). */
     collisionProbability: number;
+    /** Threads that explored the state space (--workers). */
+    threads: number;
   };
   incomplete?: { limit: string; completeDepth: number };
   expectation?: Expectation;
@@ -59,7 +63,7 @@ export interface CheckResult {
   error?: { file: string; line: number; col: number; message: string; formatted: string };
 }
 
-export const EMPTY_STATS: CheckResult["stats"] = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, statesPerSecond: 0, memoryBytes: 0, visitedBytesPerState: 0, visited: "fingerprint", collisionProbability: 0 };
+export const EMPTY_STATS: CheckResult["stats"] = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, statesPerSecond: 0, memoryBytes: 0, visitedBytesPerState: 0, visited: "fingerprint", collisionProbability: 0, threads: 1 };
 
 export function checkSource(text: string, path = "<input>", opts: CheckOptions = {}): CheckResult {
   try {
@@ -90,14 +94,15 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   const goals = livenessGoals(model);
   const graph = goals.length ? new Graph() : null;
   const por = opts.por !== false && !graph;
+  const run = opts.engine ?? search;
   let out = graph
     ? search(model, { ...opts, warnAsViolation, por: false, symmetry: false, exact: true, graph })
-    : search(model, { ...opts, warnAsViolation, por });
+    : run(model, { ...opts, warnAsViolation, por });
   let shortest = true;
   if (por && out.status === "violation") {
     // The reduced graph may hide the shortest path: find it in the full graph, which a BFS
     // reaches before going deeper than the violation the reduced search found.
-    const full = search(model, { ...opts, warnAsViolation, por: false });
+    const full = run(model, { ...opts, warnAsViolation, por: false });
     if (full.status === "violation") out = { ...full, stats: out.stats };
     else shortest = false;
   }
@@ -125,6 +130,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
       visitedBytesPerState: s.states ? Math.round((s.visitedBytes / s.states) * 10) / 10 : 0,
       visited: opts.exact || graph ? "exact" : "fingerprint",
       collisionProbability: s.collisionProbability,
+      threads: s.threads,
     },
   };
   if (out.status === "violation" && out.violation) {

@@ -1,5 +1,7 @@
 // Command-line option parsing shared by the commands. Usage errors exit with code 2.
 
+import { availableParallelism } from "node:os";
+
 export class UsageError extends Error {}
 
 export interface CliOptions {
@@ -16,6 +18,7 @@ export interface CliOptions {
   symmetry: boolean;
   exact: boolean;
   fairness: "weak" | "strong" | "none";
+  workers: number;
   files: string[];
 }
 
@@ -42,6 +45,7 @@ export function parseArgs(argv: string[]): CliOptions {
     symmetry: true,
     exact: false,
     fairness: "weak",
+    workers: 1,
     files: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -85,6 +89,11 @@ export function parseArgs(argv: string[]): CliOptions {
       case "--fairness":
         o.fairness = choice("--fairness", take(), ["weak", "strong", "none"] as const);
         break;
+      case "--workers": {
+        const v = take();
+        o.workers = v === "auto" ? availableParallelism() : Math.floor(num("--workers", v, 1));
+        break;
+      }
       case "--exact":
         o.exact = true;
         break;

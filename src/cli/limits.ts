@@ -1,12 +1,13 @@
 // Search limits and the progress line, as the commands pass them to the engine.
 
-import { CheckOptions } from "../check.js";
+import { NodeCheckOptions } from "../check.js";
 import { formatMemory } from "../report/text.js";
 import { CliOptions } from "./args.js";
 
 /** `progress`: print the progress line on stderr (the worker is told whether stderr is a TTY). */
-export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY): CheckOptions {
+export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY): NodeCheckOptions {
   return {
+    workers: o.workers,
     maxStates: o.maxStates,
     timeoutMs: o.timeoutMs,
     maxMemoryMB: o.maxMemoryMB,

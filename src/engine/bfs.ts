@@ -40,6 +40,7 @@ export interface SearchStats {
   bytes: number;
   visitedBytes: number;
   collisionProbability: number; // 0 in exact mode
+  threads: number; // threads that explored (parallel/search.ts)
 }
 
 
@@ -75,7 +76,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   const warnings: SearchOutcome["warnings"] = [];
   const warnSeen = new Set<string>();
   const nProcs = model.processes.length;
-  const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0, visitedBytes: 0, collisionProbability: 0 };
+  const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0, visitedBytes: 0, collisionProbability: 0, threads: 1 };
   const groups = opts.symmetry !== false ? symmetryGroups(model) : [];
   const graph = opts.graph ?? null;
   if (graph && (opts.por || opts.symmetry !== false || !opts.exact || nProcs > 31)) throw new Error("graph recording needs exact states, no reductions and at most 31 processes");

@@ -1,0 +1,85 @@
+// What every thread of a parallel search runs: the same Expander as the serial search,
+// storing into the shared visited set, over states claimed a batch at a time.
+
+import { ModelIR } from "../../ir/ir.js";
+import { DEADLOCKED, Expander, VIOLATED } from "../expand.js";
+import { Machine, Violation } from "../machine.js";
+import { PartialOrder } from "../por.js";
+import { Canonicaliser, symmetryGroups } from "../symmetry.js";
+import { CLAIM, CURSOR, END, HALT, SharedVisited } from "./shared.js";
+
+export interface ThreadOptions {
+  por: boolean;
+  symmetry: boolean;
+  warnAsViolation: boolean;
+}
+
+/** A violation or deadlock in state `state` (by step of `pid`, -1 for a deadlock). */
+export interface Found {
+  state: number;
+  pid: number;
+  violation: Violation;
+}
+
+/** A warning met in a step of pid from `state` (first one per check and thread). */
+export interface WarningAt {
+  state: number;
+  pid: number;
+  warning: Violation;
+}
+
+export class SearchThread {
+  readonly x: Expander;
+  readonly warnings: WarningAt[] = [];
+  private readonly warnSeen = new Set<string>();
+  private readonly cur: Int32Array;
+
+  constructor(
+    model: ModelIR,
+    readonly m: Machine,
+    readonly vis: SharedVisited,
+    o: ThreadOptions,
+  ) {
+    const groups = o.symmetry ? symmetryGroups(model) : [];
+    this.x = new Expander(
+      model,
+      m,
+      (s, hi, lo, parent, pid) => this.vis.insert(s, hi, lo, parent, pid),
+      groups.length ? new Canonicaliser(m, groups) : null,
+      o.por && model.processes.length > 1 ? new PartialOrder(model) : null,
+      null,
+      o.warnAsViolation,
+    );
+    this.x.onWarnings = (state, pid) => {
+      for (const w of this.x.ctx.warnings) {
+        const key = `${w.proc}:${w.pc}`;
+        if (this.warnSeen.has(key)) continue;
+        this.warnSeen.add(key);
+        this.warnings.push({ state, pid, warning: w });
+      }
+      this.x.ctx.warnings.length = 0;
+    };
+    this.cur = new Int32Array(m.width);
+  }
+
+  /** Expands states of [CURSOR, END) until none is left or some thread halts; returns what this thread found. */
+  runPhase(): Found | null {
+    const { vis, x, cur } = this;
+    const ctl = vis.ctl;
+    vis.startPhase();
+    for (;;) {
+      if (Atomics.load(ctl, HALT) !== 0) return null;
+      const start = Atomics.add(ctl, CURSOR, CLAIM);
+      const end = Math.min(start + CLAIM, ctl[END]);
+      if (start >= end) return null;
+      for (let i = start; i < end; i++) {
+        vis.load(i, cur, x.fp);
+        const r = x.expand(i, cur, x.fp.hi, x.fp.lo);
+        if (r === VIOLATED || r === DEADLOCKED) {
+          Atomics.store(ctl, HALT, 1);
+          return { state: i, pid: r === VIOLATED ? x.violator : -1, violation: r === VIOLATED ? x.ctx.violation! : x.deadlock(cur) };
+        }
+      }
+    }
+  }
+}

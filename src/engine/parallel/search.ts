@@ -1,0 +1,254 @@
+// Parallel breadth-first search: the calling thread (the coordinator) and `threads - 1`
+// helper threads (worker.ts) expand the BFS queue together, sharing one visited set
+// (shared.ts). The queue is worked through in phases: a phase is a slice of one BFS level,
+// claimed by the threads a batch at a time; between phases only the coordinator runs, and
+// it grows or compacts the shared arrays so that the next phase cannot overflow them.
+//
+// Because a phase never spans two levels, every state of depth d is expanded before any
+// of depth d+1, as in the serial search: a violation found in a phase is at the smallest
+// depth, so counterexamples stay shortest. Which of several equally short ones is
+// reported may differ from run to run (the threads race for state numbers).
+//
+// The coordinator waits with Atomics.wait, so the search is synchronous like the serial
+// one and checkSource needs no change; Node only (worker_threads).
+
+import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
+import { SourceError } from "../../frontend/diagnostics.js";
+import { ModelIR } from "../../ir/ir.js";
+import { SearchOptions, SearchOutcome, SearchStats, search } from "../bfs.js";
+import { FinalState } from "../expand.js";
+import { Machine } from "../machine.js";
+import { symmetryGroups } from "../symmetry.js";
+import { Found, SearchThread, ThreadOptions, WarningAt } from "./phase.js";
+import { CURSOR, DONE, END, GEN, HALT, QBASE, READY, STOP, SharedBuffers, SharedVisited, allocate } from "./shared.js";
+import type { HelperData, HelperMessage } from "./worker.js";
+
+const PHASE = 1 << 15; // states per phase at most
+const MAX_LOAD = 0.75; // of the fingerprint table
+
+interface Helper {
+  worker: Worker;
+  port: MessagePort;
+}
+
+/** Search with `threads` threads sharing the visited set; falls back to the serial search where it does not apply. */
+export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: number): SearchOutcome {
+  // Exact states and the state graph (liveness) are kept by the serial search only.
+  if (threads <= 1 || opts.exact || opts.graph) return search(model, opts);
+  const t0 = performance.now();
+  const m = new Machine(model);
+  const nProcs = model.processes.length;
+  const options: ThreadOptions = { por: !!opts.por, symmetry: opts.symmetry !== false, warnAsViolation: opts.warnAsViolation };
+  const groups = options.symmetry ? symmetryGroups(model) : [];
+  const vis = new SharedVisited(m.width, allocate(m.width, 1 << 16, 1 << 14, 1 << 15));
+  const ctl = vis.ctl;
+  const transitionsBuf = new SharedArrayBuffer(threads * 8);
+  const transitions = new Float64Array(transitionsBuf);
+  const me = new SearchThread(model, m, vis, options);
+  const x = me.x;
+  const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0, visitedBytes: 0, collisionProbability: 0, threads };
+  const finals = new Map<string, FinalState>(x.finals);
+  const warningsAt: WarningAt[] = [];
+  const bytes = () => Object.values(vis.buffers).reduce((n, b: SharedArrayBuffer) => n + b.byteLength, transitionsBuf.byteLength);
+  let helpers: Helper[] = [];
+  const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {
+    if (helpers.length) finish(); // the helpers' final states and warnings
+    const count = vis.count;
+    stats.states = count;
+    stats.seconds = (performance.now() - t0) / 1000;
+    stats.bytes = bytes();
+    stats.visitedBytes = vis.buffers.table.byteLength;
+    stats.collisionProbability = Math.min(1, (count * count) / 2 ** 65);
+    for (const [k, f] of x.finals) if (!finals.has(k)) finals.set(k, f);
+    warningsAt.push(...me.warnings);
+    const warnings = firstWarnings(warningsAt).map((w) => ({ warning: w.warning, path: w.state < 0 ? [] : [...vis.pathTo(w.state), w.pid] }));
+    return { ...o, warnings, finals, stats, groups };
+  };
+
+  const init = m.initial(x.ctx);
+  x.onWarnings(-1, -1);
+  if (x.ctx.violation) return done({ status: "violation", violation: x.ctx.violation, path: [] });
+  x.prepareInitial(init);
+  vis.insert(init, x.fp.hi, x.fp.lo, -1, -1);
+
+  helpers = startHelpers(model, options, vis.buffers, transitionsBuf, threads - 1);
+  const errors: HelperMessage[] = [];
+  const foundAll: Found[] = [];
+  /** Messages the helpers posted since the last call. */
+  const drain = () => {
+    for (const h of helpers)
+      for (let msg = receiveMessageOnPort(h.port); msg; msg = receiveMessageOnPort(h.port)) {
+        const m = msg.message as HelperMessage;
+        if (m.kind === "found") foundAll.push(m.found);
+        else if (m.kind === "error") errors.push(m);
+        else if (m.kind === "result") {
+          for (const [k, f] of m.finals) if (!finals.has(k)) finals.set(k, f);
+          warningsAt.push(...m.warnings);
+        }
+      }
+    const e = errors.shift();
+    if (e?.kind === "error") {
+      stopHelpers(ctl, helpers);
+      throw e.source ? new SourceError(e.source.loc, e.source.detail) : new Error(e.message);
+    }
+  };
+  function finish(): void {
+    stopHelpers(ctl, helpers);
+    drain();
+  }
+  /** Runs one phase on every thread; returns the violation found, if any. */
+  const phase = (from: number, to: number): Found | null => {
+    Atomics.store(ctl, CURSOR, from);
+    Atomics.store(ctl, END, to);
+    Atomics.store(ctl, DONE, 0);
+    Atomics.add(ctl, GEN, 1);
+    Atomics.notify(ctl, GEN);
+    let found: Found | null = null;
+    try {
+      found = me.runPhase();
+    } finally {
+      waitFor(ctl, DONE, helpers.length);
+    }
+    transitions[0] = x.transitions;
+    drain();
+    if (found) foundAll.push(found);
+    if (!foundAll.length) return null;
+    return foundAll.reduce((a, b) => (b.state < a.state ? b : a));
+  };
+
+  try {
+    waitFor(ctl, READY, helpers.length);
+    drain();
+    const maxStates = opts.maxStates ?? Infinity;
+    let head = 0;
+    let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
+    let lastProgress = t0;
+    while (head < vis.count) {
+      if (head === levelEnd) {
+        stats.completeDepth = stats.depth;
+        stats.depth++;
+        levelEnd = vis.count;
+      }
+      const count = vis.count;
+      stats.transitions = transitions.reduce((a, b) => a + b, 0);
+      if (count >= maxStates) return done({ status: "limit", limit: "max-states" });
+      const now = performance.now();
+      if (opts.maxMemoryMB !== undefined && bytes() > opts.maxMemoryMB * 1048576) return done({ status: "limit", limit: "max-memory" });
+      if (opts.timeoutMs !== undefined && now - t0 > opts.timeoutMs) return done({ status: "limit", limit: "timeout" });
+      if (opts.interrupted?.()) return done({ status: "limit", limit: "interrupted" });
+      if (opts.progress && now - lastProgress > 2000) {
+        lastProgress = now;
+        opts.progress({ states: count, transitions: stats.transitions, queue: count - head, depth: stats.depth, seconds: (now - t0) / 1000, bytes: bytes() });
+      }
+      const to = Math.min(levelEnd, head + PHASE, head + Math.max(1, Math.ceil((maxStates - count) / Math.max(1, nProcs))));
+      if (makeRoom(vis, head, count + (to - head) * nProcs)) for (const h of helpers) h.port.postMessage({ kind: "buffers", buffers: vis.buffers } satisfies HelperMessage);
+      const found = phase(head, to);
+      stats.transitions = transitions.reduce((a, b) => a + b, 0);
+      if (found) {
+        const path = found.pid >= 0 ? [...vis.pathTo(found.state), found.pid] : vis.pathTo(found.state);
+        return done({ status: "violation", violation: found.violation, path });
+      }
+      head = to;
+    }
+    stats.completeDepth = stats.depth;
+    return done({ status: "done" });
+  } finally {
+    stopHelpers(ctl, helpers);
+  }
+}
+
+/** The first warning of each check, the one met in the state found earliest. */
+function firstWarnings(all: WarningAt[]): WarningAt[] {
+  const best = new Map<string, WarningAt>();
+  for (const w of all) {
+    const key = `${w.warning.proc}:${w.warning.pc}`;
+    const b = best.get(key);
+    if (!b || w.state < b.state) best.set(key, w);
+  }
+  return [...best.values()].sort((a, b) => a.state - b.state);
+}
+
+function startHelpers(model: ModelIR, options: ThreadOptions, buffers: SharedBuffers, transitions: SharedArrayBuffer, n: number): Helper[] {
+  const url = new URL("./worker.js", import.meta.url);
+  const helpers: Helper[] = [];
+  for (let i = 0; i < n; i++) {
+    const { port1, port2 } = new MessageChannel();
+    const data: HelperData = { model, options, buffers, transitions, index: i + 1, port: port2 };
+    const worker = new Worker(url, { workerData: data, transferList: [port2] });
+    worker.unref();
+    helpers.push({ worker, port: port1 });
+  }
+  return helpers;
+}
+
+/** Sets STOP, wakes the helpers and waits until each has posted its results. */
+function stopHelpers(ctl: Int32Array, helpers: Helper[]): void {
+  if (Atomics.load(ctl, STOP) !== 0) return;
+  Atomics.store(ctl, STOP, 1);
+  Atomics.store(ctl, DONE, 0);
+  Atomics.add(ctl, GEN, 1);
+  Atomics.notify(ctl, GEN);
+  waitFor(ctl, DONE, helpers.length);
+}
+
+/** Blocks until ctl[slot] >= n. */
+function waitFor(ctl: Int32Array, slot: number, n: number): void {
+  for (let v = Atomics.load(ctl, slot); v < n; v = Atomics.load(ctl, slot)) Atomics.wait(ctl, slot, v, 1000);
+}
+
+/**
+ * Makes sure the shared arrays can take states up to index `need` with the states before
+ * `head` dropped from the queue. Returns true when a buffer was replaced.
+ */
+function makeRoom(vis: SharedVisited, head: number, need: number): boolean {
+  const b = vis.buffers;
+  const count = vis.count;
+  const ctl = vis.ctl;
+  let replaced = false;
+  // Queue: drop expanded states once they are half of it, then grow if still short.
+  const qbase = ctl[QBASE];
+  const stride = vis.stride;
+  if ((head - qbase) * 2 >= count - qbase && head > qbase) {
+    vis.queue.copyWithin(0, (head - qbase) * stride, (count - qbase) * stride);
+    ctl[QBASE] = head;
+  }
+  if ((need - ctl[QBASE]) * stride * 4 > b.queue.byteLength) {
+    const q = new SharedArrayBuffer(Math.max(b.queue.byteLength * 2, (need - ctl[QBASE]) * stride * 4 * 2));
+    new Int32Array(q).set(vis.queue.subarray(0, (count - ctl[QBASE]) * stride));
+    b.queue = q;
+    replaced = true;
+  }
+  if (need * 4 > b.parent.byteLength) {
+    const states = Math.max(b.parent.byteLength / 2, need * 2);
+    const parent = new SharedArrayBuffer(states * 4);
+    const via = new SharedArrayBuffer(states * 2);
+    new Int32Array(parent).set(vis.parent.subarray(0, count));
+    new Int16Array(via).set(vis.via.subarray(0, count));
+    b.parent = parent;
+    b.via = via;
+    replaced = true;
+  }
+  let slots = vis.table.length / 2;
+  if (need > slots * MAX_LOAD) {
+    while (need > slots * MAX_LOAD) slots *= 2;
+    b.table = rehash(vis.table, slots);
+    replaced = true;
+  }
+  if (replaced) vis.attach({ ...b });
+  return replaced;
+}
+
+function rehash(old: Int32Array, slots: number): SharedArrayBuffer {
+  const buf = new SharedArrayBuffer(slots * 8);
+  const t = new Int32Array(buf);
+  const mask = slots - 1;
+  for (let k = 0; k < old.length; k += 2) {
+    const a = old[k];
+    if (a === 0) continue;
+    let h = a & mask;
+    while (t[2 * h] !== 0) h = (h + 1) & mask;
+    t[2 * h] = a;
+    t[2 * h + 1] = old[k + 1];
+  }
+  return buf;
+}
