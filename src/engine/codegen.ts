@@ -24,7 +24,11 @@ export const LOCAL_BUDGET = 1_000_000;
 
 const js = JSON.stringify;
 
-export function compileProcess(model: ModelIR, pid: number, base: number): (env: StepEnv) => StepFn {
+/**
+ * `record`: also log every instruction and shared access into ctx.record (the replay of a
+ * counterexample, trace.ts). The search uses the variant without, which has no logging code.
+ */
+export function compileProcess(model: ModelIR, pid: number, base: number, record = false): (env: StepEnv) => StepFn {
   const p = model.processes[pid];
   const code = p.code;
   const B = base + 1;
@@ -104,23 +108,26 @@ export function compileProcess(model: ModelIR, pid: number, base: number): (env:
     }
     return `env.wrap(a, ${v})`;
   };
-  const rec = (kind: "r" | "w", before: string, after: string) => `if (rec) rec.accesses.push({ cell: a, kind: ${js(kind)}, before: ${before}, after: ${after} });`;
+  const rec = (kind: "r" | "w", before: string, after: string) => (record ? `if (rec) rec.accesses.push({ cell: a, kind: ${js(kind)}, before: ${before}, after: ${after} });` : "");
+  // The local-step budget is spent on backward jumps only: an endless local loop has one.
+  const backJump = (pc: number, target: number) => (target <= pc ? `if (--budget === 0) env.budgetError(${pc}); ` : "");
 
   const cases: string[] = [];
   code.forEach((ins: Instr, pc) => {
     const y = yields(ins);
     let body = y ? `if (depth === 0) { if (!first) break loop; first = false; }\n` : "";
-    body += `if (--budget === 0) env.budgetError(${pc});\nif (rec) rec.pcs.push(${pc});\n`;
-    const next = `pc = ${pc + 1}; continue;`;
+    if (record) body += `if (rec) rec.pcs.push(${pc});\n`;
+    // Falls through into the next case (no dispatch through the switch).
+    const next = `pc = ${pc + 1};`;
     switch (ins.op) {
       case "set":
         body += `${L(ins.dst)} = ${expr(ins.e)}; ${next}`;
         break;
       case "br":
-        body += `if (${expr(ins.cond)} !== 0) { pc = ${ins.target}; continue; } ${next}`;
+        body += `if (${expr(ins.cond)} !== 0) { ${backJump(pc, ins.target)}pc = ${ins.target}; continue; } ${next}`;
         break;
       case "jmp":
-        body += `pc = ${ins.target}; continue;`;
+        body += `${backJump(pc, ins.target)}pc = ${ins.target}; continue;`;
         break;
       case "check":
         if (ins.kind === "warn")
@@ -219,7 +226,7 @@ return function step_P${pid}(s, ctx, prefixOnly) {
   let first = !prefixOnly;
   let budget = ${LOCAL_BUDGET};
   let a = 0;
-  const rec = ctx.record;
+  ${record ? "const rec = ctx.record;" : ""}
   loop: for (;;) {
     switch (pc) {
 ${cases.join("\n")}
