@@ -1,6 +1,6 @@
 // The worker thread of run-in-worker.ts: checks the files the main thread sends, one at a
 // time. Options arrive as plain data; the interrupt flag is a shared Int32Array the main
-// thread sets on SIGINT, polled by the search (~every 50 ms) through `interrupted`.
+// thread sets on SIGINT, polled by the search (every 1024 states, or between phases of a parallel search) through `interrupted`.
 import { parentPort, workerData } from "node:worker_threads";
 import { checkFile } from "../check.js";
 import { CliOptions } from "./args.js";

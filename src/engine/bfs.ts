@@ -119,7 +119,6 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   const cur = new Int32Array(m.width);
   const maxStates = opts.maxStates ?? Infinity;
   let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
-  let lastPoll = t0;
   let lastProgress = t0;
   for (let head = 0; head < store.count; head++) {
     if (head === levelEnd) {
@@ -131,14 +130,11 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     if ((head & 1023) === 0) {
       const now = performance.now();
       if (opts.maxMemoryMB !== undefined && store.bytes > opts.maxMemoryMB * 1048576) return done({ status: "limit", limit: "max-memory" });
-      if (now - lastPoll > 50) {
-        lastPoll = now;
-        if (opts.timeoutMs !== undefined && now - t0 > opts.timeoutMs) return done({ status: "limit", limit: "timeout" });
-        if (opts.interrupted?.()) return done({ status: "limit", limit: "interrupted" });
-        if (opts.progress && now - lastProgress > 2000) {
-          lastProgress = now;
-          opts.progress({ states: store.count, transitions: x.transitions, queue: store.count - head, depth: stats.depth, seconds: (now - t0) / 1000, bytes: store.bytes });
-        }
+      if (opts.timeoutMs !== undefined && now - t0 >= opts.timeoutMs) return done({ status: "limit", limit: "timeout" });
+      if (opts.interrupted?.()) return done({ status: "limit", limit: "interrupted" });
+      if (opts.progress && now - lastProgress > 2000) {
+        lastProgress = now;
+        opts.progress({ states: store.count, transitions: x.transitions, queue: store.count - head, depth: stats.depth, seconds: (now - t0) / 1000, bytes: store.bytes });
       }
     }
     store.load(head, cur, x.fp);

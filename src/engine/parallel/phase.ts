@@ -6,7 +6,7 @@ import { DEADLOCKED, Expander, VIOLATED } from "../expand.js";
 import { Machine, Violation } from "../machine.js";
 import { PartialOrder } from "../por.js";
 import { Canonicaliser, symmetryGroups } from "../symmetry.js";
-import { CLAIM, CURSOR, END, HALT, SharedVisited } from "./shared.js";
+import { CLAIM, CLAIM_SLOTS, CURSOR, END, HALT, HOLE, KIND, REHASH, SharedVisited } from "./shared.js";
 
 export interface ThreadOptions {
   por: boolean;
@@ -62,17 +62,44 @@ export class SearchThread {
     this.cur = new Int32Array(m.width);
   }
 
-  /** Expands states of [CURSOR, END) until none is left or some thread halts; returns what this thread found. */
+  /** Runs this thread's share of a phase; returns the violation it found, if any. */
   runPhase(): Found | null {
-    const { vis, x, cur } = this;
+    const vis = this.vis;
     const ctl = vis.ctl;
     vis.startPhase();
+    try {
+      return this.work();
+    } finally {
+      vis.endPhase();
+    }
+  }
+
+  private work(): Found | null {
+    const vis = this.vis;
+    const ctl = vis.ctl;
+    if (ctl[KIND] === REHASH) {
+      const old = new Int32Array(vis.buffers.oldTable!);
+      for (;;) {
+        const start = Atomics.add(ctl, CURSOR, CLAIM_SLOTS);
+        const end = Math.min(start + CLAIM_SLOTS, ctl[END]);
+        if (start >= end) return null;
+        vis.rehash(old, start, end);
+      }
+    }
+    return this.expandPhase();
+  }
+
+  /** Expands states of [CURSOR, END) until none is left or some thread halts. */
+  private expandPhase(): Found | null {
+    const { vis, x, cur } = this;
+    const ctl = vis.ctl;
     for (;;) {
       if (Atomics.load(ctl, HALT) !== 0) return null;
       const start = Atomics.add(ctl, CURSOR, CLAIM);
       const end = Math.min(start + CLAIM, ctl[END]);
       if (start >= end) return null;
       for (let i = start; i < end; i++) {
+        if (vis.via[i] === HOLE) continue;
         vis.load(i, cur, x.fp);
         const r = x.expand(i, cur, x.fp.hi, x.fp.lo);
         if (r === VIOLATED || r === DEADLOCKED) {

@@ -20,7 +20,7 @@ import { FinalState } from "../expand.js";
 import { Machine } from "../machine.js";
 import { symmetryGroups } from "../symmetry.js";
 import { Found, SearchThread, ThreadOptions, WarningAt } from "./phase.js";
-import { CURSOR, DONE, END, GEN, HALT, QBASE, READY, STOP, SharedBuffers, SharedVisited, allocate } from "./shared.js";
+import { BLOCK, CURSOR, DONE, END, EXPAND, GEN, KIND, QBASE, READY, REHASH, STOP, SharedBuffers, SharedVisited, allocate, sharedBuffer } from "./shared.js";
 import type { HelperData, HelperMessage } from "./worker.js";
 
 const PHASE = 1 << 15; // states per phase at most
@@ -49,11 +49,11 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0, visitedBytes: 0, collisionProbability: 0, threads };
   const finals = new Map<string, FinalState>(x.finals);
   const warningsAt: WarningAt[] = [];
-  const bytes = () => Object.values(vis.buffers).reduce((n, b: SharedArrayBuffer) => n + b.byteLength, transitionsBuf.byteLength);
+  const bytes = () => Object.values(vis.buffers).reduce((n, b?: SharedArrayBuffer) => n + (b?.byteLength ?? 0), transitionsBuf.byteLength);
   let helpers: Helper[] = [];
   const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {
     if (helpers.length) finish(); // the helpers' final states and warnings
-    const count = vis.count;
+    const count = vis.states;
     stats.states = count;
     stats.seconds = (performance.now() - t0) / 1000;
     stats.bytes = bytes();
@@ -70,6 +70,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   if (x.ctx.violation) return done({ status: "violation", violation: x.ctx.violation, path: [] });
   x.prepareInitial(init);
   vis.insert(init, x.fp.hi, x.fp.lo, -1, -1);
+  vis.endPhase();
 
   helpers = startHelpers(model, options, vis.buffers, transitionsBuf, threads - 1);
   const errors: HelperMessage[] = [];
@@ -96,8 +97,12 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
     stopHelpers(ctl, helpers);
     drain();
   }
+  const postBuffers = () => {
+    for (const h of helpers) h.port.postMessage({ kind: "buffers", buffers: vis.buffers } satisfies HelperMessage);
+  };
   /** Runs one phase on every thread; returns the violation found, if any. */
-  const phase = (from: number, to: number): Found | null => {
+  const phase = (kind: number, from: number, to: number): Found | null => {
+    Atomics.store(ctl, KIND, kind);
     Atomics.store(ctl, CURSOR, from);
     Atomics.store(ctl, END, to);
     Atomics.store(ctl, DONE, 0);
@@ -131,18 +136,32 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
       }
       const count = vis.count;
       stats.transitions = transitions.reduce((a, b) => a + b, 0);
-      if (count >= maxStates) return done({ status: "limit", limit: "max-states" });
+      const states = vis.states;
+      if (states >= maxStates) return done({ status: "limit", limit: "max-states" });
       const now = performance.now();
       if (opts.maxMemoryMB !== undefined && bytes() > opts.maxMemoryMB * 1048576) return done({ status: "limit", limit: "max-memory" });
-      if (opts.timeoutMs !== undefined && now - t0 > opts.timeoutMs) return done({ status: "limit", limit: "timeout" });
+      if (opts.timeoutMs !== undefined && now - t0 >= opts.timeoutMs) return done({ status: "limit", limit: "timeout" });
       if (opts.interrupted?.()) return done({ status: "limit", limit: "interrupted" });
       if (opts.progress && now - lastProgress > 2000) {
         lastProgress = now;
-        opts.progress({ states: count, transitions: stats.transitions, queue: count - head, depth: stats.depth, seconds: (now - t0) / 1000, bytes: bytes() });
+        opts.progress({ states, transitions: stats.transitions, queue: count - head, depth: stats.depth, seconds: (now - t0) / 1000, bytes: bytes() });
       }
-      const to = Math.min(levelEnd, head + PHASE, head + Math.max(1, Math.ceil((maxStates - count) / Math.max(1, nProcs))));
-      if (makeRoom(vis, head, count + (to - head) * nProcs)) for (const h of helpers) h.port.postMessage({ kind: "buffers", buffers: vis.buffers } satisfies HelperMessage);
-      const found = phase(head, to);
+      const to = Math.min(levelEnd, head + PHASE, head + Math.max(1, Math.ceil((maxStates - states) / Math.max(1, nProcs))));
+      const need = count + (to - head) * nProcs + BLOCK * threads;
+      if (makeRoom(vis, head, need)) postBuffers();
+      if (need > (vis.table.length / 2) * MAX_LOAD) {
+        // A bigger table, filled by all threads (a phase of its own), then the old one dropped.
+        let slots = vis.table.length / 2;
+        while (need > slots * MAX_LOAD) slots *= 2;
+        const old = vis.buffers.table;
+        const table = sharedBuffer(slots * 8);
+        vis.attach({ ...vis.buffers, table, oldTable: old });
+        postBuffers();
+        phase(REHASH, 0, old.byteLength / 8);
+        vis.attach({ ...vis.buffers, oldTable: undefined });
+        postBuffers();
+      }
+      const found = phase(EXPAND, head, to);
       stats.transitions = transitions.reduce((a, b) => a + b, 0);
       if (found) {
         const path = found.pid >= 0 ? [...vis.pathTo(found.state), found.pid] : vis.pathTo(found.state);
@@ -197,58 +216,38 @@ function waitFor(ctl: Int32Array, slot: number, n: number): void {
 }
 
 /**
- * Makes sure the shared arrays can take states up to index `need` with the states before
- * `head` dropped from the queue. Returns true when a buffer was replaced.
+ * Makes sure the queue and the parent links can take states up to index `need`, dropping
+ * the states before `head` from the queue. Returns true when a buffer was replaced.
  */
 function makeRoom(vis: SharedVisited, head: number, need: number): boolean {
   const b = vis.buffers;
   const count = vis.count;
   const ctl = vis.ctl;
   let replaced = false;
-  // Queue: drop expanded states once they are half of it, then grow if still short.
-  const qbase = ctl[QBASE];
+  // Queue: when it is too short, first drop the expanded states, then grow it if need be.
   const stride = vis.stride;
-  if ((head - qbase) * 2 >= count - qbase && head > qbase) {
+  const fits = () => (need - ctl[QBASE]) * stride * 4 <= b.queue.byteLength;
+  if (!fits() && head > ctl[QBASE]) {
+    const qbase = ctl[QBASE];
     vis.queue.copyWithin(0, (head - qbase) * stride, (count - qbase) * stride);
     ctl[QBASE] = head;
   }
-  if ((need - ctl[QBASE]) * stride * 4 > b.queue.byteLength) {
-    const q = new SharedArrayBuffer(Math.max(b.queue.byteLength * 2, (need - ctl[QBASE]) * stride * 4 * 2));
+  if (!fits()) {
+    const q = sharedBuffer(Math.max(b.queue.byteLength * 2, (need - ctl[QBASE]) * stride * 4 * 2));
     new Int32Array(q).set(vis.queue.subarray(0, (count - ctl[QBASE]) * stride));
     b.queue = q;
     replaced = true;
   }
   if (need * 4 > b.parent.byteLength) {
     const states = Math.max(b.parent.byteLength / 2, need * 2);
-    const parent = new SharedArrayBuffer(states * 4);
-    const via = new SharedArrayBuffer(states * 2);
+    const parent = sharedBuffer(states * 4);
+    const via = sharedBuffer(states * 2);
     new Int32Array(parent).set(vis.parent.subarray(0, count));
     new Int16Array(via).set(vis.via.subarray(0, count));
     b.parent = parent;
     b.via = via;
     replaced = true;
   }
-  let slots = vis.table.length / 2;
-  if (need > slots * MAX_LOAD) {
-    while (need > slots * MAX_LOAD) slots *= 2;
-    b.table = rehash(vis.table, slots);
-    replaced = true;
-  }
   if (replaced) vis.attach({ ...b });
   return replaced;
-}
-
-function rehash(old: Int32Array, slots: number): SharedArrayBuffer {
-  const buf = new SharedArrayBuffer(slots * 8);
-  const t = new Int32Array(buf);
-  const mask = slots - 1;
-  for (let k = 0; k < old.length; k += 2) {
-    const a = old[k];
-    if (a === 0) continue;
-    let h = a & mask;
-    while (t[2 * h] !== 0) h = (h + 1) & mask;
-    t[2 * h] = a;
-    t[2 * h + 1] = old[k + 1];
-  }
-  return buf;
 }

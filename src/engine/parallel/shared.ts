@@ -20,11 +20,19 @@ export const HALT = 3; // 1: a thread found a violation: stop claiming states
 export const QBASE = 4; // index of the state stored first in the queue
 export const DONE = 5; // helpers that finished the phase
 export const READY = 6; // helpers started and waiting for their first phase
+export const KIND = 7; // what this phase does: EXPAND or REHASH
 export const CURSOR = 16; // next queue index to claim in this phase
-export const COUNT = 32; // states inserted so far (= next state index)
+export const COUNT = 32; // state indices handed out so far (states + holes)
+export const HOLES = 33; // indices handed out but not used (see SharedVisited.append)
 export const CONTROL_WORDS = 48;
 
+export const EXPAND = 0; // expand the states [CURSOR, END) of the queue
+export const REHASH = 1; // move the slots [CURSOR, END) of oldTable into table
+
 export const CLAIM = 64; // states claimed at a time
+export const BLOCK = 256; // state indices a thread reserves at a time
+export const HOLE = -2; // `via` of an index that holds no state
+export const CLAIM_SLOTS = 4096; // old table slots claimed at a time when rehashing
 
 export interface SharedBuffers {
   control: SharedArrayBuffer;
@@ -32,15 +40,27 @@ export interface SharedBuffers {
   queue: SharedArrayBuffer; // states [QBASE, COUNT), each followed by its fingerprint
   parent: SharedArrayBuffer; // Int32 per state
   via: SharedArrayBuffer; // Int16 per state: the process that stepped into it
+  oldTable?: SharedArrayBuffer; // during a REHASH phase: the table being moved
+}
+
+/**
+ * A zeroed SharedArrayBuffer with its pages already faulted in. Fresh memory is mapped on
+ * first touch; two threads touching fresh pages of one region contend in the kernel (the
+ * first rehash phase took 6x longer than with the pages touched here, by one thread).
+ */
+export function sharedBuffer(bytes: number): SharedArrayBuffer {
+  const b = new SharedArrayBuffer(bytes);
+  new Int32Array(b, 0, bytes >> 2).fill(0);
+  return b;
 }
 
 export function allocate(width: number, slots: number, queueStates: number, states: number): SharedBuffers {
   return {
-    control: new SharedArrayBuffer(CONTROL_WORDS * 4),
-    table: new SharedArrayBuffer(slots * 8),
-    queue: new SharedArrayBuffer(queueStates * (width + 2) * 4),
-    parent: new SharedArrayBuffer(states * 4),
-    via: new SharedArrayBuffer(states * 2),
+    control: sharedBuffer(CONTROL_WORDS * 4),
+    table: sharedBuffer(slots * 8),
+    queue: sharedBuffer(queueStates * (width + 2) * 4),
+    parent: sharedBuffer(states * 4),
+    via: sharedBuffer(states * 2),
   };
 }
 
@@ -53,6 +73,9 @@ export class SharedVisited {
   mask = 0;
   /** ctl[QBASE], read once per phase (see startPhase). */
   private qbase = 0;
+  // This thread's block of state indices [next, blockEnd).
+  private next = 0;
+  private blockEnd = 0;
   readonly stride: number;
 
   constructor(
@@ -78,8 +101,21 @@ export class SharedVisited {
     this.qbase = this.ctl[QBASE];
   }
 
+  /** Call at the end of each phase: the rest of this thread's block becomes holes. */
+  endPhase(): void {
+    for (let i = this.next; i < this.blockEnd; i++) this.via[i] = HOLE;
+    if (this.blockEnd > this.next) Atomics.add(this.ctl, HOLES, this.blockEnd - this.next);
+    this.next = this.blockEnd = 0;
+  }
+
+  /** State indices handed out (the queue's end); some may be holes. */
   get count(): number {
     return Atomics.load(this.ctl, COUNT);
+  }
+
+  /** States stored. */
+  get states(): number {
+    return Atomics.load(this.ctl, COUNT) - Atomics.load(this.ctl, HOLES);
   }
 
   /** Adds state s with fingerprint (hi, lo) if new; returns its index, or -1 if known. */
@@ -107,8 +143,17 @@ export class SharedVisited {
     }
   }
 
+  /**
+   * Stores a new state at the next index of this thread's block. Each thread fills a block of
+   * its own, so two threads never write the same cache line of the queue or the parent links
+   * (nor bump a shared counter per state); unused indices become holes at the phase's end.
+   */
   private append(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
-    const idx = Atomics.add(this.ctl, COUNT, 1);
+    if (this.next === this.blockEnd) {
+      this.next = Atomics.add(this.ctl, COUNT, BLOCK);
+      this.blockEnd = this.next + BLOCK;
+    }
+    const idx = this.next++;
     this.parent[idx] = parent;
     this.via[idx] = via;
     const w = this.width;
@@ -118,6 +163,19 @@ export class SharedVisited {
     q[at + w] = hi;
     q[at + w + 1] = lo;
     return idx;
+  }
+
+  /** Moves the fingerprints of slots [from, to) of old into the table (they are all distinct). */
+  rehash(old: Int32Array, from: number, to: number): void {
+    const t = this.table;
+    const mask = this.mask;
+    for (let k = 2 * from; k < 2 * to; k += 2) {
+      const a = old[k];
+      if (a === 0) continue;
+      let h = a & mask;
+      while (t[2 * h] !== 0 || Atomics.compareExchange(t, 2 * h, 0, a) !== 0) h = (h + 1) & mask;
+      t[2 * h + 1] = old[k + 1];
+    }
   }
 
   /** Copies state i into out and its fingerprint into fp. */
