@@ -5,6 +5,7 @@
 
 import { FinalExpr, ModelIR } from "../ir/ir.js";
 import { DISABLED, Machine, StepContext, VIOLATION, Violation } from "./machine.js";
+import { StepFn } from "./codegen.js";
 import { PartialOrder } from "./por.js";
 import { Fingerprinter } from "./store.js";
 import { Canonicaliser } from "./symmetry.js";
@@ -46,6 +47,7 @@ export class Expander {
   private readonly endPcOf: Int32Array;
   private readonly blockEnd: Int32Array;
   private readonly scratch: Int32Array;
+  private readonly steps: StepFn[]; // the search never records, so the plain step functions
   private readonly nexts: Int32Array[];
   private readonly en: Uint8Array;
   private readonly live: Uint8Array;
@@ -74,6 +76,7 @@ export class Expander {
     // A step of process p changes only shared cells and p's own block [base, blockEnd).
     this.blockEnd = Int32Array.from(m.procs, (p, pid) => (pid + 1 < n ? m.procs[pid + 1].base : m.width));
     this.scratch = new Int32Array(m.width);
+    this.steps = m.procs.map((p) => p.step);
     this.cur = new Int32Array(m.width);
     this.nexts = por ? model.processes.map(() => new Int32Array(m.width)) : [];
     this.en = new Uint8Array(n);
@@ -91,7 +94,7 @@ export class Expander {
 
   /** Expands state `head`, whose vector is cur and fingerprint (hi, lo). */
   expand(head: number, cur: Int32Array, hi: number, lo: number): number {
-    const { n, m, ctx, scratch, en, live, marks, baseOf, endPcOf, por, graph } = this;
+    const { n, ctx, scratch, en, live, marks, baseOf, endPcOf, por, graph, steps } = this;
     this.cur = cur;
     this.curHi = hi;
     this.curLo = lo;
@@ -104,7 +107,7 @@ export class Expander {
       live[pid] = cur[baseOf[pid]] === endPcOf[pid] ? 0 : 1;
       if (!live[pid]) continue;
       ctx.marks = 0;
-      const r = m.run(pid, scratch, ctx);
+      const r = steps[pid](scratch, ctx, false);
       if (r !== DISABLED) {
         enabled++;
         if (ctx.warnings.length) this.onWarnings(head, pid);
