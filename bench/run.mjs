@@ -120,6 +120,11 @@ for (const m of [1, 2]) {
 			row.pp = measure(`pp|${variant}|${m}`, () => runPageproof(file));
 			// Raw exploration speed: the same model with every reduction off.
 			if (variant === 'ok') row.raw = measure(`raw|${variant}|${m}`, () => runPageproof(file, ['--no-por', '--no-symmetry']));
+			// Both cores: the same two runs with two threads sharing the visited set.
+			if (variant === 'ok') {
+				row.raw2 = measure(`raw2|${variant}|${m}`, () => runPageproof(file, ['--no-por', '--no-symmetry', '--workers', '2']));
+				row.pp2 = measure(`pp2|${variant}|${m}`, () => runPageproof(file, ['--workers', '2']));
+			}
 			if (variant === 'ok' && n <= TWIN_MAX_N) {
 				const twin = writeModel(variant, n, m, outDir, true);
 				row.twin = measure(`twin|${variant}|${m}`, () => runPageproof(twin.file, ['--no-por', '--no-symmetry', '--exact']));
@@ -138,7 +143,7 @@ const scale = [];
 for (const [n, m] of [[8, 1], [10, 2], [12, 2]]) {
 	const { file } = writeModel('ok', n, m, outDir);
 	console.error(`scale pv-ok(${n},${m}) ...`);
-	scale.push({ n, m, pp: runPageproof(file) });
+	scale.push({ n, m, pp: runPageproof(file), pp2: runPageproof(file, ['--workers', '2']) });
 }
 cleanup();
 writeFileSync(join(outDir, 'results.json'), JSON.stringify({ ppCommit, rows, scale }, null, 1));
@@ -190,9 +195,24 @@ L.push('');
 
 L.push('## Scale beyond SPIN (pv-ok, pageproof defaults)');
 L.push('');
-L.push('| n,m | verdict | states | transitions | time s (search) | states/s | peak RSS |');
-L.push('|---|---|--:|--:|--:|--:|--:|');
-for (const r of scale) L.push(`| ${r.n},${r.m} | ${ppVerdict(r.pp)} | ${num(r.pp.states)} | ${num(r.pp.transitions)} | ${secs(r.pp.wall)} (${secs(r.pp.seconds)}) | ${rate(r.pp)} | ${mib(r.pp.rss)} |`);
+L.push('| n,m | verdict | states | transitions | time s (search) | states/s | peak RSS | 2 threads: time s (search) | speed-up (search) |');
+L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|');
+for (const r of scale) L.push(`| ${r.n},${r.m} | ${ppVerdict(r.pp)} | ${num(r.pp.states)} | ${num(r.pp.transitions)} | ${secs(r.pp.wall)} (${secs(r.pp.seconds)}) | ${rate(r.pp)} | ${mib(r.pp.rss)} | ${secs(r.pp2?.wall)} (${secs(r.pp2?.seconds)}) | ${ratio(r.pp.seconds, r.pp2?.seconds)} |`);
+L.push('');
+
+L.push('## Both cores: two threads sharing the visited set (`--workers 2`, pv-ok)');
+L.push('');
+L.push('Same runs as above with `--workers 2` (src/engine/parallel/). Speed-up = search time of one thread / search time of two.');
+L.push('Without reductions both searches explore the same graph: the state and transition counts must be equal ("same?").');
+L.push('With partial-order reduction the cycle proviso depends on which thread stores a state first, so transition counts may differ slightly.');
+L.push('');
+L.push('| n,m | reductions off: states | 1 thread s (search) | states/s | 2 threads s (search) | states/s | speed-up | same? | defaults: 1 thread s (search) | 2 threads s (search) | speed-up |');
+L.push('|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|');
+for (const r of rows.filter((r) => r.variant === 'ok')) {
+	const a = r.raw ?? {}, b = r.raw2 ?? {}, p = r.pp, q = r.pp2 ?? {};
+	const same = a.states != null && b.states != null ? (a.states === b.states && a.transitions === b.transitions ? 'yes' : '**NO**') : '–';
+	L.push(`| ${r.n},${r.m} | ${a.verdict && !a.states ? a.verdict : num(a.states)} | ${secs(a.wall)} (${secs(a.seconds)}) | ${a.states ? rate(a) : '–'} | ${b.verdict && !b.states ? b.verdict : `${secs(b.wall)} (${secs(b.seconds)})`} | ${b.states ? rate(b) : '–'} | ${ratio(a.seconds, b.seconds)} | ${same} | ${secs(p.wall)} (${secs(p.seconds)}) | ${secs(q.wall)} (${secs(q.seconds)}) | ${ratio(p.seconds, q.seconds)} |`);
+}
 L.push('');
 L.push('## State-space agreement with SPIN -DNOREDUCE (pv-ok)');
 L.push('');
