@@ -238,6 +238,21 @@ export class Fingerprinter {
   }
 }
 
+// A queue entry of the fingerprint stores (this one and the parallel search's): the state's
+// w words, then the two halves of its fingerprint.
+
+export function putQueued(q: Int32Array, at: number, s: Int32Array, w: number, hi: number, lo: number): void {
+  for (let k = 0; k < w; k++) q[at + k] = s[k];
+  q[at + w] = hi;
+  q[at + w + 1] = lo;
+}
+
+export function getQueued(q: Int32Array, at: number, out: Int32Array, w: number, fp: Fingerprinter): void {
+  for (let k = 0; k < w; k++) out[k] = q[at + k];
+  fp.hi = q[at + w];
+  fp.lo = q[at + w + 1];
+}
+
 export class FingerprintStore implements Store {
   private fps: Int32Array; // pairs (hi, lo); (0, 0) = empty
   private mask: number; // in slots
@@ -290,21 +305,13 @@ export class FingerprintStore implements Store {
     this.via[idx] = via;
     const at = (idx - this.base) * this.stride;
     if (at + this.stride > this.queue.length) this.growQueue();
-    const q = this.queue;
-    for (let k = 0; k < w; k++) q[at + k] = s[k];
-    q[at + w] = hi;
-    q[at + w + 1] = lo;
+    putQueued(this.queue, at, s, w, hi, lo);
     if (this.count * 4 > (this.mask + 1) * 3) this.growTable(); // load factor <= 3/4
     return idx;
   }
 
   load(i: number, out: Int32Array, fp: Fingerprinter): void {
-    const w = this.width;
-    const q = this.queue;
-    const o = (i - this.base) * this.stride;
-    for (let k = 0; k < w; k++) out[k] = q[o + k];
-    fp.hi = q[o + w];
-    fp.lo = q[o + w + 1];
+    getQueued(this.queue, (i - this.base) * this.stride, out, this.width, fp);
   }
 
   release(i: number): void {

@@ -9,7 +9,7 @@
 // word, then its low word is written; a reader that finds a claimed slot whose low word is
 // still 0 waits for it (a fingerprint's halves are made non-zero for that).
 
-import { Fingerprinter, pathFromParents } from "../store.js";
+import { Fingerprinter, getQueued, pathFromParents, putQueued } from "../store.js";
 
 /** Slots of the control block (an Int32Array). The two counters every thread bumps sit on
  * cache lines of their own, away from the words the threads only read. */
@@ -156,12 +156,7 @@ export class SharedVisited {
     const idx = this.next++;
     this.parent[idx] = parent;
     this.via[idx] = via;
-    const w = this.width;
-    const q = this.queue;
-    const at = (idx - this.qbase) * this.stride;
-    for (let k = 0; k < w; k++) q[at + k] = s[k];
-    q[at + w] = hi;
-    q[at + w + 1] = lo;
+    putQueued(this.queue, (idx - this.qbase) * this.stride, s, this.width, hi, lo);
     return idx;
   }
 
@@ -180,12 +175,7 @@ export class SharedVisited {
 
   /** Copies state i into out and its fingerprint into fp. */
   load(i: number, out: Int32Array, fp: Fingerprinter): void {
-    const w = this.width;
-    const q = this.queue;
-    const o = (i - this.qbase) * this.stride;
-    for (let k = 0; k < w; k++) out[k] = q[o + k];
-    fp.hi = q[o + w];
-    fp.lo = q[o + w + 1];
+    getQueued(this.queue, (i - this.qbase) * this.stride, out, this.width, fp);
   }
 
   pathTo(i: number): number[] {
