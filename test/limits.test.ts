@@ -64,6 +64,16 @@ describe("resource limits end with verdict incomplete", () => {
       if (limit === "max-states") assert.ok(j.stats.states >= 5000 && j.stats.states < 5000 + 100);
     });
   }
+  for (const [limit, args] of flags)
+    test(`--${limit} with --workers 2 (json)`, () => {
+      const r = cli("check", BIG, ...args, "--workers", "2", "--format", "json");
+      assert.equal(r.status, 1, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.equal(j.verdict, "incomplete");
+      assert.equal(j.incomplete.limit, limit);
+      assert.equal(j.stats.threads, 2);
+      if (limit === "max-states") assert.ok(j.stats.states >= 5000 && j.stats.states < 5000 + 100, `${j.stats.states} states`);
+    });
   test("--max-states in `test`: the run is incomplete, so the expectation is not met", () => {
     writeFileSync(join(dir, "big-expect.litmus"), bigModel().replace("{}\n", "(* Expect: clean *)\n{}\n"));
     const r = cli("test", join(dir, "big-expect.litmus"), "--max-states", "3000");
@@ -108,6 +118,15 @@ describe("Ctrl-C stops the search (worker thread) with verdict incomplete", () =
     const j = JSON.parse(r.stdout);
     assert.equal(j.verdict, "incomplete");
     assert.equal(j.incomplete.limit, "interrupted");
+    assert.ok(j.stats.states > 0 && j.stats.transitions > 0);
+  });
+  test("check --workers 2: the helper threads stop too, interrupted, exit code 130", async () => {
+    const r = await interruptAfterProgress("check", BIG, "--workers", "2", "--format", "json");
+    assert.equal(r.code, 130, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.verdict, "incomplete");
+    assert.equal(j.incomplete.limit, "interrupted");
+    assert.equal(j.stats.threads, 2);
     assert.ok(j.stats.states > 0 && j.stats.transitions > 0);
   });
   test("test: the table so far, the files not run, exit code 130", async () => {
