@@ -54,7 +54,10 @@ export class Expander {
   private readonly chosen: Uint8Array;
   private readonly pcs: Int32Array;
   private readonly marks: Int32Array;
-  private canonMoved = false;
+  // Words a successor may differ from cur in, besides the shared cells: the moving
+  // process's block, or the blocks the canonical form reordered (set by insertNext).
+  private from = 0;
+  private to = 0;
   private cur: Int32Array;
   private curHi = 0;
   private curLo = 0;
@@ -106,6 +109,8 @@ export class Expander {
       en[pid] = 0;
       live[pid] = cur[baseOf[pid]] === endPcOf[pid] ? 0 : 1;
       if (!live[pid]) continue;
+      this.from = baseOf[pid];
+      this.to = this.blockEnd[pid];
       ctx.marks = 0;
       const r = steps[pid](scratch, ctx, false);
       if (r !== DISABLED) {
@@ -126,7 +131,7 @@ export class Expander {
           if (graph) graph.edge(head, idx < 0 ? ~idx : idx, pid, marks[pid]);
         }
       }
-      this.restore(pid);
+      this.restore();
     }
     if (graph) {
       let mask = 0;
@@ -164,28 +169,32 @@ export class Expander {
         this.insertNext(nexts[pid], head, pid);
       }
     }
-    this.canonMoved = false; // step 2 reorders the kept copies, never scratch
   }
 
-  /** Canonical form, fingerprint (incremental unless blocks moved) and store of successor nx. */
+  /**
+   * Canonical form, fingerprint and store of successor nx of cur by a step of pid. cur is
+   * canonical, so only pid's block can be out of order (Canonicaliser.canonStep); the
+   * fingerprint is cur's updated over the shared cells and the words that changed.
+   */
   private insertNext(nx: Int32Array, parent: number, pid: number): number {
+    const canon = this.canon;
+    if (canon && canon.canonStep(nx, pid)) {
+      this.from = canon.from;
+      this.to = canon.to;
+    } else {
+      this.from = this.baseOf[pid];
+      this.to = this.blockEnd[pid];
+    }
     const fp = this.fp;
-    this.canonMoved = this.canon ? this.canon.canon(nx) : false;
-    if (this.canonMoved) fp.full(nx);
-    else fp.update(this.cur, this.curHi, this.curLo, nx, this.m.nCells, this.baseOf[pid], this.blockEnd[pid]);
+    fp.update(this.cur, this.curHi, this.curLo, nx, this.m.nCells, this.from, this.to);
     return this.insert(nx, fp.hi, fp.lo, parent, pid);
   }
 
-  /** Undo a step of pid (or a canonical reordering) on scratch. */
-  private restore(pid: number): void {
+  /** Undo a step (and a canonical reordering) on scratch: the shared cells and [from, to). */
+  private restore(): void {
     const { scratch, cur } = this;
-    if (this.canonMoved) {
-      scratch.set(cur);
-      this.canonMoved = false;
-      return;
-    }
     for (let i = 0; i < this.m.nCells; i++) scratch[i] = cur[i];
-    for (let i = this.baseOf[pid], e = this.blockEnd[pid]; i < e; i++) scratch[i] = cur[i];
+    for (let i = this.from, e = this.to; i < e; i++) scratch[i] = cur[i];
   }
 
   /** The deadlock of state cur (after DEADLOCKED): which processes are blocked. */

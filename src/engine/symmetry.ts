@@ -34,12 +34,64 @@ export function symmetryGroups(model: ModelIR): number[][] {
 export class Canonicaliser {
   private readonly tmp: Int32Array;
   private readonly blockWidth: number[];
+  private readonly groupOf: Int32Array; // pid -> index of its group, -1 if none
+  private readonly posOf: Int32Array; // pid -> its position in its group
+  private readonly bases: Int32Array[]; // per group: the block bases in group order
+  /** After canonStep moved blocks: the words [from, to) that changed place. */
+  from = 0;
+  to = 0;
+
   constructor(
     private readonly m: Machine,
     readonly groups: number[][],
   ) {
     this.blockWidth = m.procs.map((p, pid) => 1 + m.model.processes[pid].locals.length);
     this.tmp = new Int32Array(Math.max(1, ...this.blockWidth));
+    this.groupOf = new Int32Array(m.procs.length).fill(-1);
+    this.posOf = new Int32Array(m.procs.length);
+    groups.forEach((g, gi) => g.forEach((pid, pos) => ((this.groupOf[pid] = gi), (this.posOf[pid] = pos))));
+    this.bases = groups.map((g) => Int32Array.from(g, (pid) => m.procs[pid].base));
+  }
+
+  /**
+   * Canonical form of s after a step of pid from a canonical state: only pid's block can be
+   * out of order, so it is moved to its sorted place (one pass of insertion sort, the same
+   * result as canon()). Returns whether it moved; then [from, to) holds every word that
+   * changed place.
+   */
+  canonStep(s: Int32Array, pid: number): boolean {
+    const gi = this.groupOf[pid];
+    if (gi < 0) return false;
+    const bases = this.bases[gi];
+    const w = this.blockWidth[pid];
+    const p = this.posOf[pid];
+    const b = bases[p];
+    const tmp = this.tmp;
+    if (p > 0 && this.cmp(s, bases[p - 1], b, w) > 0) {
+      for (let k = 0; k < w; k++) tmp[k] = s[b + k];
+      let j = p - 1;
+      do {
+        s.copyWithin(bases[j + 1], bases[j], bases[j] + w);
+        j--;
+      } while (j >= 0 && this.cmpTmp(s, bases[j], w) > 0);
+      for (let k = 0; k < w; k++) s[bases[j + 1] + k] = tmp[k];
+      this.from = bases[j + 1];
+      this.to = b + w;
+      return true;
+    }
+    if (p + 1 < bases.length && this.cmp(s, b, bases[p + 1], w) > 0) {
+      for (let k = 0; k < w; k++) tmp[k] = s[b + k];
+      let j = p + 1;
+      do {
+        s.copyWithin(bases[j - 1], bases[j], bases[j] + w);
+        j++;
+      } while (j < bases.length && this.cmpTmp(s, bases[j], w) < 0);
+      for (let k = 0; k < w; k++) s[bases[j - 1] + k] = tmp[k];
+      this.from = b;
+      this.to = bases[j - 1] + w;
+      return true;
+    }
+    return false;
   }
 
   private cmp(s: Int32Array, a: number, b: number, w: number): number {
