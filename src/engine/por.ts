@@ -19,21 +19,70 @@
 import { ModelIR } from "../ir/ir.js";
 import { Footprints, computeFootprints } from "../ir/footprint.js";
 
+// Speed: processes with identical footprints (the identical I/O processes of a scenario)
+// form a class, and a (class, pc) pair is a node. Whether two nodes conflict is
+// precomputed into a bit matrix when there are few enough nodes; and in choose(), a seed
+// whose node was already tried as a seed gives the same closure size (the two processes are
+// interchangeable in the conflict relation), so it is skipped.
+
+const MAX_MATRIX_NODES = 2048; // 4 M entries at most
+
 export class PartialOrder {
   private readonly fp: Footprints[];
   private readonly words: number;
   private readonly inT: Uint8Array;
   private readonly stack: Int32Array;
+  private readonly nodeBase: Int32Array; // pid -> node of (its class, pc 0)
+  private readonly nodes: number;
+  private readonly matrix: Uint8Array | null; // [node * nodes + node]: 1 = conflict
+  private readonly tried: Uint8Array; // per node: already a seed in this choose()
 
   constructor(model: ModelIR) {
     this.fp = model.processes.map((p, pid) => computeFootprints(p, pid, model));
     this.words = this.fp[0]?.words ?? 1;
-    this.inT = new Uint8Array(model.processes.length);
-    this.stack = new Int32Array(model.processes.length);
+    const n = model.processes.length;
+    this.inT = new Uint8Array(n);
+    this.stack = new Int32Array(n);
+    // Classes: processes whose footprint tables are equal.
+    const key = (f: Footprints) => [f.stepR, f.stepW, f.futR, f.futW].map((a) => a.join(",")).join("|");
+    const classOf = new Map<string, number>();
+    const rep: number[] = []; // a process of each node range
+    this.nodeBase = new Int32Array(n);
+    let nodes = 0;
+    const baseOfClass: number[] = [];
+    this.fp.forEach((f, pid) => {
+      const k = key(f);
+      let c = classOf.get(k);
+      if (c === undefined) {
+        c = baseOfClass.length;
+        classOf.set(k, c);
+        baseOfClass.push(nodes);
+        rep.push(pid);
+        nodes += model.processes[pid].code.length;
+      }
+      this.nodeBase[pid] = baseOfClass[c];
+    });
+    this.nodes = nodes;
+    this.tried = new Uint8Array(nodes);
+    this.matrix = null;
+    if (nodes <= MAX_MATRIX_NODES) {
+      const mat = new Uint8Array(nodes * nodes);
+      for (const p of rep)
+        for (const q of rep)
+          for (let pcP = 0; pcP < model.processes[p].code.length; pcP++)
+            for (let pcQ = 0; pcQ < model.processes[q].code.length; pcQ++)
+              mat[(this.nodeBase[p] + pcP) * nodes + this.nodeBase[q] + pcQ] = this.conflictsBySets(p, pcP, q, pcQ) ? 1 : 0;
+      this.matrix = mat;
+    }
   }
 
   /** Does the current step of p (at pcP) conflict with anything q may do from pcQ on? */
   private conflicts(p: number, pcP: number, q: number, pcQ: number): boolean {
+    if (this.matrix) return this.matrix[(this.nodeBase[p] + pcP) * this.nodes + this.nodeBase[q] + pcQ] !== 0;
+    return this.conflictsBySets(p, pcP, q, pcQ);
+  }
+
+  private conflictsBySets(p: number, pcP: number, q: number, pcQ: number): boolean {
     const a = this.fp[p];
     const b = this.fp[q];
     const w = this.words;
@@ -59,8 +108,13 @@ export class PartialOrder {
     for (let q = 0; q < n; q++) nEnabled += enabled[q];
     let best = nEnabled;
     let bestSeed = -1;
+    const tried = this.tried;
+    for (let seed = 0; seed < n; seed++) if (enabled[seed]) tried[this.nodeBase[seed] + pcs[seed]] = 0;
     for (let seed = 0; seed < n && best > 1; seed++) {
       if (!enabled[seed]) continue;
+      const node = this.nodeBase[seed] + pcs[seed];
+      if (tried[node]) continue; // an interchangeable process at the same pc was a seed already
+      tried[node] = 1;
       const size = this.closure(seed, pcs, enabled, live, best);
       if (size > 0 && size < best) {
         best = size;
