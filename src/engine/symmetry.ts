@@ -71,7 +71,7 @@ export class Canonicaliser {
       for (let k = 0; k < w; k++) tmp[k] = s[b + k];
       let j = p - 1;
       do {
-        s.copyWithin(bases[j + 1], bases[j], bases[j] + w);
+        for (let k = 0, to = bases[j + 1], from = bases[j]; k < w; k++) s[to + k] = s[from + k];
         j--;
       } while (j >= 0 && this.cmpTmp(s, bases[j], w) > 0);
       for (let k = 0; k < w; k++) s[bases[j + 1] + k] = tmp[k];
@@ -83,7 +83,7 @@ export class Canonicaliser {
       for (let k = 0; k < w; k++) tmp[k] = s[b + k];
       let j = p + 1;
       do {
-        s.copyWithin(bases[j - 1], bases[j], bases[j] + w);
+        for (let k = 0, to = bases[j - 1], from = bases[j]; k < w; k++) s[to + k] = s[from + k];
         j++;
       } while (j < bases.length && this.cmpTmp(s, bases[j], w) < 0);
       for (let k = 0; k < w; k++) s[bases[j - 1] + k] = tmp[k];
