@@ -65,28 +65,25 @@ export class SearchThread {
   /** Runs this thread's share of a phase; returns the violation it found, if any. */
   runPhase(): Found | null {
     const vis = this.vis;
-    const ctl = vis.ctl;
     vis.startPhase();
     try {
-      return this.work();
+      return vis.ctl[KIND] === REHASH ? this.rehashPhase() : this.expandPhase();
     } finally {
       vis.endPhase();
     }
   }
 
-  private work(): Found | null {
+  /** Moves slots [CURSOR, END) of the old table into the new one, a batch at a time. */
+  private rehashPhase(): null {
     const vis = this.vis;
     const ctl = vis.ctl;
-    if (ctl[KIND] === REHASH) {
-      const old = new Int32Array(vis.buffers.oldTable!);
-      for (;;) {
-        const start = Atomics.add(ctl, CURSOR, CLAIM_SLOTS);
-        const end = Math.min(start + CLAIM_SLOTS, ctl[END]);
-        if (start >= end) return null;
-        vis.rehash(old, start, end);
-      }
+    const old = new Int32Array(vis.buffers.oldTable!);
+    for (;;) {
+      const start = Atomics.add(ctl, CURSOR, CLAIM_SLOTS);
+      const end = Math.min(start + CLAIM_SLOTS, ctl[END]);
+      if (start >= end) return null;
+      vis.rehash(old, start, end);
     }
-    return this.expandPhase();
   }
 
   /** Expands states of [CURSOR, END) until none is left or some thread halts. */

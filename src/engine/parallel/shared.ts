@@ -3,9 +3,10 @@
 // that rebuild a counterexample. All of it lives in SharedArrayBuffers; a thread wraps the
 // buffers in a SharedVisited of its own.
 //
-// Threads only insert during a phase; everything that moves or grows the arrays (table
-// rehash, queue compaction) is done by the coordinator between phases, while the other
-// threads wait. Inserting is lock-free: a slot is claimed by a compare-and-swap on its high
+// Threads only insert during a phase; what moves or replaces the arrays (queue compaction,
+// bigger buffers) is done by the coordinator between phases, while the other threads wait,
+// except filling a bigger table, which all threads do in a phase of its own (REHASH).
+// Inserting is lock-free: a slot is claimed by a compare-and-swap on its high
 // word, then its low word is written; a reader that finds a claimed slot whose low word is
 // still 0 waits for it (a fingerprint's halves are made non-zero for that).
 
