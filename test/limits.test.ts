@@ -137,3 +137,24 @@ describe("Ctrl-C stops the search (worker thread) with verdict incomplete", () =
     assert.match(r.stdout, /0 passed, 1 failed/);
   });
 });
+
+describe("a state space too big for the arrays ends incomplete (max-memory), not in an internal error", () => {
+  test("allocation failures are told apart from other RangeErrors", async () => {
+    const { isAllocationFailure } = await import("../src/engine/bfs.js");
+    let tooBig: unknown;
+    try {
+      new Int32Array(2 ** 33);
+    } catch (e) {
+      tooBig = e;
+    }
+    assert.ok(isAllocationFailure(tooBig), String(tooBig));
+    const deep = (n: number): number => deep(n + 1) + 1;
+    let stack: unknown;
+    try {
+      deep(0);
+    } catch (e) {
+      stack = e;
+    }
+    assert.ok(stack instanceof RangeError && !isAllocationFailure(stack));
+  });
+});

@@ -120,29 +120,41 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   const maxStates = opts.maxStates ?? Infinity;
   let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
   let lastProgress = t0;
-  for (let head = 0; head < store.count; head++) {
-    if (head === levelEnd) {
-      stats.completeDepth = stats.depth;
-      stats.depth++;
-      levelEnd = store.count;
-    }
-    if (store.count >= maxStates) return done({ status: "limit", limit: "max-states" });
-    if ((head & 1023) === 0) {
-      const now = performance.now();
-      if (opts.maxMemoryMB !== undefined && store.bytes > opts.maxMemoryMB * 1048576) return done({ status: "limit", limit: "max-memory" });
-      if (opts.timeoutMs !== undefined && now - t0 >= opts.timeoutMs) return done({ status: "limit", limit: "timeout" });
-      if (opts.interrupted?.()) return done({ status: "limit", limit: "interrupted" });
-      if (opts.progress && now - lastProgress > 2000) {
-        lastProgress = now;
-        opts.progress({ states: store.count, transitions: x.transitions, queue: store.count - head, depth: stats.depth, seconds: (now - t0) / 1000, bytes: store.bytes });
+  try {
+    for (let head = 0; head < store.count; head++) {
+      if (head === levelEnd) {
+        stats.completeDepth = stats.depth;
+        stats.depth++;
+        levelEnd = store.count;
       }
+      if (store.count >= maxStates) return done({ status: "limit", limit: "max-states" });
+      if ((head & 1023) === 0) {
+        const now = performance.now();
+        if (opts.maxMemoryMB !== undefined && store.bytes > opts.maxMemoryMB * 1048576) return done({ status: "limit", limit: "max-memory" });
+        if (opts.timeoutMs !== undefined && now - t0 >= opts.timeoutMs) return done({ status: "limit", limit: "timeout" });
+        if (opts.interrupted?.()) return done({ status: "limit", limit: "interrupted" });
+        if (opts.progress && now - lastProgress > 2000) {
+          lastProgress = now;
+          opts.progress({ states: store.count, transitions: x.transitions, queue: store.count - head, depth: stats.depth, seconds: (now - t0) / 1000, bytes: store.bytes });
+        }
+      }
+      store.load(head, cur, x.fp);
+      store.release(head - 1);
+      const r = x.expand(head, cur, x.fp.hi, x.fp.lo);
+      if (r === VIOLATED) return done({ status: "violation", violation: ctx.violation!, path: [...store.pathTo(head), x.violator] });
+      if (r === DEADLOCKED) return done({ status: "violation", violation: x.deadlock(cur), path: store.pathTo(head) });
     }
-    store.load(head, cur, x.fp);
-    store.release(head - 1);
-    const r = x.expand(head, cur, x.fp.hi, x.fp.lo);
-    if (r === VIOLATED) return done({ status: "violation", violation: ctx.violation!, path: [...store.pathTo(head), x.violator] });
-    if (r === DEADLOCKED) return done({ status: "violation", violation: x.deadlock(cur), path: store.pathTo(head) });
+  } catch (e) {
+    // The arrays cannot grow any more (JavaScript's limits on one typed array, or the
+    // machine's memory): the search ends incomplete, like --max-memory.
+    if (isAllocationFailure(e)) return done({ status: "limit", limit: "max-memory" });
+    throw e;
   }
   stats.completeDepth = stats.depth;
   return done({ status: "done" });
+}
+
+/** An array that could not be allocated or grown (not a bug: the state space is too big). */
+export function isAllocationFailure(e: unknown): boolean {
+  return e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length/.test(e.message);
 }

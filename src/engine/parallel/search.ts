@@ -15,7 +15,7 @@
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
 import { SourceError } from "../../frontend/diagnostics.js";
 import { ModelIR } from "../../ir/ir.js";
-import { SearchOptions, SearchOutcome, SearchStats, search } from "../bfs.js";
+import { SearchOptions, SearchOutcome, SearchStats, isAllocationFailure, search } from "../bfs.js";
 import { FinalState } from "../expand.js";
 import { Machine } from "../machine.js";
 import { symmetryGroups } from "../symmetry.js";
@@ -73,6 +73,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   vis.endPhase();
 
   helpers = startHelpers(model, options, vis.buffers, transitionsBuf, threads - 1);
+  let joined = false; // the helpers take part in the phases
   const errors: HelperMessage[] = [];
   const foundAll: Found[] = [];
   /** Messages the helpers posted since the last call. */
@@ -89,12 +90,12 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
       }
     const e = errors.shift();
     if (e?.kind === "error") {
-      stopHelpers(ctl, helpers);
+      stopHelpers(ctl, helpers, joined);
       throw e.source ? new SourceError(e.source.loc, e.source.detail) : new Error(e.message);
     }
   };
   function finish(): void {
-    stopHelpers(ctl, helpers);
+    stopHelpers(ctl, helpers, joined);
     drain();
   }
   const postBuffers = () => {
@@ -102,17 +103,22 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   };
   /** Runs one phase on every thread; returns the violation found, if any. */
   const phase = (kind: number, from: number, to: number): Found | null => {
+    // Until every helper has started (each compiles the model: tens of ms), the coordinator
+    // runs the phases alone; a short search never waits for the helpers.
+    if (!joined && Atomics.load(ctl, READY) === helpers.length) joined = true;
     Atomics.store(ctl, KIND, kind);
     Atomics.store(ctl, CURSOR, from);
     Atomics.store(ctl, END, to);
-    Atomics.store(ctl, DONE, 0);
-    Atomics.add(ctl, GEN, 1);
-    Atomics.notify(ctl, GEN);
+    if (joined) {
+      Atomics.store(ctl, DONE, 0);
+      Atomics.add(ctl, GEN, 1);
+      Atomics.notify(ctl, GEN);
+    }
     let found: Found | null = null;
     try {
       found = me.runPhase();
     } finally {
-      waitFor(ctl, DONE, helpers.length);
+      if (joined) waitFor(ctl, DONE, helpers.length);
     }
     transitions[0] = x.transitions;
     drain();
@@ -122,8 +128,6 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   };
 
   try {
-    waitFor(ctl, READY, helpers.length);
-    drain();
     const maxStates = opts.maxStates ?? Infinity;
     let head = 0;
     let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
@@ -171,8 +175,12 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
     }
     stats.completeDepth = stats.depth;
     return done({ status: "done" });
+  } catch (e) {
+    // A buffer could not be allocated: incomplete, like --max-memory (see bfs.ts).
+    if (isAllocationFailure(e)) return done({ status: "limit", limit: "max-memory" });
+    throw e;
   } finally {
-    stopHelpers(ctl, helpers);
+    stopHelpers(ctl, helpers, joined);
   }
 }
 
@@ -200,14 +208,17 @@ function startHelpers(model: ModelIR, options: ThreadOptions, buffers: SharedBuf
   return helpers;
 }
 
-/** Sets STOP, wakes the helpers and waits until each has posted its results. */
-function stopHelpers(ctl: Int32Array, helpers: Helper[]): void {
+/**
+ * Sets STOP and wakes the helpers; if they took part (`wait`), waits until each has posted
+ * its results. Helpers that never took part have none: they exit when they see STOP.
+ */
+function stopHelpers(ctl: Int32Array, helpers: Helper[], wait: boolean): void {
   if (Atomics.load(ctl, STOP) !== 0) return;
   Atomics.store(ctl, STOP, 1);
   Atomics.store(ctl, DONE, 0);
   Atomics.add(ctl, GEN, 1);
   Atomics.notify(ctl, GEN);
-  waitFor(ctl, DONE, helpers.length);
+  if (wait) waitFor(ctl, DONE, helpers.length);
 }
 
 /** Blocks until ctl[slot] >= n. */
