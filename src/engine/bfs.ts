@@ -1,4 +1,5 @@
-// Breadth-first exploration of every interleaving. Because states are expanded in
+// Breadth-first exploration of every interleaving, on one thread (parallel/search.ts is the
+// multi-threaded one; both expand states with expand.ts). Because states are expanded in
 // discovery order, the first violation found is at the smallest depth: every
 // counterexample is a shortest one.
 
