@@ -14,7 +14,7 @@ export interface NodeCheckOptions extends CheckOptions {
 
 export function checkSource(text: string, path = "<input>", opts: NodeCheckOptions = {}): CheckResult {
   const workers = opts.workers ?? 1;
-  const engine = workers > 1 ? (model: Parameters<typeof parallelSearch>[0], o: Parameters<typeof parallelSearch>[1]) => parallelSearch(model, o, workers) : undefined;
+  const engine: CheckOptions["engine"] = workers > 1 ? (model, o) => parallelSearch(model, o, workers) : undefined;
   return checkCore(text, path, { resolveInclude: resolveFromDisk, engine, ...opts });
 }
 

@@ -119,7 +119,6 @@ export class Expander {
         if (r === VIOLATION) {
           this.transitions++;
           this.violator = pid;
-          scratch.set(cur);
           return VIOLATED;
         }
         en[pid] = 1;

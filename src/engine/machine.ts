@@ -71,12 +71,11 @@ export class Machine {
       };
       const env: StepEnv = { freed, wrap, names, budgetError, dead: deadSlots(p, keepByProc[pid]), lockCells };
       let recording: StepFn | null = null;
-      const procBase = base;
       const proc: Proc = {
         base,
         endPc: p.code.length - 1,
         step: compileProcess(model, pid, base)(env),
-        recording: () => (recording ??= compileProcess(model, pid, procBase, true)(env)),
+        recording: () => (recording ??= compileProcess(model, pid, proc.base, true)(env)),
       };
       base += 1 + p.locals.length;
       return proc;

@@ -253,6 +253,11 @@ export function getQueued(q: Int32Array, at: number, out: Int32Array, w: number,
   fp.lo = q[at + w + 1];
 }
 
+/** Probability that two of n states share a 64-bit fingerprint (birthday bound, as TLC prints). */
+export function collisionProbability(n: number): number {
+  return Math.min(1, (n * n) / 2 ** 65);
+}
+
 export class FingerprintStore implements Store {
   private fps: Int32Array; // pairs (hi, lo); (0, 0) = empty
   private mask: number; // in slots
@@ -282,7 +287,7 @@ export class FingerprintStore implements Store {
 
   /** Probability that some state was missed because two states shared a fingerprint. */
   collisionProbability(): number {
-    return Math.min(1, (this.count * this.count) / 2 ** 65);
+    return collisionProbability(this.count);
   }
 
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {

@@ -105,10 +105,8 @@ export class Canonicaliser {
   /**
    * Sorts the blocks of each group in place. If perm is given, perm[pos] = the process
    * (before sorting) whose block ended up at group position pos; identity elsewhere.
-   * Returns whether any block moved.
    */
-  canon(s: Int32Array, perm?: Int32Array): boolean {
-    let moved = false;
+  canon(s: Int32Array, perm?: Int32Array): void {
     if (perm) for (let i = 0; i < perm.length; i++) perm[i] = i;
     const procs = this.m.procs;
     for (const g of this.groups) {
@@ -118,7 +116,6 @@ export class Canonicaliser {
         const bi = procs[g[i]].base;
         let j = i - 1;
         if (this.cmp(s, procs[g[j]].base, bi, w) <= 0) continue;
-        moved = true;
         this.tmp.set(s.subarray(bi, bi + w));
         const moving = perm ? perm[g[i]] : 0;
         while (j >= 0 && this.cmpTmp(s, procs[g[j]].base, w) > 0) {
@@ -131,7 +128,6 @@ export class Canonicaliser {
         if (perm) perm[g[j + 1]] = moving;
       }
     }
-    return moved;
   }
 
   private cmpTmp(s: Int32Array, a: number, w: number): number {

@@ -30,6 +30,8 @@ export interface WarningAt {
 
 export class SearchThread {
   readonly x: Expander;
+  /** The groups of interchangeable processes (symmetry.ts), [] without symmetry. */
+  readonly groups: number[][];
   readonly warnings: WarningAt[] = [];
   private readonly warnSeen = new Set<string>();
   private readonly cur: Int32Array;
@@ -40,7 +42,7 @@ export class SearchThread {
     readonly vis: SharedVisited,
     o: ThreadOptions,
   ) {
-    const groups = o.symmetry ? symmetryGroups(model) : [];
+    const groups = (this.groups = o.symmetry ? symmetryGroups(model) : []);
     this.x = new Expander(
       model,
       m,

@@ -18,7 +18,7 @@ import { ModelIR } from "../../ir/ir.js";
 import { SearchOptions, SearchOutcome, SearchStats, isAllocationFailure, search } from "../bfs.js";
 import { FinalState } from "../expand.js";
 import { Machine } from "../machine.js";
-import { symmetryGroups } from "../symmetry.js";
+import { collisionProbability } from "../store.js";
 import { Found, SearchThread, ThreadOptions, WarningAt } from "./phase.js";
 import { BLOCK, CURSOR, DONE, END, EXPAND, GEN, KIND, QBASE, READY, REHASH, STOP, SharedBuffers, SharedVisited, allocate, sharedBuffer } from "./shared.js";
 import type { HelperData, HelperMessage } from "./worker.js";
@@ -39,7 +39,6 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   const m = new Machine(model);
   const nProcs = model.processes.length;
   const options: ThreadOptions = { por: !!opts.por, symmetry: opts.symmetry !== false, warnAsViolation: opts.warnAsViolation };
-  const groups = options.symmetry ? symmetryGroups(model) : [];
   const vis = new SharedVisited(m.width, allocate(m.width, 1 << 16, 1 << 14, 1 << 15));
   const ctl = vis.ctl;
   const transitionsBuf = new SharedArrayBuffer(threads * 8);
@@ -47,7 +46,11 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   const me = new SearchThread(model, m, vis, options);
   const x = me.x;
   const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0, visitedBytes: 0, collisionProbability: 0, threads };
-  const finals = new Map<string, FinalState>(x.finals);
+  const finals = new Map<string, FinalState>();
+  /** A thread's final states, added to the histogram (each thread records its own). */
+  const mergeFinals = (from: Iterable<[string, FinalState]>) => {
+    for (const [k, f] of from) if (!finals.has(k)) finals.set(k, f);
+  };
   const warningsAt: WarningAt[] = [];
   const bytes = () => Object.values(vis.buffers).reduce((n, b?: SharedArrayBuffer) => n + (b?.byteLength ?? 0), transitionsBuf.byteLength);
   let helpers: Helper[] = [];
@@ -58,11 +61,11 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
     stats.seconds = (performance.now() - t0) / 1000;
     stats.bytes = bytes();
     stats.visitedBytes = vis.buffers.table.byteLength;
-    stats.collisionProbability = Math.min(1, (count * count) / 2 ** 65);
-    for (const [k, f] of x.finals) if (!finals.has(k)) finals.set(k, f);
+    stats.collisionProbability = collisionProbability(count);
+    mergeFinals(x.finals);
     warningsAt.push(...me.warnings);
     const warnings = firstWarnings(warningsAt).map((w) => ({ warning: w.warning, path: w.state < 0 ? [] : [...vis.pathTo(w.state), w.pid] }));
-    return { ...o, warnings, finals, stats, groups };
+    return { ...o, warnings, finals, stats, groups: me.groups };
   };
 
   const init = m.initial(x.ctx);
@@ -84,7 +87,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
         if (m.kind === "found") foundAll.push(m.found);
         else if (m.kind === "error") errors.push(m);
         else if (m.kind === "result") {
-          for (const [k, f] of m.finals) if (!finals.has(k)) finals.set(k, f);
+          mergeFinals(m.finals);
           warningsAt.push(...m.warnings);
         }
       }

@@ -6,6 +6,7 @@
 import { MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { SourceError } from "../../frontend/diagnostics.js";
 import { ModelIR } from "../../ir/ir.js";
+import { FinalState } from "../expand.js";
 import { Machine } from "../machine.js";
 import { SearchThread, ThreadOptions } from "./phase.js";
 import { DONE, GEN, HALT, READY, STOP, SharedBuffers, SharedVisited } from "./shared.js";
@@ -22,7 +23,7 @@ export interface HelperData {
 export type HelperMessage =
   | { kind: "found"; found: NonNullable<ReturnType<SearchThread["runPhase"]>> }
   | { kind: "error"; message: string; source?: { loc: SourceError["loc"]; detail: string } }
-  | { kind: "result"; finals: [string, { values: number[]; satisfies: boolean | null }][]; warnings: SearchThread["warnings"] }
+  | { kind: "result"; finals: [string, FinalState][]; warnings: SearchThread["warnings"] }
   | { kind: "buffers"; buffers: SharedBuffers };
 
 const data = workerData as HelperData;
