@@ -83,7 +83,7 @@ function runPageproof(file, extra = []) {
 	let verdict = j.verdict;
 	if (verdict === 'violation') verdict = `violation:${j.violation?.kind}`;
 	if (verdict === 'error') verdict = `error: ${j.error?.message}`;
-	return { verdict, states: j.stats.states, transitions: j.stats.transitions, seconds: j.stats.seconds, wall: r.wall, rss: r.rss, store: j.stats.memoryBytes };
+	return { verdict, states: j.stats.states, transitions: j.stats.transitions, seconds: j.stats.seconds, wall: r.wall, rss: r.rss, store: j.stats.memoryBytes, visitedPerState: j.stats.visitedBytesPerState };
 }
 
 function runSpinOnce(n, m, variant, flags) {
@@ -119,7 +119,7 @@ for (const m of [1, 2]) {
 			console.error(`pv-${variant}(${n},${m}) ...`);
 			row.pp = measure(`pp|${variant}|${m}`, () => runPageproof(file));
 			// Raw exploration speed: the same model with every reduction off.
-			if (variant === 'ok') row.raw = measure(`raw|${variant}|${m}`, () => runPageproof(file, ['--no-por', '--no-symmetry']));
+			if (variant === 'ok') row.raw = measure(`raw|${variant}|${m}`, () => runPageproof(file, ['--no-por', '--no-symmetry', '--hash-table']));
 			// Both cores: the same two runs with two threads sharing the visited set.
 			if (variant === 'ok') {
 				row.raw2 = measure(`raw2|${variant}|${m}`, () => runPageproof(file, ['--no-por', '--no-symmetry', '--workers', '2']));
@@ -170,7 +170,7 @@ L.push('# PV benchmark: pageproof vs SPIN');
 L.push('');
 L.push(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` (bench/run.mjs).`);
 L.push('');
-L.push(`- pageproof: commit ${ppCommit}${args.includes('--worktree') ? ' (working tree)' : ' (exported with git archive and built fresh; uncommitted work not measured)'}, Node ${process.version}, default options (BFS, partial-order reduction, symmetry reduction of the identical dio/wb processes, 64-bit fingerprint visited set); the "reductions off" columns add \`--no-por --no-symmetry\`; the twin runs add \`--exact\` too.`);
+L.push(`- pageproof: commit ${ppCommit}${args.includes('--worktree') ? ' (working tree)' : ' (exported with git archive and built fresh; uncommitted work not measured)'}, Node ${process.version}, default options (BFS, partial-order reduction, symmetry reduction of the identical dio/wb processes, compact 64-bit fingerprint visited set); the "reductions off" columns add \`--no-por --no-symmetry --hash-table\` (raw speed: the hash-table visited set probes faster and takes 2-3x the memory); the twin runs add \`--exact\` too.`);
 L.push(`- SPIN: ${haveSpin ? sh('spin', ['-V']) + `, ${sh('gcc', ['--version']).split('\n')[0]}, through ../shared/bench/spin/run-spin.sh (gcc -O2 -DSAFETY, pan -m2000000 -w26)` : '**not installed: pageproof only**'}.`);
 L.push(`- Load average (1/5/15 min) before the run ${loadBefore.map((x) => x.toFixed(1)).join('/')}, after ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join('/')}: other sessions share this machine; a load above ~2 on 2 cores slows every timing (not the state counts or verdicts).`);
 L.push(`- Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${platform()} ${release()}.`);
@@ -185,19 +185,19 @@ L.push('');
 L.push('Time to verdict: pageproof = wall clock of the whole process (search alone in parentheses); SPIN = spin -a + gcc + pan (pan alone in parentheses).');
 L.push('states/s: pageproof search; SPIN pan. Ratios are pageproof / SPIN (time: time to verdict; search: search alone).');
 L.push('');
-L.push('| n,m | pageproof verdict | states | transitions | time s (search) | states/s | peak RSS | reductions off: states | time s (search) | states/s | SPIN (default POR) verdict | states | transitions | time s (pan) | states/s | peak RSS | time ratio | search ratio | states ratio |');
-L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+L.push('| n,m | pageproof verdict | states | transitions | time s (search) | states/s | peak RSS | visited B/state | reductions off: states | time s (search) | states/s | SPIN (default POR) verdict | states | transitions | time s (pan) | states/s | peak RSS | time ratio | search ratio | states ratio |');
+L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const r of rows.filter((r) => r.variant === 'ok')) {
 	const p = r.pp, s = r.spin ?? {}, w = r.raw ?? {};
-	L.push(`| ${r.n},${r.m} | ${ppVerdict(p)} | ${num(p.states)} | ${num(p.transitions)} | ${secs(p.wall)} (${secs(p.seconds)}) | ${rate(p)} | ${mib(p.rss)} | ${w.verdict ? (incomplete(w.verdict) ? w.verdict : num(w.states)) : '–'} | ${secs(w.wall)} (${secs(w.seconds)}) | ${w.states ? rate(w) : '–'} | ${s.verdict ? spinVerdict(s) : '–'} | ${num(s.states)} | ${num(s.transitions)} | ${secs(s.seconds)} (${secs(s.panSeconds)}) | ${s.states && s.panSeconds > 0 ? num(Math.round(s.states / s.panSeconds)) : '–'} | ${mib(s.rss)} | ${ratio(p.wall, s.seconds)} | ${s.panSeconds > 0 ? ratio(p.seconds, s.panSeconds) : '–'} | ${ratio(p.states, s.states)} |`);
+	L.push(`| ${r.n},${r.m} | ${ppVerdict(p)} | ${num(p.states)} | ${num(p.transitions)} | ${secs(p.wall)} (${secs(p.seconds)}) | ${rate(p)} | ${mib(p.rss)} | ${p.visitedPerState ?? '–'} | ${w.verdict ? (incomplete(w.verdict) ? w.verdict : num(w.states)) : '–'} | ${secs(w.wall)} (${secs(w.seconds)}) | ${w.states ? rate(w) : '–'} | ${s.verdict ? spinVerdict(s) : '–'} | ${num(s.states)} | ${num(s.transitions)} | ${secs(s.seconds)} (${secs(s.panSeconds)}) | ${s.states && s.panSeconds > 0 ? num(Math.round(s.states / s.panSeconds)) : '–'} | ${mib(s.rss)} | ${ratio(p.wall, s.seconds)} | ${s.panSeconds > 0 ? ratio(p.seconds, s.panSeconds) : '–'} | ${ratio(p.states, s.states)} |`);
 }
 L.push('');
 
 L.push('## Scale beyond SPIN (pv-ok, pageproof defaults)');
 L.push('');
-L.push('| n,m | verdict | states | transitions | time s (search) | states/s | peak RSS | 2 threads: time s (search) | speed-up (search) |');
-L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|');
-for (const r of scale) L.push(`| ${r.n},${r.m} | ${ppVerdict(r.pp)} | ${num(r.pp.states)} | ${num(r.pp.transitions)} | ${secs(r.pp.wall)} (${secs(r.pp.seconds)}) | ${rate(r.pp)} | ${mib(r.pp.rss)} | ${secs(r.pp2?.wall)} (${secs(r.pp2?.seconds)}) | ${ratio(r.pp.seconds, r.pp2?.seconds)} |`);
+L.push('| n,m | verdict | states | transitions | time s (search) | states/s | peak RSS | visited B/state | 2 threads: time s (search) | speed-up (search) |');
+L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+for (const r of scale) L.push(`| ${r.n},${r.m} | ${ppVerdict(r.pp)} | ${num(r.pp.states)} | ${num(r.pp.transitions)} | ${secs(r.pp.wall)} (${secs(r.pp.seconds)}) | ${rate(r.pp)} | ${mib(r.pp.rss)} | ${r.pp.visitedPerState ?? '–'} | ${secs(r.pp2?.wall)} (${secs(r.pp2?.seconds)}) | ${ratio(r.pp.seconds, r.pp2?.seconds)} |`);
 L.push('');
 
 L.push('## Both cores: two threads sharing the visited set (`--workers 2`, pv-ok)');

@@ -19,6 +19,8 @@ export interface CheckOptions extends SearchLimits, CompileOptions {
   symmetry?: boolean;
   /** Keep full states in the visited set instead of 64-bit fingerprints. */
   exact?: boolean;
+  /** Fingerprints in the compact sorted set (default), or in a hash table: faster probes, about 2.5x the memory. */
+  compact?: boolean;
   /** Fairness for liveness checks (PROGRESS(), GOAL()): weak (default), strong or none. */
   fairness?: Fairness;
   /** The exploration engine; the Node entry (check.ts) passes the parallel one for `workers` > 1. */

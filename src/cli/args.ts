@@ -17,6 +17,7 @@ export interface CliOptions {
   por: boolean;
   symmetry: boolean;
   exact: boolean;
+  hashTable: boolean;
   fairness: "weak" | "strong" | "none";
   workers: number;
   files: string[];
@@ -44,6 +45,7 @@ export function parseArgs(argv: string[]): CliOptions {
     por: true,
     symmetry: true,
     exact: false,
+    hashTable: false,
     fairness: "weak",
     workers: 1,
     files: [],
@@ -96,6 +98,9 @@ export function parseArgs(argv: string[]): CliOptions {
       }
       case "--exact":
         o.exact = true;
+        break;
+      case "--hash-table":
+        o.hashTable = true;
         break;
       case "--no-symmetry":
         o.symmetry = false;

@@ -16,6 +16,7 @@ export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY):
     por: o.por,
     symmetry: o.symmetry,
     exact: o.exact,
+    compact: !o.hashTable,
     fairness: o.fairness,
     // A progress line on long runs, only for a person watching a terminal.
     progress: progress

@@ -7,7 +7,8 @@ import { ModelIR } from "../ir/ir.js";
 import { DEADLOCKED, Expander, FinalState, GraphRecorder, VIOLATED } from "./expand.js";
 import { Machine, Violation } from "./machine.js";
 import { PartialOrder } from "./por.js";
-import { FingerprintStore, StateStore, Store } from "./store.js";
+import { CompactFingerprintSet } from "./compact.js";
+import { FingerprintStore, FingerprintTable, StateStore, Store } from "./store.js";
 import { Canonicaliser, symmetryGroups } from "./symmetry.js";
 
 export type { FinalState, GraphRecorder };
@@ -65,6 +66,8 @@ export interface SearchOptions extends SearchLimits {
   symmetry?: boolean;
   /** Store full states (no fingerprint collisions possible) instead of 64-bit fingerprints. */
   exact?: boolean;
+  /** Fingerprints in the compact sorted set (compact.ts; default) rather than a hash table. */
+  compact?: boolean;
   /** Records the whole state graph (for liveness); needs exact, no reductions. */
   graph?: GraphRecorder;
 }
@@ -73,7 +76,7 @@ export interface SearchOptions extends SearchLimits {
 export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   const t0 = performance.now();
   const m = new Machine(model);
-  const store: Store = opts.exact ? new StateStore(m.width) : new FingerprintStore(m.width);
+  const store: Store = opts.exact ? new StateStore(m.width) : new FingerprintStore(m.width, opts.compact === false ? new FingerprintTable() : new CompactFingerprintSet());
   const warnings: SearchOutcome["warnings"] = [];
   const warnSeen = new Set<string>();
   const nProcs = model.processes.length;

@@ -20,6 +20,8 @@ export interface Store {
   pathTo(i: number): number[];
   /** States up to index i are expanded: a store may drop them. */
   release(i: number): void;
+  /** For a store that queues states before knowing they are new (delayed.ts): decide now. */
+  settle?(): void;
 }
 
 export class StateStore implements Store {
@@ -258,9 +260,65 @@ export function collisionProbability(n: number): number {
   return Math.min(1, (n * n) / 2 ** 65);
 }
 
-export class FingerprintStore implements Store {
+/** A set of 64-bit fingerprints (hi, lo). */
+export interface FingerprintSet {
+  /** Adds (hi, lo); false if it was there. */
+  add(hi: number, lo: number): boolean;
+  readonly bytes: number;
+}
+
+/** Open addressing over one typed array, load factor at most 3/4: one cache line per probe. */
+export class FingerprintTable implements FingerprintSet {
   private fps: Int32Array; // pairs (hi, lo); (0, 0) = empty
   private mask: number; // in slots
+  private count = 0;
+
+  constructor(initialSlots = 1 << 13) {
+    this.fps = new Int32Array(initialSlots * 2);
+    this.mask = initialSlots - 1;
+  }
+
+  get bytes(): number {
+    return this.fps.byteLength;
+  }
+
+  add(hi: number, lo: number): boolean {
+    const key = hi === 0 && lo === 0 ? 1 : hi; // (0, 0) marks an empty slot
+    const fps = this.fps;
+    let h = key & this.mask;
+    for (;;) {
+      const a = fps[2 * h];
+      const b = fps[2 * h + 1];
+      if (a === 0 && b === 0) break;
+      if (a === key && b === lo) return false;
+      h = (h + 1) & this.mask;
+    }
+    fps[2 * h] = key;
+    fps[2 * h + 1] = lo;
+    if (++this.count * 4 > (this.mask + 1) * 3) this.grow();
+    return true;
+  }
+
+  private grow(): void {
+    const old = this.fps;
+    const slots = (this.mask + 1) * 2;
+    const fps = new Int32Array(slots * 2);
+    const mask = slots - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      const a = old[k];
+      const b = old[k + 1];
+      if (a === 0 && b === 0) continue;
+      let h = a & mask;
+      while (fps[2 * h] !== 0 || fps[2 * h + 1] !== 0) h = (h + 1) & mask;
+      fps[2 * h] = a;
+      fps[2 * h + 1] = b;
+    }
+    this.fps = fps;
+    this.mask = mask;
+  }
+}
+
+export class FingerprintStore implements Store {
   private queue: Int32Array; // states [base, count) not yet released, each followed by its fingerprint
   private readonly stride: number;
   private base = 0;
@@ -268,9 +326,11 @@ export class FingerprintStore implements Store {
   via: Int16Array;
   count = 0;
 
-  constructor(readonly width: number, initialCapacity = 1 << 12) {
-    this.fps = new Int32Array(initialCapacity * 4);
-    this.mask = initialCapacity * 2 - 1;
+  constructor(
+    readonly width: number,
+    private readonly visited: FingerprintSet = new FingerprintTable(),
+    initialCapacity = 1 << 12,
+  ) {
     this.stride = width + 2;
     this.queue = new Int32Array(initialCapacity * this.stride);
     this.parent = new Int32Array(initialCapacity);
@@ -278,11 +338,11 @@ export class FingerprintStore implements Store {
   }
 
   get bytes(): number {
-    return this.fps.byteLength + this.queue.byteLength + this.parent.byteLength + this.via.byteLength;
+    return this.visited.bytes + this.queue.byteLength + this.parent.byteLength + this.via.byteLength;
   }
 
   get visitedBytes(): number {
-    return this.fps.byteLength;
+    return this.visited.bytes;
   }
 
   /** Probability that some state was missed because two states shared a fingerprint. */
@@ -291,27 +351,14 @@ export class FingerprintStore implements Store {
   }
 
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
-    const w = this.width;
-    const key = hi === 0 && lo === 0 ? 1 : hi; // (0, 0) marks an empty slot
-    const fps = this.fps;
-    let h = key & this.mask;
-    for (;;) {
-      const a = fps[2 * h];
-      const b = fps[2 * h + 1];
-      if (a === 0 && b === 0) break;
-      if (a === key && b === lo) return -1;
-      h = (h + 1) & this.mask;
-    }
-    fps[2 * h] = key;
-    fps[2 * h + 1] = lo;
+    if (!this.visited.add(hi, lo)) return -1;
     const idx = this.count++;
     if (idx >= this.parent.length) this.growIndex();
     this.parent[idx] = parent;
     this.via[idx] = via;
     const at = (idx - this.base) * this.stride;
     if (at + this.stride > this.queue.length) this.growQueue();
-    putQueued(this.queue, at, s, w, hi, lo);
-    if (this.count * 4 > (this.mask + 1) * 3) this.growTable(); // load factor <= 3/4
+    putQueued(this.queue, at, s, this.width, hi, lo);
     return idx;
   }
 
@@ -342,23 +389,5 @@ export class FingerprintStore implements Store {
   private growIndex(): void {
     this.parent = doubled(this.parent);
     this.via = doubled(this.via);
-  }
-
-  private growTable(): void {
-    const old = this.fps;
-    const slots = (this.mask + 1) * 2;
-    const fps = new Int32Array(slots * 2);
-    const mask = slots - 1;
-    for (let k = 0; k < old.length; k += 2) {
-      const a = old[k];
-      const b = old[k + 1];
-      if (a === 0 && b === 0) continue;
-      let h = a & mask;
-      while (fps[2 * h] !== 0 || fps[2 * h + 1] !== 0) h = (h + 1) & mask;
-      fps[2 * h] = a;
-      fps[2 * h + 1] = b;
-    }
-    this.fps = fps;
-    this.mask = mask;
   }
 }

@@ -1,0 +1,77 @@
+// The compact visited set (sorted array + buffer, compact.ts) against a plain Set, and the
+// search with it against the search with the hash table: same states, transitions, traces.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { CompactFingerprintSet } from "../src/engine/compact.js";
+import { checkSource } from "../src/check.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+test("compact set: add() answers as a Set does, across many merges and awkward values", () => {
+  const set = new CompactFingerprintSet();
+  const ref = new Set<string>();
+  const added: [number, number][] = [];
+  let seed = 12345;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0) ^ (seed >>> 15);
+  const add = (hi: number, lo: number) => {
+    // (0, 0) marks an empty slot, so it is stored as (1, 0), as in the hash table.
+    const k = (hi | 0) === 0 && (lo | 0) === 0 ? "1,0" : `${hi | 0},${lo | 0}`;
+    assert.equal(set.add(hi | 0, lo | 0), !ref.has(k), `add(${k})`);
+    if (!ref.has(k)) added.push([hi | 0, lo | 0]);
+    ref.add(k);
+  };
+  // Edge values: the empty-slot marker (0, 0) and its stand-in (1, 0), sign bits, and many
+  // fingerprints sharing a bucket (top 16 bits of hi) and even hi itself.
+  for (const [hi, lo] of [[0, 0], [1, 0], [0, 1], [-1, -1], [0x80000000, 0], [0x7fffffff, -1]]) add(hi, lo);
+  for (let i = 0; i < 3000; i++) add(0x12340000 | (i & 7), rnd());
+  for (let i = 0; i < 200_000; i++) {
+    if (i % 3 === 0 && added.length > 0) {
+      const [hi, lo] = added[(rnd() >>> 0) % added.length];
+      add(hi, lo); // a repeat, from any time
+    } else add(rnd(), rnd());
+  }
+  assert.equal(set.size, ref.size);
+  for (const [hi, lo] of added) assert.equal(set.add(hi, lo), false);
+});
+
+test("compact set: at most 8 bytes per fingerprint from 175,000 fingerprints on", () => {
+  const set = new CompactFingerprintSet();
+  let seed = 99;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0) ^ (seed >>> 13);
+  const perState: number[] = [];
+  for (let i = 1; i <= 600_000; i++) {
+    set.add(rnd(), rnd());
+    if (i >= 175_000 && i % 25_000 === 0) perState.push(set.bytes / set.size);
+  }
+  assert.equal(set.size, 600_000);
+  for (const b of perState) assert.ok(b <= 8, `${b.toFixed(2)} bytes per fingerprint`);
+  assert.ok(perState[perState.length - 1] < 7, `${perState[perState.length - 1]} at 600,000`);
+});
+
+test("the search with the compact set equals the search with the hash table", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pv-"));
+  for (const [variant, n, m] of [["ok", 4, 1], ["nolock", 3, 1], ["getnomk", 3, 1]] as const) {
+    const gen = spawnSync(process.execPath, ["bench/gen-pv.mjs", variant, String(n), String(m), dir], { cwd: root, encoding: "utf8" });
+    assert.equal(gen.status, 0, gen.stderr);
+    const name = `pv-${variant}-${n}-${m}.litmus`;
+    const src = readFileSync(join(dir, name), "utf8");
+    for (const reductions of [false, true]) {
+      const opts = { por: reductions, symmetry: reductions };
+      const compact = checkSource(src, name, opts);
+      const table = checkSource(src, name, { ...opts, compact: false });
+      assert.notEqual(compact.verdict, "error", compact.error?.message);
+      assert.equal(compact.verdict, table.verdict, `${name}: verdict`);
+      assert.equal(compact.stats.states, table.stats.states, `${name}: states`);
+      assert.equal(compact.stats.transitions, table.stats.transitions, `${name}: transitions`);
+      assert.deepEqual(compact.violation?.trace, table.violation?.trace, `${name}: trace`);
+    }
+  }
+  // pv-ok(4,1) unreduced has 47,436 states: the sorted array took part.
+  const big = checkSource(readFileSync(join(dir, "pv-ok-4-1.litmus"), "utf8"), "pv-ok-4-1", { por: false, symmetry: false });
+  assert.equal(big.stats.states, 47_436);
+});
