@@ -18,7 +18,7 @@
 // (a few entries, one or two cache lines) and a read of lo: slower than one table probe,
 // which is why the unreduced search, built for raw speed, keeps the table (bfs.ts).
 
-import { FingerprintSet } from "./store.js";
+import { FingerprintSet, freeSlot } from "./store.js";
 
 const DIR_BITS = 16;
 const BUCKETS = 1 << DIR_BITS;
@@ -49,14 +49,8 @@ export class CompactFingerprintSet implements FingerprintSet {
   add(hi: number, lo: number): boolean {
     const key = hi === 0 && lo === 0 ? 1 : hi; // (0, 0) marks an empty buffer slot
     const buf = this.buf;
-    let h = key & this.bufMask;
-    for (;;) {
-      const a = buf[2 * h];
-      const b = buf[2 * h + 1];
-      if (a === 0 && b === 0) break;
-      if (a === key && b === lo) return false;
-      h = (h + 1) & this.bufMask;
-    }
+    const h = freeSlot(buf, this.bufMask, key, lo);
+    if (h < 0) return false;
     if (this.dir !== null && this.inSorted(key, lo)) return false;
     buf[2 * h] = key;
     buf[2 * h + 1] = lo;

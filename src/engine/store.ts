@@ -267,6 +267,21 @@ export interface FingerprintSet {
   readonly bytes: number;
 }
 
+/**
+ * Linear probing in a table of pairs (key, lo) where (0, 0) is empty: the empty slot where
+ * (key, lo) goes, or -1 if it is there. key is hi, except 1 for the fingerprint (0, 0).
+ */
+export function freeSlot(pairs: Int32Array, mask: number, key: number, lo: number): number {
+  let h = key & mask;
+  for (;;) {
+    const a = pairs[2 * h];
+    const b = pairs[2 * h + 1];
+    if (a === 0 && b === 0) return h;
+    if (a === key && b === lo) return -1;
+    h = (h + 1) & mask;
+  }
+}
+
 /** Open addressing over one typed array, load factor at most 3/4: one cache line per probe. */
 export class FingerprintTable implements FingerprintSet {
   private fps: Int32Array; // pairs (hi, lo); (0, 0) = empty
@@ -285,14 +300,8 @@ export class FingerprintTable implements FingerprintSet {
   add(hi: number, lo: number): boolean {
     const key = hi === 0 && lo === 0 ? 1 : hi; // (0, 0) marks an empty slot
     const fps = this.fps;
-    let h = key & this.mask;
-    for (;;) {
-      const a = fps[2 * h];
-      const b = fps[2 * h + 1];
-      if (a === 0 && b === 0) break;
-      if (a === key && b === lo) return false;
-      h = (h + 1) & this.mask;
-    }
+    const h = freeSlot(fps, this.mask, key, lo);
+    if (h < 0) return false;
     fps[2 * h] = key;
     fps[2 * h + 1] = lo;
     if (++this.count * 4 > (this.mask + 1) * 3) this.grow();
