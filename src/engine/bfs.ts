@@ -92,9 +92,15 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     opts.por && nProcs > 1 ? new PartialOrder(model) : null,
     graph,
     opts.warnAsViolation,
+    store instanceof FingerprintStore ? (hi, lo) => store.touch(hi, lo) : null,
   );
   const ctx = x.ctx;
   const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {
+    try {
+      x.flush();
+    } catch (e) {
+      if (!isAllocationFailure(e)) throw e; // the search is ending on exactly that: report it
+    }
     stats.states = store.count;
     stats.transitions = x.transitions;
     stats.seconds = (performance.now() - t0) / 1000;
@@ -125,8 +131,15 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
   let lastProgress = t0;
   try {
-    for (let head = 0; head < store.count; head++) {
+    for (let head = 0; ; head++) {
+      // The expander may hold back successors to insert them together: flush them before
+      // the store must be complete (the next state to expand, the end of a level).
+      if (head >= store.count) {
+        x.flush();
+        if (head >= store.count) break;
+      }
       if (head === levelEnd) {
+        x.flush();
         stats.completeDepth = stats.depth;
         stats.depth++;
         levelEnd = store.count;

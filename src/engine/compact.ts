@@ -46,6 +46,10 @@ export class CompactFingerprintSet implements FingerprintSet {
     return this.vh.length + this.bufCount;
   }
 
+  touch(hi: number): number {
+    return this.buf[2 * (hi & this.bufMask)];
+  }
+
   add(hi: number, lo: number): boolean {
     const key = hi === 0 && lo === 0 ? 1 : hi; // (0, 0) marks an empty buffer slot
     const buf = this.buf;

@@ -12,6 +12,8 @@ import { Canonicaliser } from "./symmetry.js";
 
 /** Adds a successor (fingerprint hi/lo) of state `parent`, reached by a step of pid; returns its index, negative if known. */
 export type InsertFn = (s: Int32Array, hi: number, lo: number, parent: number, pid: number) => number;
+/** Reads the visited-set word that inserting fingerprint (hi, lo) will read first, and returns it. */
+export type TouchFn = (hi: number, lo: number) => number;
 
 export interface GraphRecorder {
   /** Bit q of `enabled` is set when process q can move in state i; of `finished` when q has ended. */
@@ -30,6 +32,8 @@ export const EXPANDED = 0; // successors stored
 export const VIOLATED = 1; // a step failed a check: ctx.violation, by process `violator`
 export const DEADLOCKED = 2; // nothing enabled, some process not finished
 export const FINAL = 3; // every process finished: recorded in `finals`
+
+const BATCH_STATES = 4; // expanded states whose successors are inserted together
 
 export class Expander {
   readonly ctx = new StepContext();
@@ -61,6 +65,15 @@ export class Expander {
   private cur: Int32Array;
   private curHi = 0;
   private curLo = 0;
+  // Successors waiting to be inserted, in order (only with a touch function and no
+  // reduction): those of up to BATCH_STATES expanded states are touched, then inserted.
+  private readonly batchStates: Int32Array[];
+  private readonly batchHi: Int32Array;
+  private readonly batchLo: Int32Array;
+  private readonly batchPid: Int32Array;
+  private readonly batchParent: Int32Array;
+  private batched = 0;
+  touched = 0; // the words read ahead (kept so the reads are not optimised away)
 
   constructor(
     private readonly model: ModelIR,
@@ -70,6 +83,7 @@ export class Expander {
     private readonly por: PartialOrder | null,
     private readonly graph: GraphRecorder | null,
     warnAsViolation: boolean,
+    private readonly touch: TouchFn | null = null,
   ) {
     this.ctx.warnAsViolation = warnAsViolation;
     const n = (this.n = model.processes.length);
@@ -82,6 +96,12 @@ export class Expander {
     this.steps = m.procs.map((p) => p.step);
     this.cur = new Int32Array(m.width);
     this.nexts = por ? model.processes.map(() => new Int32Array(m.width)) : [];
+    const cap = touch && !por && !graph ? n * BATCH_STATES : 0;
+    this.batchStates = Array.from({ length: cap }, () => new Int32Array(m.width));
+    this.batchHi = new Int32Array(cap);
+    this.batchLo = new Int32Array(cap);
+    this.batchPid = new Int32Array(cap);
+    this.batchParent = new Int32Array(cap);
     this.en = new Uint8Array(n);
     this.live = new Uint8Array(n);
     this.chosen = new Uint8Array(n);
@@ -98,6 +118,7 @@ export class Expander {
   /** Expands state `head`, whose vector is cur and fingerprint (hi, lo). */
   expand(head: number, cur: Int32Array, hi: number, lo: number): number {
     const { n, ctx, scratch, en, live, marks, baseOf, endPcOf, por, graph, steps } = this;
+    if (this.batched + n > this.batchStates.length) this.flush();
     this.cur = cur;
     this.curHi = hi;
     this.curLo = lo;
@@ -117,6 +138,7 @@ export class Expander {
         enabled++;
         if (ctx.warnings.length) this.onWarnings(head, pid);
         if (r === VIOLATION) {
+          this.flush();
           this.transitions++;
           this.violator = pid;
           return VIOLATED;
@@ -124,7 +146,16 @@ export class Expander {
         en[pid] = 1;
         marks[pid] = ctx.marks;
         if (por) this.nexts[pid].set(scratch);
-        else {
+        else if (this.batchStates.length > 0) {
+          this.transitions++;
+          this.prepareNext(scratch, pid);
+          const k = this.batched++;
+          this.batchStates[k].set(scratch);
+          this.batchHi[k] = this.fp.hi;
+          this.batchLo[k] = this.fp.lo;
+          this.batchPid[k] = pid;
+          this.batchParent[k] = head;
+        } else {
           this.transitions++;
           const idx = this.insertNext(scratch, head, pid);
           if (graph) graph.edge(head, idx < 0 ? ~idx : idx, pid, marks[pid]);
@@ -143,7 +174,11 @@ export class Expander {
     }
     if (por && enabled > 0) this.reduced(head, enabled);
     if (enabled > 0) return EXPANDED;
-    for (let pid = 0; pid < n; pid++) if (live[pid]) return DEADLOCKED;
+    for (let pid = 0; pid < n; pid++)
+      if (live[pid]) {
+        this.flush();
+        return DEADLOCKED;
+      }
     this.recordFinal(cur);
     return FINAL;
   }
@@ -171,11 +206,35 @@ export class Expander {
   }
 
   /**
+   * Inserts the batched successors, in the order they were found. The visited-set words they
+   * will probe are read first: those reads do not depend on each other, so the CPU overlaps
+   * their cache misses (JavaScript has no prefetch instruction), and the inserts then find
+   * them in cache. The caller flushes before it needs the store complete (bfs.ts).
+   */
+  flush(): void {
+    const k = this.batched;
+    if (k === 0) return;
+    const { batchHi, batchLo, batchPid, batchParent, batchStates } = this;
+    const touch = this.touch!;
+    let t = 0;
+    for (let i = 0; i < k; i++) t ^= touch(batchHi[i], batchLo[i]);
+    this.touched = t;
+    for (let i = 0; i < k; i++) this.insert(batchStates[i], batchHi[i], batchLo[i], batchParent[i], batchPid[i]);
+    this.batched = 0;
+  }
+
+  /**
    * Canonical form, fingerprint and store of successor nx of cur by a step of pid. cur is
    * canonical, so only pid's block can be out of order (Canonicaliser.canonStep); the
    * fingerprint is cur's updated over the shared cells and the words that changed.
    */
   private insertNext(nx: Int32Array, parent: number, pid: number): number {
+    this.prepareNext(nx, pid);
+    return this.insert(nx, this.fp.hi, this.fp.lo, parent, pid);
+  }
+
+  /** Canonical form of nx and its fingerprint (into fp); sets [from, to) for restore(). */
+  private prepareNext(nx: Int32Array, pid: number): void {
     const canon = this.canon;
     if (canon && canon.canonStep(nx, pid)) {
       this.from = canon.from;
@@ -186,7 +245,6 @@ export class Expander {
     }
     const fp = this.fp;
     fp.update(this.cur, this.curHi, this.curLo, nx, this.m.nCells, this.from, this.to);
-    return this.insert(nx, fp.hi, fp.lo, parent, pid);
   }
 
   /** Undo a step (and a canonical reordering) on scratch: the shared cells and [from, to). */

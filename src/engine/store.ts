@@ -264,6 +264,8 @@ export function collisionProbability(n: number): number {
 export interface FingerprintSet {
   /** Adds (hi, lo); false if it was there. */
   add(hi: number, lo: number): boolean;
+  /** Reads (and returns) the first word add(hi, lo) will read: a prefetch. */
+  touch(hi: number, lo: number): number;
   readonly bytes: number;
 }
 
@@ -295,6 +297,10 @@ export class FingerprintTable implements FingerprintSet {
 
   get bytes(): number {
     return this.fps.byteLength;
+  }
+
+  touch(hi: number): number {
+    return this.fps[2 * (hi & this.mask)];
   }
 
   add(hi: number, lo: number): boolean {
@@ -357,6 +363,10 @@ export class FingerprintStore implements Store {
   /** Probability that some state was missed because two states shared a fingerprint. */
   collisionProbability(): number {
     return collisionProbability(this.count);
+  }
+
+  touch(hi: number, lo: number): number {
+    return this.visited.touch(hi, lo);
   }
 
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {

@@ -51,6 +51,7 @@ export class SearchThread {
       o.por && model.processes.length > 1 ? new PartialOrder(model) : null,
       null,
       o.warnAsViolation,
+      (hi) => this.vis.touch(hi),
     );
     this.x.onWarnings = (state, pid) => {
       for (const w of this.x.ctx.warnings) {
@@ -93,6 +94,7 @@ export class SearchThread {
     const { vis, x, cur } = this;
     const ctl = vis.ctl;
     for (;;) {
+      x.flush(); // the successors held back by the expander go in before the phase ends
       if (Atomics.load(ctl, HALT) !== 0) return null;
       const start = Atomics.add(ctl, CURSOR, CLAIM);
       const end = Math.min(start + CLAIM, ctl[END]);

@@ -119,6 +119,11 @@ export class SharedVisited {
     return Atomics.load(this.ctl, COUNT) - Atomics.load(this.ctl, HOLES);
   }
 
+  /** Reads the first slot insert(…, hi, …) will probe (a prefetch; a racy read is fine). */
+  touch(hi: number): number {
+    return this.table[2 * ((hi === 0 ? 1 : hi) & this.mask)];
+  }
+
   /** Adds state s with fingerprint (hi, lo) if new; returns its index, or -1 if known. */
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
     const key = hi === 0 ? 1 : hi;
