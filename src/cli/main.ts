@@ -26,7 +26,7 @@ options:
   --no-symmetry          switch off symmetry reduction
   --fairness weak|strong|none  fairness for PROGRESS()/GOAL() liveness checks (default weak)
   --exact                store full states (default: 64-bit fingerprints, TLC-style)
-  --hash-table           fingerprints in a hash table: faster, 11-21 bytes/state instead of ~7
+  --hash-table           fingerprints in a hash table: faster, 11-21 bytes/state instead of <= 7.75
   --no-color             no colours (also NO_COLOR=1)
 
 exit codes: 0 no violation and expectations met, 1 violation or unmet expectation, 2 bad input or usage,
