@@ -6,7 +6,8 @@
 //  - FingerprintStore (default): the visited set holds a 64-bit fingerprint per state
 //    (TLC's technique); the arena keeps only states not yet expanded. Two different states
 //    with the same fingerprint would make the second look visited: the checker prints the
-//    probability of that, as TLC does.
+//    probability of that, as TLC does. The fingerprints live in a FingerprintSet: the
+//    compact sorted set (compact.ts, default) or the hash table below (--hash-table).
 
 export interface Store {
   readonly count: number;
@@ -20,8 +21,6 @@ export interface Store {
   pathTo(i: number): number[];
   /** States up to index i are expanded: a store may drop them. */
   release(i: number): void;
-  /** For a store that queues states before knowing they are new (delayed.ts): decide now. */
-  settle?(): void;
 }
 
 export class StateStore implements Store {
