@@ -19,7 +19,8 @@ export function formatMemory(bytes: number): string {
 
 export function statsLine(r: CheckResult): string {
   const s = r.stats;
-  const visited = s.visited === "exact" ? "exact states" : `64-bit fingerprints, P(missed state) < ${s.collisionProbability < 1e-15 ? "1e-15" : s.collisionProbability.toExponential(1)}`;
+  const perState = `visited set ${s.visitedBytesPerState} bytes/state`;
+  const visited = s.visited === "exact" ? `exact states, ${perState}` : `64-bit fingerprints, ${perState}, P(missed state) < ${s.collisionProbability < 1e-15 ? "1e-15" : s.collisionProbability.toExponential(1)}`;
   const threads = s.threads > 1 ? `, ${s.threads} threads` : "";
   return `states ${s.states}, transitions ${s.transitions}, depth ${s.depth}, ${s.seconds.toFixed(3)} s${threads}, ${s.statesPerSecond} states/s, memory ${formatMemory(s.memoryBytes)} (${visited})`;
 }
