@@ -101,6 +101,7 @@ function statsHtml(r: CheckResult): string {
     item("time", `${s.seconds.toFixed(3)} s`) +
     item("states/s", String(s.statesPerSecond)) +
     item("memory", formatMemory(s.memoryBytes)) +
+    item("visited set", `${s.visitedBytesPerState} bytes/state${s.visited === "exact" ? ", exact states" : ""}`) +
     (s.threads > 1 ? item("threads", String(s.threads)) : "") +
     `</dl>`
   );
