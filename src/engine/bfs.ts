@@ -45,7 +45,6 @@ export interface SearchStats {
   threads: number; // threads that explored (parallel/search.ts)
 }
 
-
 export interface SearchOutcome {
   status: "done" | "violation" | "limit";
   /** Groups of processes treated as interchangeable (paths name canonical positions). */
@@ -71,7 +70,6 @@ export interface SearchOptions extends SearchLimits {
   /** Records the whole state graph (for liveness); needs exact, no reductions. */
   graph?: GraphRecorder;
 }
-
 
 export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   const t0 = performance.now();

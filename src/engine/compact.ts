@@ -20,7 +20,7 @@
 // a read of lo: slower than one hash-table probe, which is why `--hash-table` keeps the
 // table for runs where speed matters more than memory.
 
-import { FingerprintSet, freeSlot } from "./store.js";
+import { FingerprintSet, freeSlot, slotKey } from "./store.js";
 
 const MIN_DIR_BITS = 8; // the top 8 bits of hi are always the directory's
 const MAX_DIR_BITS = 20;
@@ -55,7 +55,7 @@ export class CompactFingerprintSet implements FingerprintSet {
   }
 
   add(hi: number, lo: number): boolean {
-    const key = hi === 0 && lo === 0 ? 1 : hi; // (0, 0) marks an empty buffer slot
+    const key = slotKey(hi, lo); // (0, 0) marks an empty buffer slot
     const buf = this.buf;
     const h = freeSlot(buf, this.bufMask, key, lo);
     if (h < 0) return false;

@@ -268,9 +268,14 @@ export interface FingerprintSet {
   readonly bytes: number;
 }
 
+/** The high word a fingerprint is stored under in a table where (0, 0) marks an empty slot. */
+export function slotKey(hi: number, lo: number): number {
+  return hi === 0 && lo === 0 ? 1 : hi;
+}
+
 /**
  * Linear probing in a table of pairs (key, lo) where (0, 0) is empty: the empty slot where
- * (key, lo) goes, or -1 if it is there. key is hi, except 1 for the fingerprint (0, 0).
+ * (key, lo) goes, or -1 if it is there. key is slotKey(hi, lo).
  */
 export function freeSlot(pairs: Int32Array, mask: number, key: number, lo: number): number {
   let h = key & mask;
@@ -303,7 +308,7 @@ export class FingerprintTable implements FingerprintSet {
   }
 
   add(hi: number, lo: number): boolean {
-    const key = hi === 0 && lo === 0 ? 1 : hi; // (0, 0) marks an empty slot
+    const key = slotKey(hi, lo);
     const fps = this.fps;
     const h = freeSlot(fps, this.mask, key, lo);
     if (h < 0) return false;
