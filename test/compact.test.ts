@@ -79,15 +79,20 @@ test("the search with the compact set equals the search with the hash table", ()
 });
 
 // Without a reduction the fingerprint search batches successors (expand.ts: touch, then
-// insert); the exact search inserts each at once. Same graph, so the same counts and traces,
-// also when a violation stops the search part-way through a batch.
+// insert, re-making the vector of a new one); the exact search inserts each at once. Same
+// graph, so the same counts, traces and warnings, also when a violation stops the search
+// part-way through a batch.
 test("batched insertion (fingerprints) equals immediate insertion (--exact): counts and traces", () => {
   const files = collectScenarioFiles([join(root, "scenarios")]).filter((f) => !f.includes("/liveness/"));
   const sources = [...files.map((f) => [f, readFileSync(f, "utf8")]), ...Array.from({ length: 40 }, (_, i) => [`gen-${3001 + i}`, generate(3001 + i)])];
   let violations = 0;
   for (const [name, src] of sources) {
-    for (const compact of [true, false]) {
-      const opts = { por: false, symmetry: false };
+    for (const [compact, symmetry] of [
+      [true, false],
+      [false, false],
+      [false, true], // canonical forms: a batched successor is re-made and re-sorted when new
+    ]) {
+      const opts = { por: false, symmetry };
       const batched = checkSource(src, name, { ...opts, compact });
       const exact = checkSource(src, name, { ...opts, exact: true });
       assert.equal(batched.verdict, exact.verdict, `${name}: verdict`);
@@ -96,6 +101,7 @@ test("batched insertion (fingerprints) equals immediate insertion (--exact): cou
       assert.equal(batched.stats.depth, exact.stats.depth, `${name}: depth`);
       assert.equal(batched.stats.completeDepth, exact.stats.completeDepth, `${name}: complete depth`);
       assert.deepEqual(batched.violation?.trace, exact.violation?.trace, `${name}: trace`);
+      assert.deepEqual(batched.warnings, exact.warnings, `${name}: warnings`);
       if (batched.violation && compact) violations++;
     }
   }

@@ -90,7 +90,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     opts.por && nProcs > 1 ? new PartialOrder(model) : null,
     graph,
     opts.warnAsViolation,
-    store instanceof FingerprintStore ? (hi, lo) => store.touch(hi, lo) : null,
+    store instanceof FingerprintStore ? store : null,
   );
   const ctx = x.ctx;
   const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {

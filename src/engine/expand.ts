@@ -12,8 +12,19 @@ import { Canonicaliser } from "./symmetry.js";
 
 /** Adds a successor (fingerprint hi/lo) of state `parent`, reached by a step of pid; returns its index, negative if known. */
 export type InsertFn = (s: Int32Array, hi: number, lo: number, parent: number, pid: number) => number;
-/** Reads the visited-set word that inserting fingerprint (hi, lo) will read first, and returns it. */
-export type TouchFn = (hi: number, lo: number) => number;
+
+/**
+ * A fingerprint store seen by the batched insertion (flush): the probe, split from storing
+ * the state, so a successor's vector is only rebuilt and copied when it is new.
+ */
+export interface BatchTarget {
+  /** Reads the visited-set word that add(hi, lo) will read first, and returns it (a prefetch). */
+  touch(hi: number, lo: number): number;
+  /** Marks fingerprint (hi, lo) visited; false if it already was. */
+  add(hi: number, lo: number): boolean;
+  /** Stores the new state s, whose fingerprint add() has just taken; returns its index. */
+  append(s: Int32Array, hi: number, lo: number, parent: number, via: number): number;
+}
 
 export interface GraphRecorder {
   /** Bit q of `enabled` is set when process q can move in state i; of `finished` when q has ended. */
@@ -65,14 +76,19 @@ export class Expander {
   private cur: Int32Array;
   private curHi = 0;
   private curLo = 0;
-  // Successors waiting to be inserted, in order (only with a touch function and no
-  // reduction): those of up to BATCH_STATES expanded states are touched, then inserted.
-  private readonly batchStates: Int32Array[];
+  // Successors waiting to be inserted, in order (only with a batch target and no
+  // reduction): those of up to BATCH_STATES expanded states are touched, then inserted. A
+  // successor is kept as its fingerprint and the step that made it; its vector is made
+  // again from the parent's (batchCur) only if it is new, about one successor in eight.
+  private readonly batchCur: Int32Array[]; // the expanded states, in order
+  private readonly batchHead: Int32Array; // their indices
   private readonly batchHi: Int32Array;
   private readonly batchLo: Int32Array;
   private readonly batchPid: Int32Array;
-  private readonly batchParent: Int32Array;
+  private readonly batchFrom: Int32Array; // which batchCur
+  private readonly rebuilt: Int32Array;
   private batched = 0;
+  private parents = 0;
   touched = 0; // the words read ahead (kept so the reads are not optimised away)
 
   constructor(
@@ -83,7 +99,7 @@ export class Expander {
     private readonly por: PartialOrder | null,
     private readonly graph: GraphRecorder | null,
     warnAsViolation: boolean,
-    private readonly touch: TouchFn | null = null,
+    private readonly batch: BatchTarget | null = null,
   ) {
     this.ctx.warnAsViolation = warnAsViolation;
     const n = (this.n = model.processes.length);
@@ -96,12 +112,15 @@ export class Expander {
     this.steps = m.procs.map((p) => p.step);
     this.cur = new Int32Array(m.width);
     this.nexts = por ? model.processes.map(() => new Int32Array(m.width)) : [];
-    const cap = touch && !por && !graph ? n * BATCH_STATES : 0;
-    this.batchStates = Array.from({ length: cap }, () => new Int32Array(m.width));
+    const batching = batch !== null && !por && !graph;
+    const cap = batching ? n * BATCH_STATES : 0;
+    this.batchCur = Array.from({ length: batching ? BATCH_STATES : 0 }, () => new Int32Array(m.width));
+    this.batchHead = new Int32Array(this.batchCur.length);
     this.batchHi = new Int32Array(cap);
     this.batchLo = new Int32Array(cap);
     this.batchPid = new Int32Array(cap);
-    this.batchParent = new Int32Array(cap);
+    this.batchFrom = new Int32Array(cap);
+    this.rebuilt = new Int32Array(m.width);
     this.en = new Uint8Array(n);
     this.live = new Uint8Array(n);
     this.chosen = new Uint8Array(n);
@@ -118,7 +137,14 @@ export class Expander {
   /** Expands state `head`, whose vector is cur and fingerprint (hi, lo). */
   expand(head: number, cur: Int32Array, hi: number, lo: number): number {
     const { n, ctx, scratch, en, live, marks, baseOf, endPcOf, por, graph, steps } = this;
-    if (this.batched + n > this.batchStates.length) this.flush();
+    const batching = this.batchCur.length > 0;
+    let from = 0; // cur's place in batchCur
+    if (batching) {
+      if (this.parents === BATCH_STATES) this.flush();
+      from = this.parents++;
+      this.batchCur[from].set(cur);
+      this.batchHead[from] = head;
+    }
     this.cur = cur;
     this.curHi = hi;
     this.curLo = lo;
@@ -146,15 +172,14 @@ export class Expander {
         en[pid] = 1;
         marks[pid] = ctx.marks;
         if (por) this.nexts[pid].set(scratch);
-        else if (this.batchStates.length > 0) {
+        else if (batching) {
           this.transitions++;
-          this.prepareNext(scratch, pid);
           const k = this.batched++;
-          this.batchStates[k].set(scratch);
+          this.batchPid[k] = pid;
+          this.batchFrom[k] = from;
+          this.prepareNext(scratch, pid);
           this.batchHi[k] = this.fp.hi;
           this.batchLo[k] = this.fp.lo;
-          this.batchPid[k] = pid;
-          this.batchParent[k] = head;
         } else {
           this.transitions++;
           const idx = this.insertNext(scratch, head, pid);
@@ -208,19 +233,32 @@ export class Expander {
   /**
    * Inserts the batched successors, in the order they were found. The visited-set words they
    * will probe are read first: those reads do not depend on each other, so the CPU overlaps
-   * their cache misses (JavaScript has no prefetch instruction), and the inserts then find
-   * them in cache. The caller flushes before it needs the store complete (bfs.ts).
+   * their cache misses (JavaScript has no prefetch instruction), and the probes then find
+   * them in cache. A new successor's vector is made again by running its step on a copy of
+   * its parent (steps are deterministic; the warnings were reported the first time). The
+   * caller flushes before it needs the store complete (bfs.ts).
    */
   flush(): void {
     const k = this.batched;
+    this.parents = 0;
     if (k === 0) return;
-    const { batchHi, batchLo, batchPid, batchParent, batchStates } = this;
-    const touch = this.touch!;
-    let t = 0;
-    for (let i = 0; i < k; i++) t ^= touch(batchHi[i], batchLo[i]);
-    this.touched = t;
-    for (let i = 0; i < k; i++) this.insert(batchStates[i], batchHi[i], batchLo[i], batchParent[i], batchPid[i]);
     this.batched = 0;
+    const { batchHi, batchLo, batchPid, batchFrom, batchCur, rebuilt, ctx } = this;
+    const batch = this.batch!;
+    let t = 0;
+    for (let i = 0; i < k; i++) t ^= batch.touch(batchHi[i], batchLo[i]);
+    this.touched = t;
+    for (let i = 0; i < k; i++) {
+      const hi = batchHi[i];
+      const lo = batchLo[i];
+      if (!batch.add(hi, lo)) continue;
+      const pid = batchPid[i];
+      rebuilt.set(batchCur[batchFrom[i]]);
+      this.steps[pid](rebuilt, ctx, false);
+      if (ctx.warnings.length) ctx.warnings.length = 0;
+      this.canon?.canonStep(rebuilt, pid);
+      batch.append(rebuilt, hi, lo, this.batchHead[batchFrom[i]], pid);
+    }
   }
 
   /**

@@ -374,7 +374,15 @@ export class FingerprintStore implements Store {
   }
 
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
-    if (!this.visited.add(hi, lo)) return -1;
+    return this.visited.add(hi, lo) ? this.append(s, hi, lo, parent, via) : -1;
+  }
+
+  add(hi: number, lo: number): boolean {
+    return this.visited.add(hi, lo);
+  }
+
+  /** Stores s, whose fingerprint add() has just taken; returns its index. */
+  append(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
     const idx = this.count++;
     if (idx >= this.parent.length) this.growIndex();
     this.parent[idx] = parent;

@@ -51,7 +51,7 @@ export class SearchThread {
       o.por && model.processes.length > 1 ? new PartialOrder(model) : null,
       null,
       o.warnAsViolation,
-      (hi) => this.vis.touch(hi),
+      this.vis,
     );
     this.x.onWarnings = (state, pid) => {
       for (const w of this.x.ctx.warnings) {

@@ -126,6 +126,11 @@ export class SharedVisited {
 
   /** Adds state s with fingerprint (hi, lo) if new; returns its index, or -1 if known. */
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
+    return this.add(hi, lo) ? this.append(s, hi, lo, parent, via) : -1;
+  }
+
+  /** Claims fingerprint (hi, lo); false if it is known. The claiming thread then appends the state. */
+  add(hi: number, lo: number): boolean {
     const key = hi === 0 ? 1 : hi;
     const low = lo === 0 ? 1 : lo;
     const t = this.table;
@@ -137,13 +142,13 @@ export class SharedVisited {
         a = Atomics.compareExchange(t, 2 * h, 0, key);
         if (a === 0) {
           Atomics.store(t, 2 * h + 1, low);
-          return this.append(s, hi, lo, parent, via);
+          return true;
         }
       }
       if (a === key) {
         let b = t[2 * h + 1];
         while (b === 0) b = Atomics.load(t, 2 * h + 1); // claimed, low half not written yet
-        if (b === low) return -1;
+        if (b === low) return false;
       }
       h = (h + 1) & mask;
     }
@@ -154,7 +159,7 @@ export class SharedVisited {
    * its own, so two threads never write the same cache line of the queue or the parent links
    * (nor bump a shared counter per state); unused indices become holes at the phase's end.
    */
-  private append(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
+  append(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
     if (this.next === this.blockEnd) {
       this.next = Atomics.add(this.ctl, COUNT, BLOCK);
       this.blockEnd = this.next + BLOCK;
