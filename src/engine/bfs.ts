@@ -124,7 +124,6 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
   x.prepareInitial(init);
   store.insert(init, x.fp.hi, x.fp.lo, -1, -1);
 
-  const cur = new Int32Array(m.width);
   const maxStates = opts.maxStates ?? Infinity;
   let levelEnd = 1; // states [0, levelEnd) are at depth <= stats.depth
   let lastProgress = t0;
@@ -153,6 +152,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
           opts.progress({ states: store.count, transitions: x.transitions, queue: store.count - head, depth: stats.depth, seconds: (now - t0) / 1000, bytes: store.bytes });
         }
       }
+      const cur = x.stateBuffer();
       store.load(head, cur, x.fp);
       store.release(head - 1);
       const r = x.expand(head, cur, x.fp.hi, x.fp.lo);

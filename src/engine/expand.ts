@@ -87,6 +87,7 @@ export class Expander {
   private readonly batchPid: Int32Array;
   private readonly batchFrom: Int32Array; // which batchCur
   private readonly rebuilt: Int32Array;
+  private readonly own: Int32Array; // stateBuffer() without batching
   private batched = 0;
   private parents = 0;
   touched = 0; // the words read ahead (kept so the reads are not optimised away)
@@ -121,6 +122,7 @@ export class Expander {
     this.batchPid = new Int32Array(cap);
     this.batchFrom = new Int32Array(cap);
     this.rebuilt = new Int32Array(m.width);
+    this.own = new Int32Array(m.width);
     this.en = new Uint8Array(n);
     this.live = new Uint8Array(n);
     this.chosen = new Uint8Array(n);
@@ -134,6 +136,16 @@ export class Expander {
     this.fp.full(s);
   }
 
+  /**
+   * Where to load the next state to expand (then passed to expand() as cur): with batching,
+   * the copy of it that the batch keeps, which saves copying it there.
+   */
+  stateBuffer(): Int32Array {
+    if (this.batchCur.length === 0) return this.own;
+    if (this.parents === BATCH_STATES) this.flush();
+    return this.batchCur[this.parents];
+  }
+
   /** Expands state `head`, whose vector is cur and fingerprint (hi, lo). */
   expand(head: number, cur: Int32Array, hi: number, lo: number): number {
     const { n, ctx, scratch, en, live, marks, baseOf, endPcOf, por, graph, steps } = this;
@@ -142,7 +154,7 @@ export class Expander {
     if (batching) {
       if (this.parents === BATCH_STATES) this.flush();
       from = this.parents++;
-      this.batchCur[from].set(cur);
+      if (cur !== this.batchCur[from]) this.batchCur[from].set(cur);
       this.batchHead[from] = head;
     }
     this.cur = cur;

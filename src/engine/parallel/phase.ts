@@ -34,7 +34,6 @@ export class SearchThread {
   readonly groups: number[][];
   readonly warnings: WarningAt[] = [];
   private readonly warnSeen = new Set<string>();
-  private readonly cur: Int32Array;
 
   constructor(
     model: ModelIR,
@@ -62,7 +61,6 @@ export class SearchThread {
       }
       this.x.ctx.warnings.length = 0;
     };
-    this.cur = new Int32Array(m.width);
   }
 
   /** Runs this thread's share of a phase; returns the violation it found, if any. */
@@ -91,7 +89,7 @@ export class SearchThread {
 
   /** Expands states of [CURSOR, END) until none is left or some thread halts. */
   private expandPhase(): Found | null {
-    const { vis, x, cur } = this;
+    const { vis, x } = this;
     const ctl = vis.ctl;
     for (;;) {
       x.flush(); // the successors held back by the expander go in before the phase ends
@@ -101,6 +99,7 @@ export class SearchThread {
       if (start >= end) return null;
       for (let i = start; i < end; i++) {
         if (vis.via[i] === HOLE) continue;
+        const cur = x.stateBuffer();
         vis.load(i, cur, x.fp);
         const r = x.expand(i, cur, x.fp.hi, x.fp.lo);
         if (r === VIOLATED || r === DEADLOCKED) {
