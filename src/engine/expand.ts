@@ -9,6 +9,7 @@ import { StepFn } from "./codegen.js";
 import { PartialOrder } from "./por.js";
 import { Fingerprinter } from "./store.js";
 import { Canonicaliser } from "./symmetry.js";
+import { StepDelta, compileStepDelta } from "./delta.js";
 
 /** Adds a successor (fingerprint hi/lo) of state `parent`, reached by a step of pid; returns its index, negative if known. */
 export type InsertFn = (s: Int32Array, hi: number, lo: number, parent: number, pid: number) => number;
@@ -88,6 +89,7 @@ export class Expander {
   private readonly batchFrom: Int32Array; // which batchCur
   private readonly rebuilt: Int32Array;
   private readonly own: Int32Array; // stateBuffer() without batching
+  private readonly delta: StepDelta | null;
   private batched = 0;
   private parents = 0;
   touched = 0; // the words read ahead (kept so the reads are not optimised away)
@@ -123,6 +125,7 @@ export class Expander {
     this.batchFrom = new Int32Array(cap);
     this.rebuilt = new Int32Array(m.width);
     this.own = new Int32Array(m.width);
+    this.delta = batching ? compileStepDelta(m.nCells, m.procs.map((p, pid) => [p.base, this.blockEnd[pid]])) : null;
     this.en = new Uint8Array(n);
     this.live = new Uint8Array(n);
     this.chosen = new Uint8Array(n);
@@ -189,7 +192,15 @@ export class Expander {
           const k = this.batched++;
           this.batchPid[k] = pid;
           this.batchFrom[k] = from;
-          this.prepareNext(scratch, pid);
+          const moved = this.canon !== null && this.canon.canonStep(scratch, pid);
+          if (!moved && this.delta !== null) {
+            // The common case: fingerprint and undo in one unrolled pass (delta.ts).
+            this.delta(pid, cur, scratch, hi, lo, this.fp);
+            this.batchHi[k] = this.fp.hi;
+            this.batchLo[k] = this.fp.lo;
+            continue;
+          }
+          this.fingerprintNext(scratch, pid, moved);
           this.batchHi[k] = this.fp.hi;
           this.batchLo[k] = this.fp.lo;
         } else {
@@ -285,16 +296,19 @@ export class Expander {
 
   /** Canonical form of nx and its fingerprint (into fp); sets [from, to) for restore(). */
   private prepareNext(nx: Int32Array, pid: number): void {
-    const canon = this.canon;
-    if (canon && canon.canonStep(nx, pid)) {
-      this.from = canon.from;
-      this.to = canon.to;
+    this.fingerprintNext(nx, pid, this.canon !== null && this.canon.canonStep(nx, pid));
+  }
+
+  /** Fingerprint of nx (into fp) and [from, to); moved: the canonical form reordered blocks. */
+  private fingerprintNext(nx: Int32Array, pid: number, moved: boolean): void {
+    if (moved) {
+      this.from = this.canon!.from;
+      this.to = this.canon!.to;
     } else {
       this.from = this.baseOf[pid];
       this.to = this.blockEnd[pid];
     }
-    const fp = this.fp;
-    fp.update(this.cur, this.curHi, this.curLo, nx, this.m.nCells, this.from, this.to);
+    this.fp.update(this.cur, this.curHi, this.curLo, nx, this.m.nCells, this.from, this.to);
   }
 
   /** Undo a step (and a canonical reordering) on scratch: the shared cells and [from, to). */

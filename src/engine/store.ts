@@ -162,14 +162,14 @@ function seeds(w: number, salt: number): Int32Array {
   return a;
 }
 
-const SMALL = 64; // values 0..SMALL-1 (pcs, flags, counters) hash by table lookup
+export const SMALL = 64; // values 0..SMALL-1 (pcs, flags, counters) hash by table lookup
 
 export class Fingerprinter {
   private readonly sa: Int32Array;
   private readonly sb: Int32Array;
   // H(i, v) for small v, position-major: [i * SMALL + v].
-  private readonly ta: Int32Array;
-  private readonly tb: Int32Array;
+  readonly ta: Int32Array;
+  readonly tb: Int32Array;
   /** The two halves of the last fingerprint computed (no allocation per state). */
   hi = 0;
   lo = 0;
@@ -186,11 +186,11 @@ export class Fingerprinter {
       }
   }
 
-  private halfA(i: number, v: number): number {
+  halfA(i: number, v: number): number {
     return fmix32((v + this.sa[i]) | 0);
   }
 
-  private halfB(i: number, v: number): number {
+  halfB(i: number, v: number): number {
     return fmix32(Math.imul(v ^ this.sb[i], 0xcc9e2d51));
   }
 
