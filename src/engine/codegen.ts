@@ -14,7 +14,6 @@ export interface StepEnv {
   wrap: (addr: number, v: number) => number; // store a value at a cell's width
   names: string[]; // cell names, for messages
   budgetError: (pc: number) => never; // endless local loop
-  dead: Int32Array[]; // per pc: slots to zero once the step stops there
   lockCells: Int32Array; // for "ends holding a lock"
 }
 
@@ -28,7 +27,7 @@ const js = JSON.stringify;
  * `record`: also log every instruction and shared access into ctx.record (the replay of a
  * counterexample, trace.ts). The search uses the variant without, which has no logging code.
  */
-export function compileProcess(model: ModelIR, pid: number, base: number, record = false): (env: StepEnv) => StepFn {
+export function compileProcess(model: ModelIR, pid: number, base: number, dead: Int32Array[], record = false): (env: StepEnv) => StepFn {
   const p = model.processes[pid];
   const code = p.code;
   const B = base + 1;
@@ -234,9 +233,24 @@ ${cases.join("\n")}
   }
   s[${base}] = pc;
   ${endPc >= 0 ? `if (pc === ${endPc}) { const lc = env.lockCells; for (let i = 0; i < lc.length; i++) if (s[lc[i]] === ${pid + 1}) { ctx.violation = { kind: "bug", msg: "P${pid} ends holding " + env.names[lc[i]], proc: ${pid}, pc: pc }; return 2; } }` : ""}
-  const dead = env.dead[pc];
-  for (let i = 0; i < dead.length; i++) s[${B} + dead[i]] = 0;
+  ${deadSwitch(dead, B)}
   return 0;
 };`;
   return (env: StepEnv) => new Function("env", src)(env) as StepFn;
+}
+
+/**
+ * Code that zeroes the local slots dead at the pc where the step stopped (dead[pc]), so that
+ * they do not split states: a switch with literal indices, pcs with the same slots sharing a case.
+ */
+function deadSwitch(dead: Int32Array[], B: number): string {
+  const byCode = new Map<string, number[]>();
+  dead.forEach((slots, pc) => {
+    if (slots.length === 0) return;
+    const code = Array.from(slots, (slot) => `s[${B + slot}] = 0;`).join(" ");
+    byCode.set(code, [...(byCode.get(code) ?? []), pc]);
+  });
+  if (byCode.size === 0) return "";
+  const cases = [...byCode].map(([code, pcs]) => `${pcs.map((pc) => `case ${pc}:`).join(" ")} ${code} break;`);
+  return `switch (pc) {\n${cases.join("\n")}\n  }`;
 }

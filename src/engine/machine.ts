@@ -69,13 +69,14 @@ export class Machine {
       const budgetError = (pc: number): never => {
         throw new SourceError(p.code[pc].src.loc, `P${pid} ran ${LOCAL_BUDGET} local instructions without touching shared memory: an endless local loop?`);
       };
-      const env: StepEnv = { freed, wrap, names, budgetError, dead: deadSlots(p, keepByProc[pid]), lockCells };
+      const env: StepEnv = { freed, wrap, names, budgetError, lockCells };
+      const dead = deadSlots(p, keepByProc[pid]);
       let recording: StepFn | null = null;
       const proc: Proc = {
         base,
         endPc: p.code.length - 1,
-        step: compileProcess(model, pid, base)(env),
-        recording: () => (recording ??= compileProcess(model, pid, proc.base, true)(env)),
+        step: compileProcess(model, pid, base, dead)(env),
+        recording: () => (recording ??= compileProcess(model, pid, proc.base, dead, true)(env)),
       };
       base += 1 + p.locals.length;
       return proc;
