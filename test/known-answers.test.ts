@@ -329,6 +329,23 @@ exists (y=1 /\\ 0:w=0 /\\ 0:v=1)
     assert.equal(r.warnings.length, 1); // only WARN_ON_ONCE(5)
   });
 
+  // The WARN fires, then the await blocks the rest of the atomic step. --warn=report used to
+  // hold such a warning back and pin it on the next step that ran (here P1's, where x=1).
+  test("a WARN before an await that blocks its atomic step is reported from that state, as --warn=violation does", () => {
+    const src = `C warn-then-block
+{}
+P0(int *x, int *y) { __atomic { WARN_ON(READ_ONCE(*x) == 0); await(READ_ONCE(*y) == 1); } }
+P1(int *x, int *y) { WRITE_ONCE(*x, 1); WRITE_ONCE(*y, 1); }
+`;
+    const v = violation(run(src), "warn");
+    assert.deepEqual(v.violation!.trace.steps.map((s) => s.procName), ["P0"]);
+    for (const opts of [{}, { por: false, symmetry: false }, { exact: true }]) {
+      const r = pass(run(src, { warn: "report", ...opts }));
+      assert.equal(r.warnings.length, 1);
+      assert.deepEqual(r.warnings[0].trace.steps.map((s) => s.procName), ["P0"]);
+    }
+  });
+
   test("BUG_ON gives a violation of kind bug", () => {
     const r = violation(
       run(`C bug

@@ -10,6 +10,7 @@ import { PartialOrder } from "./por.js";
 import { Fingerprinter } from "./store.js";
 import { Canonicaliser } from "./symmetry.js";
 import { StepDelta, compileStepDelta } from "./delta.js";
+import { StepCache } from "./stepcache.js";
 
 /** Adds a successor (fingerprint hi/lo) of state `parent`, reached by a step of pid; returns its index, negative if known. */
 export type InsertFn = (s: Int32Array, hi: number, lo: number, parent: number, pid: number) => number;
@@ -90,6 +91,7 @@ export class Expander {
   private readonly rebuilt: Int32Array;
   private readonly own: Int32Array; // stateBuffer() without batching
   private readonly delta: StepDelta | null;
+  private readonly cache: StepCache | null; // only with delta and no canonical form
   private batched = 0;
   private parents = 0;
   touched = 0; // the words read ahead (kept so the reads are not optimised away)
@@ -125,7 +127,9 @@ export class Expander {
     this.batchFrom = new Int32Array(cap);
     this.rebuilt = new Int32Array(m.width);
     this.own = new Int32Array(m.width);
-    this.delta = batching ? compileStepDelta(m.nCells, m.procs.map((p, pid) => [p.base, this.blockEnd[pid]])) : null;
+    const blocks = m.procs.map((p, pid): [number, number] => [p.base, this.blockEnd[pid]]);
+    this.delta = batching ? compileStepDelta(m.nCells, blocks) : null;
+    this.cache = this.delta !== null && canon === null ? StepCache.for(m.nCells, blocks) : null;
     this.en = new Uint8Array(n);
     this.live = new Uint8Array(n);
     this.chosen = new Uint8Array(n);
@@ -164,6 +168,8 @@ export class Expander {
     this.curHi = hi;
     this.curLo = lo;
     scratch.set(cur);
+    const cache = this.cache;
+    const cellHash = cache !== null ? cache.cellHash(cur) : 0;
     // Step 1: run the step of every live process on the scratch copy of cur. Without a
     // reduction each successor is stored at once; with one, it is kept until step 2.
     let enabled = 0;
@@ -171,13 +177,36 @@ export class Expander {
       en[pid] = 0;
       live[pid] = cur[baseOf[pid]] === endPcOf[pid] ? 0 : 1;
       if (!live[pid]) continue;
+      let entry = 0; // cache entry of this step (negative: to fill)
+      if (cache !== null) {
+        entry = cache.find(pid, cur, cellHash);
+        if (entry >= 0) {
+          // Seen before from the same cells and block: no need to run the step (stepcache.ts).
+          if (cache.result(entry) === DISABLED) continue;
+          enabled++;
+          en[pid] = 1;
+          this.transitions++;
+          const k = this.batched++;
+          this.batchPid[k] = pid;
+          this.batchFrom[k] = from;
+          this.batchHi[k] = hi ^ cache.changeHi(entry);
+          this.batchLo[k] = lo ^ cache.changeLo(entry);
+          continue;
+        }
+      }
       this.from = baseOf[pid];
       this.to = this.blockEnd[pid];
       ctx.marks = 0;
       const r = steps[pid](scratch, ctx, false);
-      if (r !== DISABLED) {
+      const clean = ctx.warnings.length === 0;
+      if (r === DISABLED) {
+        // A warning met on the way to the guard that blocked the step is reported from this
+        // state, as --warn=violation reports it (it used to wait for the next step's report).
+        if (!clean) this.onWarnings(head, pid);
+        else if (cache !== null) cache.put(~entry, pid, cur, DISABLED, 0, 0);
+      } else {
         enabled++;
-        if (ctx.warnings.length) this.onWarnings(head, pid);
+        if (!clean) this.onWarnings(head, pid);
         if (r === VIOLATION) {
           this.flush();
           this.transitions++;
@@ -198,6 +227,7 @@ export class Expander {
             this.delta(pid, cur, scratch, hi, lo, this.fp);
             this.batchHi[k] = this.fp.hi;
             this.batchLo[k] = this.fp.lo;
+            if (cache !== null && clean) cache.put(~entry, pid, cur, r, this.fp.hi ^ hi, this.fp.lo ^ lo);
             continue;
           }
           this.fingerprintNext(scratch, pid, moved);
