@@ -167,8 +167,10 @@ export class Expander {
     this.cur = cur;
     this.curHi = hi;
     this.curLo = lo;
-    scratch.set(cur);
     const cache = this.cache;
+    // The scratch copy of cur that steps run on, made when the first step runs: with the
+    // step cache, often none does.
+    let copied = false;
     const cellHash = cache !== null ? cache.cellHash(cur) : 0;
     // Step 1: run the step of every live process on the scratch copy of cur. Without a
     // reduction each successor is stored at once; with one, it is kept until step 2.
@@ -197,6 +199,10 @@ export class Expander {
       this.from = baseOf[pid];
       this.to = this.blockEnd[pid];
       ctx.marks = 0;
+      if (!copied) {
+        scratch.set(cur);
+        copied = true;
+      }
       const r = steps[pid](scratch, ctx, false);
       const clean = ctx.warnings.length === 0;
       if (r === DISABLED) {
