@@ -338,7 +338,10 @@ export class FingerprintTable implements FingerprintSet {
 }
 
 export class FingerprintStore implements Store {
-  private queue: Int32Array; // states [base, count) not yet released, each followed by its fingerprint
+  // States [base, count) not yet released, each followed by its fingerprint, in a ring:
+  // state i is at slot i & slotMask. Releasing a state frees its slot; nothing is moved.
+  private queue: Int32Array;
+  private slotMask: number;
   private readonly stride: number;
   private base = 0;
   parent: Int32Array;
@@ -352,6 +355,7 @@ export class FingerprintStore implements Store {
   ) {
     this.stride = width + 2;
     this.queue = new Int32Array(initialCapacity * this.stride);
+    this.slotMask = initialCapacity - 1; // a power of two
     this.parent = new Int32Array(initialCapacity);
     this.via = new Int16Array(initialCapacity);
   }
@@ -387,34 +391,39 @@ export class FingerprintStore implements Store {
     if (idx >= this.parent.length) this.growIndex();
     this.parent[idx] = parent;
     this.via[idx] = via;
-    const at = (idx - this.base) * this.stride;
-    if (at + this.stride > this.queue.length) this.growQueue();
-    putQueued(this.queue, at, s, this.width, hi, lo);
+    if (idx - this.base > this.slotMask) this.growQueue();
+    putQueued(this.queue, (idx & this.slotMask) * this.stride, s, this.width, hi, lo);
     return idx;
   }
 
   load(i: number, out: Int32Array, fp: Fingerprinter): void {
-    getQueued(this.queue, (i - this.base) * this.stride, out, this.width, fp);
+    getQueued(this.queue, (i & this.slotMask) * this.stride, out, this.width, fp);
   }
 
   release(i: number): void {
-    // Drop expanded states once they are half the queue (amortised O(1) per state).
-    const drop = i + 1 - this.base;
-    if (drop * 2 < this.count - this.base || drop < 4096) return;
-    const w = this.stride;
-    this.queue.copyWithin(0, drop * w, (this.count - this.base) * w);
-    this.base += drop;
+    if (i >= this.base) this.base = i + 1;
   }
 
   pathTo(i: number): number[] {
     return pathFromParents(this.parent, this.via, i);
   }
 
+  /** Doubles the ring; each live state moves to its slot in the bigger one (at most three runs). */
   private growQueue(): void {
-    const live = this.count - this.base;
-    const q = new Int32Array(Math.max(this.queue.length * 2, (live + 1) * this.stride * 2));
-    q.set(this.queue.subarray(0, live * this.stride));
+    const old = this.queue;
+    const oldMask = this.slotMask;
+    const mask = oldMask * 2 + 1;
+    const q = new Int32Array((mask + 1) * this.stride);
+    const w = this.stride;
+    for (let i = this.base; i < this.count; ) {
+      const from = i & oldMask;
+      const to = i & mask;
+      const n = Math.min(this.count - i, oldMask + 1 - from, mask + 1 - to);
+      q.set(old.subarray(from * w, (from + n) * w), to * w);
+      i += n;
+    }
     this.queue = q;
+    this.slotMask = mask;
   }
 
   private growIndex(): void {
