@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { CompactFingerprintSet } from "../src/engine/compact.js";
-import { checkSource } from "../src/check.js";
+import { CheckOptions, checkSource } from "../src/check.js";
+import { search } from "../src/engine/bfs.js";
 import { collectScenarioFiles } from "../src/cli/test.js";
 import { generate } from "./difftest/gen.js";
 
@@ -87,13 +88,14 @@ test("batched insertion (fingerprints) equals immediate insertion (--exact): cou
   const sources = [...files.map((f) => [f, readFileSync(f, "utf8")]), ...Array.from({ length: 40 }, (_, i) => [`gen-${3001 + i}`, generate(3001 + i)])];
   let violations = 0;
   for (const [name, src] of sources) {
-    for (const [compact, symmetry] of [
-      [true, false],
-      [false, false],
-      [false, true], // canonical forms: a batched successor is re-made and re-sorted when new
-    ]) {
+    for (const [compact, symmetry, stepCacheBits] of [
+      [true, false, undefined],
+      [false, false, 1], // a step cache of 2 entries: its entries are replaced all the time
+      [false, true, undefined], // canonical forms: a batched successor is re-made and re-sorted when new
+    ] as const) {
       const opts = { por: false, symmetry };
-      const batched = checkSource(src, name, { ...opts, compact });
+      const engine: CheckOptions["engine"] = (model, o) => search(model, { ...o, stepCacheBits });
+      const batched = checkSource(src, name, { ...opts, compact, engine });
       const exact = checkSource(src, name, { ...opts, exact: true });
       assert.equal(batched.verdict, exact.verdict, `${name}: verdict`);
       assert.equal(batched.stats.states, exact.stats.states, `${name}: states`);

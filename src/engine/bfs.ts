@@ -67,6 +67,8 @@ export interface SearchOptions extends SearchLimits {
   exact?: boolean;
   /** Fingerprints in the compact sorted set (compact.ts; default) rather than a hash table. */
   compact?: boolean;
+  /** Entries of the step cache as a power of two (stepcache.ts); tests make it tiny to force collisions. */
+  stepCacheBits?: number;
   /** Records the whole state graph (for liveness); needs exact, no reductions. */
   graph?: GraphRecorder;
 }
@@ -91,6 +93,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     graph,
     opts.warnAsViolation,
     store instanceof FingerprintStore ? store : null,
+    opts.stepCacheBits,
   );
   const ctx = x.ctx;
   const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {

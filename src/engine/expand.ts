@@ -92,6 +92,7 @@ export class Expander {
   private readonly own: Int32Array; // stateBuffer() without batching
   private readonly delta: StepDelta | null;
   private readonly cache: StepCache | null; // only with delta and no canonical form
+  private readonly entries: Int32Array; // per process, its step's cache entry in the state being expanded
   private batched = 0;
   private parents = 0;
   touched = 0; // the words read ahead (kept so the reads are not optimised away)
@@ -105,6 +106,7 @@ export class Expander {
     private readonly graph: GraphRecorder | null,
     warnAsViolation: boolean,
     private readonly batch: BatchTarget | null = null,
+    stepCacheBits?: number,
   ) {
     this.ctx.warnAsViolation = warnAsViolation;
     const n = (this.n = model.processes.length);
@@ -129,7 +131,8 @@ export class Expander {
     this.own = new Int32Array(m.width);
     const blocks = m.procs.map((p, pid): [number, number] => [p.base, this.blockEnd[pid]]);
     this.delta = batching ? compileStepDelta(m.nCells, blocks) : null;
-    this.cache = this.delta !== null && canon === null ? StepCache.for(m.nCells, blocks) : null;
+    this.cache = this.delta !== null && canon === null ? StepCache.for(m.nCells, blocks, stepCacheBits) : null;
+    this.entries = new Int32Array(n);
     this.en = new Uint8Array(n);
     this.live = new Uint8Array(n);
     this.chosen = new Uint8Array(n);
@@ -171,7 +174,8 @@ export class Expander {
     // The scratch copy of cur that steps run on, made when the first step runs: with the
     // step cache, often none does.
     let copied = false;
-    const cellHash = cache !== null ? cache.cellHash(cur) : 0;
+    const entries = this.entries;
+    if (cache !== null) cache.findAll(cur, entries);
     // Step 1: run the step of every live process on the scratch copy of cur. Without a
     // reduction each successor is stored at once; with one, it is kept until step 2.
     let enabled = 0;
@@ -181,7 +185,7 @@ export class Expander {
       if (!live[pid]) continue;
       let entry = 0; // cache entry of this step (negative: to fill)
       if (cache !== null) {
-        entry = cache.find(pid, cur, cellHash);
+        entry = entries[pid];
         if (entry >= 0) {
           // Seen before from the same cells and block: no need to run the step (stepcache.ts).
           if (cache.result(entry) === DISABLED) continue;
@@ -209,7 +213,7 @@ export class Expander {
         // A warning met on the way to the guard that blocked the step is reported from this
         // state, as --warn=violation reports it (it used to wait for the next step's report).
         if (!clean) this.onWarnings(head, pid);
-        else if (cache !== null) cache.put(~entry, pid, cur, DISABLED, 0, 0);
+        else if (cache !== null) this.remember(~entry, pid, DISABLED, 0, 0);
       } else {
         enabled++;
         if (!clean) this.onWarnings(head, pid);
@@ -233,7 +237,7 @@ export class Expander {
             this.delta(pid, cur, scratch, hi, lo, this.fp);
             this.batchHi[k] = this.fp.hi;
             this.batchLo[k] = this.fp.lo;
-            if (cache !== null && clean) cache.put(~entry, pid, cur, r, this.fp.hi ^ hi, this.fp.lo ^ lo);
+            if (cache !== null && clean) this.remember(~entry, pid, r, this.fp.hi ^ hi, this.fp.lo ^ lo);
             continue;
           }
           this.fingerprintNext(scratch, pid, moved);
@@ -287,6 +291,17 @@ export class Expander {
         this.insertNext(nexts[pid], head, pid);
       }
     }
+  }
+
+  /**
+   * Stores the result of pid's step from cur in the step cache, at entry `at`. The entries of
+   * the later processes were looked up before it changed: one that was found at `at` is found
+   * no more.
+   */
+  private remember(at: number, pid: number, r: number, dHi: number, dLo: number): void {
+    this.cache!.put(at, pid, this.cur, r, dHi, dLo);
+    const entries = this.entries;
+    for (let q = pid + 1; q < this.n; q++) if (entries[q] === at) entries[q] = ~at;
   }
 
   /**

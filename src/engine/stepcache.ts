@@ -14,45 +14,47 @@
 
 /** Key words (shared cells + the largest block) above which no cache is made: long keys are slow to compare and rarely repeat. */
 export const MAX_KEY_WORDS = 24;
-const ENTRY_BITS = 15;
+const ENTRY_BITS = 15; // 2^15 entries: PV models' steps need a few thousand
 
 export class StepCache {
   private readonly table: Int32Array; // entries: pid + 1 (0 = empty), cells, block (padded), result, fingerprint change hi, lo
   private readonly stride: number;
-  private readonly mask = (1 << ENTRY_BITS) - 1;
+  private readonly mask: number;
   private readonly res: number; // offset of the result in an entry
   private readonly from: Int32Array; // process pid's words are [from[pid], to[pid])
   private readonly to: Int32Array;
 
-  /** blocks[pid] = [from, to): process pid's words. */
+  /** blocks[pid] = [from, to): process pid's words; 2^bits entries. */
   constructor(
     private readonly cells: number,
     blocks: [number, number][],
+    bits = ENTRY_BITS,
   ) {
+    this.mask = (1 << bits) - 1;
     const maxBlock = Math.max(...blocks.map(([from, to]) => to - from));
     this.from = Int32Array.from(blocks, (b) => b[0]);
     this.to = Int32Array.from(blocks, (b) => b[1]);
     this.res = 1 + cells + maxBlock;
     this.stride = this.res + 3;
     this.table = new Int32Array((this.mask + 1) * this.stride);
-    [this.cellHash, this.find] = compileLookup(cells, blocks, this.table, this.mask, this.stride);
+    this.findAll = compileLookup(cells, blocks, this.table, this.mask, this.stride);
   }
 
   /** A cache for this model, or null if its keys would be too long. */
-  static for(cells: number, blocks: [number, number][]): StepCache | null {
+  static for(cells: number, blocks: [number, number][], bits = ENTRY_BITS): StepCache | null {
     const maxBlock = Math.max(0, ...blocks.map(([from, to]) => to - from));
-    return cells + maxBlock <= MAX_KEY_WORDS ? new StepCache(cells, blocks) : null;
+    return cells + maxBlock <= MAX_KEY_WORDS ? new StepCache(cells, blocks, bits) : null;
   }
 
   get bytes(): number {
     return this.table.byteLength;
   }
 
-  /** Hash of the shared cells of s, the part of a key common to all processes (once per state). */
-  readonly cellHash: (s: Int32Array) => number;
-
-  /** The entry of (pid, s): its offset if it holds this key, else ~offset (where put() stores it). */
-  readonly find: (pid: number, s: Int32Array, cellHash: number) => number;
+  /**
+   * The entries of every process's step from state s: out[pid] is the entry's offset if it
+   * holds that key, else ~offset (where put() stores it). One call per state.
+   */
+  readonly findAll: (s: Int32Array, out: Int32Array) => void;
 
   /** Stores at entry `at` (from ~find()) the result r of pid's step from s and its fingerprint change. */
   put(at: number, pid: number, s: Int32Array, r: number, dHi: number, dLo: number): void {
@@ -81,43 +83,29 @@ export class StepCache {
 }
 
 /**
- * cellHash and find as generated code: the loops over the key unrolled, with the word
- * indices as literals, and a switch on the process (one call site, one function).
+ * findAll as generated code: the loops over the keys unrolled, with the word indices as
+ * literals; the hash of the shared cells, common to all keys of a state, made once.
  */
-function compileLookup(
-  cells: number,
-  blocks: [number, number][],
-  table: Int32Array,
-  mask: number,
-  stride: number,
-): [(s: Int32Array) => number, (pid: number, s: Int32Array, cellHash: number) => number] {
+function compileLookup(cells: number, blocks: [number, number][], table: Int32Array, mask: number, stride: number): (s: Int32Array, out: Int32Array) => void {
   const mix = (i: number, mul: number, shift: number) => `h = Math.imul(h ^ s[${i}], ${mul}) ^ (h >>> ${shift});`;
   const hashCells = Array.from({ length: cells }, (_, i) => mix(i, 0x9e3779b1, 15)).join("\n");
-  const cases = blocks.map(([from, to], pid) => {
-    const hash: string[] = [`let h = cellHash ^ ${Math.imul(pid + 1, 0x85ebca6b)};`];
+  const perProcess = blocks.map(([from, to], pid) => {
+    const hash: string[] = [`h = cellHash ^ ${Math.imul(pid + 1, 0x85ebca6b)};`];
     for (let i = from; i < to; i++) hash.push(mix(i, 0xc2b2ae35, 13));
     const same: string[] = [`t[at] === ${pid + 1}`];
     for (let i = 0; i < cells; i++) same.push(`t[at + ${1 + i}] === s[${i}]`);
     for (let i = from; i < to; i++) same.push(`t[at + ${1 + cells + i - from}] === s[${i}]`);
-    return `case ${pid}: {
-  ${hash.join("\n")}
-  const at = ((h ^ (h >>> 16)) & ${mask}) * ${stride};
-  return ${same.join(" && ")} ? at : ~at;
-}`;
+    return `${hash.join("\n")}
+  at = ((h ^ (h >>> 16)) & ${mask}) * ${stride};
+  out[${pid}] = ${same.join(" && ")} ? at : ~at;`;
   });
   const src = `"use strict";
-return [
-  function cellHash(s) {
-    let h = 0x2545f491;
-    ${hashCells}
-    return h;
-  },
-  function find(pid, s, cellHash) {
-    switch (pid) {
-${cases.join("\n")}
-    }
-    return -1;
-  },
-];`;
+return function findAll(s, out) {
+  let h = 0x2545f491;
+  ${hashCells}
+  const cellHash = h;
+  let at = 0;
+  ${perProcess.join("\n")}
+};`;
   return new Function("t", src)(table);
 }
