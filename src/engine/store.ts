@@ -4,7 +4,7 @@
 //  - StateStore (--exact): the arena keeps every state, an open-addressing table of
 //    state indices finds duplicates by full comparison.
 //  - FingerprintStore (default): the visited set holds a 64-bit fingerprint per state
-//    (TLC's technique); the arena keeps only states not yet expanded. Two different states
+//    (TLC's technique); a ring keeps only states not yet expanded. Two different states
 //    with the same fingerprint would make the second look visited: the checker prints the
 //    probability of that, as TLC does. The fingerprints live in a FingerprintSet: the
 //    compact sorted set (compact.ts, default) or the hash table below (--hash-table).
