@@ -191,12 +191,7 @@ export class Expander {
           if (cache.result(entry) === DISABLED) continue;
           enabled++;
           en[pid] = 1;
-          this.transitions++;
-          const k = this.batched++;
-          this.batchPid[k] = pid;
-          this.batchFrom[k] = from;
-          this.batchHi[k] = hi ^ cache.changeHi(entry);
-          this.batchLo[k] = lo ^ cache.changeLo(entry);
+          this.hold(pid, from, hi ^ cache.changeHi(entry), lo ^ cache.changeLo(entry));
           continue;
         }
       }
@@ -227,22 +222,16 @@ export class Expander {
         marks[pid] = ctx.marks;
         if (por) this.nexts[pid].set(scratch);
         else if (batching) {
-          this.transitions++;
-          const k = this.batched++;
-          this.batchPid[k] = pid;
-          this.batchFrom[k] = from;
           const moved = this.canon !== null && this.canon.canonStep(scratch, pid);
           if (!moved && this.delta !== null) {
             // The common case: fingerprint and undo in one unrolled pass (delta.ts).
             this.delta(pid, cur, scratch, hi, lo, this.fp);
-            this.batchHi[k] = this.fp.hi;
-            this.batchLo[k] = this.fp.lo;
+            this.hold(pid, from, this.fp.hi, this.fp.lo);
             if (cache !== null && clean) this.remember(~entry, pid, r, this.fp.hi ^ hi, this.fp.lo ^ lo);
             continue;
           }
           this.fingerprintNext(scratch, pid, moved);
-          this.batchHi[k] = this.fp.hi;
-          this.batchLo[k] = this.fp.lo;
+          this.hold(pid, from, this.fp.hi, this.fp.lo);
         } else {
           this.transitions++;
           const idx = this.insertNext(scratch, head, pid);
@@ -291,6 +280,16 @@ export class Expander {
         this.insertNext(nexts[pid], head, pid);
       }
     }
+  }
+
+  /** Counts a transition of pid from batchCur[from] and holds its successor, fingerprint (hi, lo), for flush(). */
+  private hold(pid: number, from: number, hi: number, lo: number): void {
+    this.transitions++;
+    const k = this.batched++;
+    this.batchPid[k] = pid;
+    this.batchFrom[k] = from;
+    this.batchHi[k] = hi;
+    this.batchLo[k] = lo;
   }
 
   /**
