@@ -94,7 +94,9 @@ export interface FinalCond {
 
 export interface Program {
   name: string;
-  comment: string; // the (* ... *) header comment, used for Expect:/Result:
+  comment: string; // the (* ... *) comments before the init block, used for Expect:/Result:
+  doc: string | null; // herd7's quoted doc string (diy7 writes the cycle there)
+  info: [string, string][]; // herd7's `Key=Value` info lines (Cycle=, Relax=, Hash=, ...)
   files: string[];
   structs: Map<string, StructDef>;
   functions: Map<string, FunctionDef>;

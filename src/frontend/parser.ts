@@ -17,6 +17,7 @@ import {
   TypeRef,
 } from "./ast.js";
 import { Loc, SourceFile, fail, locAt, makeSourceFile } from "./diagnostics.js";
+import { splitHeader } from "./header.js";
 import { Token, tokenize } from "./lexer.js";
 
 /** Kernel qualifiers and attribute macros that carry no meaning for the model. */
@@ -65,6 +66,8 @@ export function parseProgram(file: SourceFile, opts: ParseOptions): Program {
   const prog: Program = {
     name: "",
     comment: "",
+    doc: null,
+    info: [],
     files: [file.path],
     structs: new Map(),
     functions: new Map(),
@@ -78,26 +81,21 @@ export function parseProgram(file: SourceFile, opts: ParseOptions): Program {
   };
   // Settings live in comments so that herd7 still reads the file: `// pageproof: key=value`.
   for (const m of file.text.matchAll(/\/\/\s*pageproof:\s*([A-Za-z-]+)\s*=\s*(\S+)/g)) prog.settings.set(m[1], m[2]);
-  let pos = 0;
-  const text = file.text;
-  // Header line: `C name`. A file without one (a prelude header) starts straight with C.
-  const header = /^\s*C[ \t]+(\S+)[^\n]*\n?/.exec(text);
-  if (header) {
-    prog.name = header[1];
-    pos = header[0].length;
-    const comment = /^\s*\(\*/.exec(text.slice(pos));
-    if (comment) {
-      const open = pos + comment[0].length - 2;
-      const close = text.indexOf("*)", open + 2);
-      if (close < 0) fail(locAt(file, open), "unterminated (* comment");
-      prog.comment = text.slice(open + 2, close);
-      pos = close + 2;
-    }
-  } else if (/^\s*C\b/.test(text)) {
-    fail(locAt(file, text.indexOf("C")), "expected a test name after 'C'");
+  const header = splitHeader(file);
+  if (!header) {
+    if (/^\s*C\s*(\n|\{|$)/.test(file.text)) fail(locAt(file, file.text.indexOf("C")), "expected a test name after 'C'");
+    // A file without a litmus header (a prelude header) starts straight with C.
+    new Parser(file, tokenize(file), prog, opts, new Set([file.path])).parseTopLevel(false);
+    return prog;
   }
-  const p = new Parser(file, tokenize(file, pos), prog, opts, new Set([file.path]));
-  p.parseTopLevel(header !== null);
+  prog.name = header.name;
+  prog.comment = header.comments.join("\n");
+  prog.doc = header.doc;
+  prog.info = header.info;
+  // Directives before the init block come first, then the tokens from the init block on.
+  const toks = header.directives.flatMap(([start, end]) => tokenize(file, start, end).filter((t) => t.kind !== "eof"));
+  toks.push(...tokenize(file, header.initOffset));
+  new Parser(file, toks, prog, opts, new Set([file.path])).parseTopLevel(true);
   return prog;
 }
 
