@@ -48,6 +48,7 @@ export class ProcLowerer {
   private cur!: Src;
   atomicDepth = 0;
   usesRcu = false;
+  private assignedNames = new Set<string>();
 
   constructor(
     readonly prog: Program,
@@ -67,6 +68,7 @@ export class ProcLowerer {
       const addr = this.mem.paramBinding(p.name, p.type, p.loc);
       this.initLocals.set(slot, addr);
     }
+    this.assignedNames = assignedNames(def.body);
     for (const s of def.body) this.stmt(s);
     this.place(this.fn.exit);
     this.checkLabels();
@@ -142,6 +144,16 @@ export class ProcLowerer {
     // The process body's own variables are its herd7 registers (for the final condition).
     if (this.calls.length === 0 && !this.registers.has(name)) this.registers.set(name, slot);
     return slot;
+  }
+
+  private declareImplicitRegister(name: string, loc: Loc): number {
+    const inner = this.scopes;
+    this.scopes = [inner[0]];
+    try {
+      return this.declare(name, INT32, loc, true);
+    } finally {
+      this.scopes = inner;
+    }
   }
 
   private lookupLocal(name: string): { slot: number; t: TypeRef } | undefined {
@@ -520,6 +532,13 @@ export class ProcLowerer {
         const g = this.mem.global(e.name);
         if (g) return { k: "mem", addr: { k: "const", v: g.addr }, t: g.type, isConst: false, loc: e.loc };
         if (this.prog.defines.has(e.name)) fail(e.loc, `'${e.name}' is a constant, not a variable`);
+        if (this.calls.length === 0 && this.assignedNames.has(e.name)) {
+          // herd7 lets a process use a register it never declares: an implicit int local to
+          // the process (the final condition may name it). Only names the body assigns: a name
+          // that is only ever read is a typo. Helper functions get no such licence.
+          const slot = this.declareImplicitRegister(e.name, e.loc);
+          return { k: "local", slot, t: INT32, name: e.name, loc: e.loc };
+        }
         fail(e.loc, `undefined name '${e.name}'`);
       }
       case "unary":
@@ -717,4 +736,19 @@ export function evalBin(op: BinOp, a: number, b: number, unsigned: boolean): num
     case "&&": return +(a !== 0 && b !== 0);
     case "||": return +(a !== 0 || b !== 0);
   }
+}
+
+/** Bare names that a process body assigns (`r1 = ...`, `r1++`): candidates for herd7's implicit registers. */
+function assignedNames(body: Stmt[]): Set<string> {
+  const out = new Set<string>();
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== "object") return;
+    const o = n as Record<string, unknown>;
+    const target = o.k === "assign" ? (o.target as Expr) : o.k === "incdec" ? (o.arg as Expr) : null;
+    if (target?.k === "name") out.add(target.name);
+    for (const [key, v] of Object.entries(o)) if (key !== "loc" && key !== "calleeLoc") walk(v);
+  };
+  walk(body);
+  return out;
 }
