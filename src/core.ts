@@ -2,6 +2,7 @@
 // prints). No Node imports: the CLI (through check.ts) and the browser playground share it.
 
 import { SourceError, formatSourceError } from "./frontend/diagnostics.js";
+import { UnsupportedLanguageError } from "./frontend/header.js";
 import { CompileOptions, compileSource } from "./ir/compile.js";
 import { ModelIR } from "./ir/ir.js";
 import { SearchLimits, SearchOptions, SearchOutcome, search } from "./engine/bfs.js";
@@ -62,7 +63,9 @@ export interface CheckResult {
   incomplete?: { limit: string; completeDepth: number };
   expectation?: Expectation;
   liveness?: { fairness: Fairness; goals: string[]; note: string };
-  error?: { file: string; line: number; col: number; message: string; formatted: string };
+  /** herd7's test metadata: the quoted doc string and the `Key=Value` info lines (diy7's Cycle=, Relax=, ...). */
+  metadata?: { doc: string | null; info: Record<string, string> };
+  error?: { file: string; line: number; col: number; message: string; formatted: string; unsupportedLanguage?: boolean };
 }
 
 export const EMPTY_STATS: CheckResult["stats"] = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, statesPerSecond: 0, memoryBytes: 0, visitedBytesPerState: 0, visited: "fingerprint", collisionProbability: 0, threads: 1 };
@@ -79,7 +82,14 @@ export function checkSource(text: string, path = "<input>", opts: CheckOptions =
         warnings: [],
         finalStates: [],
         stats: EMPTY_STATS,
-        error: { file: e.loc.file.path, line: e.loc.line, col: e.loc.col, message: e.detail, formatted: formatSourceError(e) },
+        error: {
+          file: e.loc.file.path,
+          line: e.loc.line,
+          col: e.loc.col,
+          message: e.detail,
+          formatted: formatSourceError(e),
+          ...(e instanceof UnsupportedLanguageError ? { unsupportedLanguage: true } : {}),
+        },
       };
     }
     // A bug of pageproof's own: still a clean message, never a stack trace for the user.
@@ -135,6 +145,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
       threads: s.threads,
     },
   };
+  if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
   if (out.status === "violation" && out.violation) {
     const { violation, ...trace } = replay(model, out.path ?? [], out.violation, warnAsViolation, out.groups);
     const v = violation ?? out.violation;

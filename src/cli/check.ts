@@ -12,11 +12,19 @@ import { INTERRUPTED_EXIT, checkInWorker } from "./run-in-worker.js";
 export async function runCheck(o: CliOptions): Promise<number> {
   if (o.files.length === 0) throw new UsageError("check needs at least one scenario file");
   const { results, interrupted } = await checkInWorker(o.files, o);
-  let out: string;
+  let out: string | null;
+  // A bad file's diagnostic goes to stderr, as gcc, clang and herd7 print theirs, so that
+  // the report on stdout can be piped; JSON keeps the error object in its output.
+  if (o.format !== "json") for (const r of results) if (r.verdict === "error") process.stderr.write(r.error!.formatted + "\n");
   if (o.format === "json") out = JSON.stringify(results.length === 1 ? results[0] : results, null, 2);
   else if (o.format === "html") out = htmlReport(results);
-  else out = results.map((r) => formatText(r, { color: o.color, states: o.states })).join("\n\n");
-  if (o.output) writeFileSync(o.output, out + "\n");
+  else {
+    const reports = results.filter((r) => r.verdict !== "error").map((r) => formatText(r, { color: o.color, states: o.states }));
+    out = reports.length ? reports.join("\n\n") : null;
+  }
+  if (out === null) {
+    // Nothing but errors: stdout stays empty.
+  } else if (o.output) writeFileSync(o.output, out + "\n");
   else process.stdout.write(out + "\n");
   if (interrupted) return INTERRUPTED_EXIT;
   if (results.some((r) => r.verdict === "error")) return 2;
