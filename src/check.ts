@@ -24,7 +24,7 @@ export function checkFile(path: string, opts: NodeCheckOptions = {}): CheckResul
     text = readFileSync(path, "utf8");
   } catch (e) {
     const message = `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
-    return { file: path, name: path, verdict: "error", warnings: [], finalStates: [], stats: EMPTY_STATS, error: { file: path, line: 0, col: 0, message, formatted: `${path}: error: ${message}` } };
+    return { file: path, name: path, verdict: "error", warnings: [], mode: "strict", finalStates: [], stats: EMPTY_STATS, error: { file: path, line: 0, col: 0, message, formatted: `${path}: error: ${message}` } };
   }
   return checkSource(text, path, opts);
 }

@@ -22,6 +22,8 @@ export interface CheckOptions extends SearchLimits, CompileOptions {
   exact?: boolean;
   /** Fingerprints in the compact sorted set (default), or in a hash table: faster probes, about 2.5x the memory. */
   compact?: boolean;
+  /** herd7's view of a test or strict (default: herd7 for a final condition without an Expect: line). */
+  mode?: "herd7" | "strict";
   /** Fairness for liveness checks (PROGRESS(), GOAL()): weak (default), strong or none. */
   fairness?: Fairness;
   /** The exploration engine; the Node entry (check.ts) passes the parallel one for `workers` > 1. */
@@ -40,7 +42,11 @@ export interface CheckResult {
   name: string;
   verdict: Verdict;
   violation?: { kind: string; message: string; process: string | null; shortest: boolean; trace: Trace };
-  warnings: { message: string; process: string; trace: Trace }[];
+  /** WARNs reached (--warn=report), and in herd7 mode the model's own findings (kind bug or deadlock). */
+  warnings: { kind: string; message: string; process: string | null; trace: Trace }[];
+  /** "herd7": a plain herd7 test (a final condition, no Expect: line) asks only about its final
+   * condition, so pageproof's own findings are warnings beside the answer. "strict": they are violations. */
+  mode: "herd7" | "strict";
   observation?: { quantifier: string; condition: string; result: "Never" | "Sometimes" | "Always"; positive: number; negative: number };
   finalStates: { values: Record<string, string>; satisfies: boolean | null }[];
   stats: {
@@ -80,6 +86,7 @@ export function checkSource(text: string, path = "<input>", opts: CheckOptions =
         name: path,
         verdict: "error",
         warnings: [],
+        mode: "strict",
         finalStates: [],
         stats: EMPTY_STATS,
         error: {
@@ -94,7 +101,7 @@ export function checkSource(text: string, path = "<input>", opts: CheckOptions =
     }
     // A bug of pageproof's own: still a clean message, never a stack trace for the user.
     const message = `internal error: ${e instanceof Error ? e.message : String(e)} (please report it with this scenario)`;
-    return { file: path, name: path, verdict: "error", warnings: [], finalStates: [], stats: EMPTY_STATS, error: { file: path, line: 0, col: 0, message, formatted: `${path}: ${message}` } };
+    return { file: path, name: path, verdict: "error", warnings: [], mode: "strict", finalStates: [], stats: EMPTY_STATS, error: { file: path, line: 0, col: 0, message, formatted: `${path}: ${message}` } };
   }
 }
 
@@ -102,6 +109,8 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   const { program, model } = compileSource(path, text, opts);
 
   const warnAsViolation = opts.warn !== "report";
+  const mode = opts.mode ?? modeOf(program);
+  const findingsAsWarnings = mode === "herd7";
   // Liveness annotations need the whole graph: exact states, no reductions.
   const goals = livenessGoals(model);
   const graph = goals.length ? new Graph() : null;
@@ -109,12 +118,12 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   const run = opts.engine ?? search;
   let out = graph
     ? search(model, { ...opts, warnAsViolation, por: false, symmetry: false, exact: true, graph })
-    : run(model, { ...opts, warnAsViolation, por });
+    : run(model, { ...opts, warnAsViolation, findingsAsWarnings, por });
   let shortest = true;
   if (por && out.status === "violation") {
     // The reduced graph may hide the shortest path: find it in the full graph, which a BFS
     // reaches before going deeper than the violation the reduced search found.
-    const full = run(model, { ...opts, warnAsViolation, por: false });
+    const full = run(model, { ...opts, warnAsViolation, findingsAsWarnings, por: false });
     if (full.status === "violation") out = { ...full, stats: out.stats };
     else shortest = false;
   }
@@ -124,9 +133,11 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     name: model.name,
     verdict: out.status === "done" ? "pass" : out.status === "violation" ? "violation" : "incomplete",
     warnings: out.warnings.map((w) => {
-      const t = replay(model, w.path, w.warning, false, out.groups);
-      return { message: w.warning.msg, process: `P${(t.violation ?? w.warning).proc}`, trace: t };
+      const { violation: seen, ...trace } = replay(model, w.path, w.warning, false, out.groups, findingsAsWarnings);
+      const v = seen ?? w.warning;
+      return { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, trace };
     }),
+    mode,
     finalStates: [...out.finals.values()].map((f) => ({
       values: Object.fromEntries(model.observed.map((o, i) => [o.label, formatValue(model, f.values[i], o.pointer)])),
       satisfies: f.satisfies,
@@ -147,7 +158,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   };
   if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
   if (out.status === "violation" && out.violation) {
-    const { violation, ...trace } = replay(model, out.path ?? [], out.violation, warnAsViolation, out.groups);
+    const { violation, ...trace } = replay(model, out.path ?? [], out.violation, warnAsViolation, out.groups, findingsAsWarnings);
     const v = violation ?? out.violation;
     result.violation = { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, shortest, trace };
   }
@@ -184,6 +195,11 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   }
   result.expectation = expectationOf(program.comment, result) ?? undefined;
   return result;
+}
+
+/** herd7's view for a plain herd7 test: a final condition and no `Expect:` line (docs/format.md). */
+function modeOf(program: { comment: string; final: unknown }): CheckResult["mode"] {
+  return program.final !== null && !/\bExpect:/.test(program.comment) ? "herd7" : "strict";
 }
 
 function round(x: number): number {

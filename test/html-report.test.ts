@@ -186,6 +186,7 @@ function synthResult(nSteps: number, nProcs: number): CheckResult {
     // (built with an assertion so it compiles whether or not the result carries `shortest`)
     violation: { kind: "use-after-free", message: "access to pages[5]._refcount after it was freed", process: last.procName, shortest: true, trace } as NonNullable<CheckResult["violation"]>,
     warnings: [],
+    mode: "strict",
     finalStates: [],
     stats: { states: 123456, transitions: 234567, depth: nSteps, completeDepth: nSteps - 1, seconds: 1.5, statesPerSecond: 82304, memoryBytes: 12 * 1048576, visitedBytesPerState: 10.7, visited: "fingerprint", collisionProbability: 4e-10, threads: 1 },
   };

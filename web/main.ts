@@ -12,6 +12,7 @@ import type { CheckResult } from "../src/core.js";
 import type { Trace, TraceStep } from "../src/engine/trace.js";
 import { sequenceDiagram, stripKind } from "../src/report/sequence-diagram.js";
 import { esc, flagNamesFrom, procOrder } from "../src/report/markup.js";
+import { warningHeading } from "../src/report/text.js";
 import { catalog, prelude } from "./catalog.js";
 import type { FromWorker } from "./worker.js";
 
@@ -342,7 +343,7 @@ function renderResult(r: CheckResult, src: string, path: string): void {
       out.push(`<p class="legend">One lane per process, time going down; shared-state changes beside each step. Click a step to highlight its line in the editor (and the write a read observed).</p>`);
       diagram(r.violation.trace, r.violation.kind, r.violation.message, r.violation.process, `${r.violation.shortest ? "Shortest counterexample" : "Counterexample (not necessarily the shortest)"} (${n} step${n === 1 ? "" : "s"})`);
     }
-    r.warnings.forEach((w) => diagram(w.trace, "warn", w.message, w.process, `WARN reached: ${w.message} (${w.process})`));
+    r.warnings.forEach((w) => diagram(w.trace, w.kind, w.message, w.process, warningHeading(w)));
     if (r.observation) {
       const o = r.observation;
       out.push(`<h3>Observation</h3><p><code>${esc(o.condition)}</code>: <b>${esc(o.result)}</b> (${o.positive} satisfy, ${o.negative} do not)</p>`);

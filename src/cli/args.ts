@@ -19,6 +19,8 @@ export interface CliOptions {
   exact: boolean;
   hashTable: boolean;
   fairness: "weak" | "strong" | "none";
+  /** herd7's view or strict; undefined: herd7 for a final condition without an Expect: line. */
+  mode?: "herd7" | "strict";
   workers: number;
   files: string[];
 }
@@ -87,6 +89,9 @@ export function parseArgs(argv: string[]): CliOptions {
       case "--refcount-bits":
         o.refcountBits = num(a, take(), 2);
         if (o.refcountBits > 32) throw new UsageError("--refcount-bits is at most 32");
+        break;
+      case "--mode":
+        o.mode = choice("--mode", take(), ["herd7", "strict"] as const);
         break;
       case "--fairness":
         o.fairness = choice("--fairness", take(), ["weak", "strong", "none"] as const);

@@ -18,6 +18,7 @@ export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY):
     exact: o.exact,
     compact: !o.hashTable,
     fairness: o.fairness,
+    mode: o.mode,
     // A progress line on long runs, only for a person watching a terminal.
     progress: progress
       ? (p) =>

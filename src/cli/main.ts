@@ -24,6 +24,9 @@ options:
   --refcount-bits N      narrow page _refcount fields to N bits
   --no-por               switch off partial-order reduction
   --no-symmetry          switch off symmetry reduction
+  --mode herd7|strict     herd7: pageproof's own findings (lock held at exit, deadlock, ...) are warnings
+                         beside the final condition's answer; strict: violations (default: herd7 for a
+                         file with a final condition and no Expect: line, else strict)
   --fairness weak|strong|none  fairness for PROGRESS()/GOAL() liveness checks (default weak)
   --exact                store full states (default: 64-bit fingerprints, TLC-style)
   --hash-table           fingerprints in a hash table: faster, 11-21 bytes/state instead of <= 7.75

@@ -59,6 +59,9 @@ export interface SearchOutcome {
 
 export interface SearchOptions extends SearchLimits {
   warnAsViolation: boolean;
+  /** herd7's view: the model's own findings and deadlocks are warnings, the run goes on
+   * (a deadlocked state is then not a final state: herd7 has no such execution). */
+  findingsAsWarnings?: boolean;
   /** Partial-order reduction (persistent sets); see por.ts. */
   por?: boolean;
   /** Symmetry reduction of interchangeable processes; see symmetry.ts. */
@@ -96,6 +99,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     opts.stepCacheBits,
   );
   const ctx = x.ctx;
+  ctx.findingsAsWarnings = opts.findingsAsWarnings === true;
   const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {
     try {
       x.flush();
@@ -160,7 +164,14 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
       store.release(head - 1);
       const r = x.expand(head, cur, x.fp.hi, x.fp.lo);
       if (r === VIOLATED) return done({ status: "violation", violation: ctx.violation!, path: [...store.pathTo(head), x.violator] });
-      if (r === DEADLOCKED) return done({ status: "violation", violation: x.deadlock(cur), path: store.pathTo(head) });
+      if (r === DEADLOCKED) {
+        if (!ctx.findingsAsWarnings) return done({ status: "violation", violation: x.deadlock(cur), path: store.pathTo(head) });
+        // The first (shallowest) deadlock is reported; the others are the same finding.
+        if (!warnSeen.has("deadlock")) {
+          warnSeen.add("deadlock");
+          warnings.push({ warning: x.deadlock(cur), path: store.pathTo(head) });
+        }
+      }
     }
   } catch (e) {
     // The arrays cannot grow any more (JavaScript's limits on one typed array, or the

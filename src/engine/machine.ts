@@ -33,6 +33,9 @@ export class StepContext {
   violation: Violation | null = null;
   warnings: Violation[] = [];
   warnAsViolation = true;
+  /** herd7's view of a test: the model's own findings (a lock held at exit, an unmatched
+   * unlock, a self-deadlock) are warnings and the run goes on, instead of violations. */
+  findingsAsWarnings = false;
   record: { pcs: number[]; accesses: Access[] } | null = null;
   /** Liveness marks of the step just run: bit 0 = passed PROGRESS(), bit 1 = passed GOAL(). */
   marks = 0;

@@ -11,7 +11,7 @@ import { CheckResult } from "../check.js";
 import { Trace } from "../engine/trace.js";
 import { displayText, esc, flagNamesFrom, procOrder, readSources, stepEffects, stepSource } from "./markup.js";
 import { sequenceDiagram, stripKind } from "./sequence-diagram.js";
-import { formatMemory } from "./text.js";
+import { HERD7_MODE_NOTE, formatMemory, warningHeading, warningSummary } from "./text.js";
 
 export interface HtmlOptions {
   /** Other sources (e.g. the prelude headers the trace went through), used only to name flag bits. */
@@ -206,7 +206,8 @@ function renderSection(r: CheckResult, src: string, opts: HtmlOptions, id: strin
 
   if (r.violation) out.push(`<p class="message"><strong>${esc(r.violation.kind)}</strong>: ${esc(stripKind(r.violation.kind, r.violation.message))}${r.violation.process ? ` <span class="proc">(${esc(r.violation.process)})</span>` : ""}</p>`);
   if (r.incomplete) out.push(`<p class="message incomplete">Stopped by ${esc(r.incomplete.limit)}; levels 0..${r.incomplete.completeDepth} fully explored, no violation there.</p>`);
-  if (r.verdict === "pass") out.push(`<p class="message pass">Every interleaving explored: no violation${r.warnings.length ? ` (${r.warnings.length} WARN site${r.warnings.length > 1 ? "s" : ""} reached, --warn=report)` : ""}.</p>`);
+  if (r.verdict === "pass") out.push(`<p class="message pass">Every interleaving explored: no violation${esc(warningSummary(r))}.</p>`);
+  if (r.mode === "herd7") out.push(`<p class="mode">${esc(HERD7_MODE_NOTE)}.</p>`);
   out.push(statsHtml(r));
   if (r.expectation) out.push(`<p class="expectation ${r.expectation.met ? "met" : "unmet"}">expectation ${r.expectation.met ? "met" : "NOT met"}: ${esc(r.expectation.detail)}</p>`);
 
@@ -218,7 +219,7 @@ function renderSection(r: CheckResult, src: string, opts: HtmlOptions, id: strin
   }
   r.warnings.forEach((w, i) => {
     if (!r.violation) traces.push(w.trace);
-    out.push(traceBlock(w.trace, r, src, "warn", w.message, w.process, `${id}-w${i + 1}`, flagNames, `WARN reached: ${w.message} (${w.process}), shortest trace`));
+    out.push(traceBlock(w.trace, r, src, w.kind, w.message, w.process, `${id}-w${i + 1}`, flagNames, `${warningHeading(w)}, shortest trace`));
   });
 
   if (r.observation) {

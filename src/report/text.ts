@@ -25,10 +25,29 @@ export function statsLine(r: CheckResult): string {
   return `states ${s.states}, transitions ${s.transitions}, depth ${s.depth}, ${s.seconds.toFixed(3)} s${threads}, ${s.statesPerSecond} states/s, memory ${formatMemory(s.memoryBytes)} (${visited})`;
 }
 
+/** "(1 WARN site reached, --warn=report; 1 finding of pageproof's own, herd7 mode)", or "". */
+export function warningSummary(r: CheckResult): string {
+  const warns = r.warnings.filter((w) => w.kind === "warn").length;
+  const findings = r.warnings.length - warns;
+  const parts: string[] = [];
+  if (warns) parts.push(`${warns} WARN site${warns > 1 ? "s" : ""} reached, --warn=report`);
+  if (findings) parts.push(`${findings} finding${findings > 1 ? "s" : ""} of pageproof's own, herd7 mode`);
+  return parts.length ? ` (${parts.join("; ")})` : "";
+}
+
+/** The heading of a warning's trace: a WARN reached, or in herd7 mode one of pageproof's own findings. */
+export function warningHeading(w: CheckResult["warnings"][number]): string {
+  const who = w.process ? ` (${w.process})` : "";
+  return w.kind === "warn" ? `WARN reached: ${w.message}${who}` : `finding (${w.kind}, a warning in herd7 mode): ${w.message}${who}`;
+}
+
+/** What herd7 mode means, for the reports. */
+export const HERD7_MODE_NOTE = "herd7 mode: a final condition and no Expect: line, so the answer is the final condition's; pageproof's own findings (a lock held at exit, an unmatched unlock, a deadlock) are warnings beside it";
+
 export function verdictLine(r: CheckResult, color?: boolean): string {
   switch (r.verdict) {
     case "pass":
-      return `${r.file}: ${paint(color, "32", "pass")}` + (r.warnings.length ? ` (${r.warnings.length} WARN site${r.warnings.length > 1 ? "s" : ""} reached, --warn=report)` : "");
+      return `${r.file}: ${paint(color, "32", "pass")}` + warningSummary(r);
     case "violation":
       return `${r.file}: ${paint(color, "31", `VIOLATION ${r.violation!.kind}`)}: ${r.violation!.message}`;
     case "incomplete":
@@ -73,6 +92,7 @@ export function formatTrace(t: Trace, kind: string, message: string): string[] {
 export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   if (r.verdict === "error") return r.error!.formatted;
   const out = [verdictLine(r, opts.color), `  ${statsLine(r)}`];
+  if (r.mode === "herd7") out.push(`  ${HERD7_MODE_NOTE}`);
   if (r.liveness) out.push(`  liveness under ${r.liveness.fairness} fairness; ${r.liveness.note}`);
   if (r.violation) {
     const t = r.violation.trace;
@@ -81,8 +101,8 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
     out.push(...formatTrace(t, r.violation.kind, r.violation.message));
   }
   for (const w of r.warnings) {
-    out.push(`  WARN reached: ${w.message} (${w.process}), shortest trace:`);
-    out.push(...formatTrace(w.trace, "warn", w.message));
+    out.push(`  ${warningHeading(w)}, shortest trace:`);
+    out.push(...formatTrace(w.trace, w.kind, w.message));
   }
   if (r.observation) {
     const o = r.observation;

@@ -12,6 +12,7 @@ export interface ThreadOptions {
   por: boolean;
   symmetry: boolean;
   warnAsViolation: boolean;
+  findingsAsWarnings: boolean;
 }
 
 /** A violation or deadlock in state `state` (by step of `pid`, -1 for a deadlock). */
@@ -52,6 +53,7 @@ export class SearchThread {
       o.warnAsViolation,
       this.vis,
     );
+    this.x.ctx.findingsAsWarnings = o.findingsAsWarnings;
     this.x.onWarnings = (state, pid) => {
       for (const w of this.x.ctx.warnings) {
         const key = `${w.proc}:${w.pc}`;
@@ -102,7 +104,12 @@ export class SearchThread {
         const cur = x.stateBuffer();
         vis.load(i, cur, x.fp);
         const r = x.expand(i, cur, x.fp.hi, x.fp.lo);
-        if (r === VIOLATED || r === DEADLOCKED) {
+        if (r === DEADLOCKED && x.ctx.findingsAsWarnings) {
+          if (!this.warnSeen.has("deadlock")) {
+            this.warnSeen.add("deadlock");
+            this.warnings.push({ state: i, pid: -1, warning: x.deadlock(cur) });
+          }
+        } else if (r === VIOLATED || r === DEADLOCKED) {
           Atomics.store(ctl, HALT, 1);
           return { state: i, pid: r === VIOLATED ? x.violator : -1, violation: r === VIOLATED ? x.ctx.violation! : x.deadlock(cur) };
         }

@@ -38,7 +38,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   const t0 = performance.now();
   const m = new Machine(model);
   const nProcs = model.processes.length;
-  const options: ThreadOptions = { por: !!opts.por, symmetry: opts.symmetry !== false, warnAsViolation: opts.warnAsViolation };
+  const options: ThreadOptions = { por: !!opts.por, symmetry: opts.symmetry !== false, warnAsViolation: opts.warnAsViolation, findingsAsWarnings: opts.findingsAsWarnings === true };
   const vis = new SharedVisited(m.width, allocate(m.width, 1 << 16, 1 << 14, 1 << 15));
   const ctl = vis.ctl;
   const transitionsBuf = new SharedArrayBuffer(threads * 8);
@@ -64,7 +64,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
     stats.collisionProbability = collisionProbability(count);
     mergeFinals(x.finals);
     warningsAt.push(...me.warnings);
-    const warnings = firstWarnings(warningsAt).map((w) => ({ warning: w.warning, path: w.state < 0 ? [] : [...vis.pathTo(w.state), w.pid] }));
+    const warnings = firstWarnings(warningsAt).map((w) => ({ warning: w.warning, path: w.state < 0 ? [] : w.pid < 0 ? vis.pathTo(w.state) : [...vis.pathTo(w.state), w.pid] }));
     return { ...o, warnings, finals, stats, groups: me.groups };
   };
 
