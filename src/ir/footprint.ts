@@ -124,6 +124,10 @@ export function computeFootprints(proc: ProcessIR, pid: number, model: ModelIR):
     if (typeof a === "number" && a > 0 && a < nCells) {
       if (r) setBit(accR, pc, a);
       if (w) setBit(accW, pc, a);
+      // Every access reads its object's __ghost_freed cell (the use-after-free check), so
+      // it does not commute with the step that frees the object.
+      const f = model.cells[a].freedCell;
+      if (f >= 0) setBit(accR, pc, f);
     } else {
       if (r) setAll(accR, pc);
       if (w) setAll(accW, pc);
