@@ -37,3 +37,12 @@ test("promela export: RCU is reported as unsupported", () => {
   const { model } = compileSource("rcu.litmus", src, { resolveInclude: resolveFromDisk });
   assert.throws(() => exportPromela(model), (e: unknown) => e instanceof ExportError && /not supported by the Promela export/.test(e.message));
 });
+
+test("promela export: spin_unlock_wait is one guarded step", () => {
+  const src = `C unlock-wait\n{ spinlock_t l; int x = 0; }\nP0(spinlock_t *l, int *x) { spin_lock(l); WRITE_ONCE(*x, 1); spin_unlock(l); }\nP1(spinlock_t *l, int *x) { spin_unlock_wait(l); int r = READ_ONCE(*x); }\n`;
+  const { model } = compileSource("unlock-wait.litmus", src, { resolveInclude: resolveFromDisk });
+  const pml = exportPromela(model);
+  // enabled while the lock is free (or held by P1 itself: then the self-deadlock assertion fails)
+  assert.match(pml, /\(c\d+_l == 0 \|\| c\d+_l == 2\) ->/);
+  assert.match(pml, /assert\(c\d+_l != 2\) \/\* deadlock: spin_unlock_wait/);
+});

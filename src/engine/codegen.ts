@@ -174,6 +174,11 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
         if (s[a] !== ${pid + 1}) ${violDyn(pc, "bug", `"P${pid} unlocks " + env.names[a] + ", which it does not hold"`)}
         s[a] = 0; ${rec("w", String(pid + 1), "0")} ${next}`;
         break;
+      case "unlock_wait":
+        body += `${address(pc, ins.addr)}
+        if (s[a] !== 0) { if (s[a] === ${pid + 1}) ${violDyn(pc, "deadlock", `"P${pid} waits in spin_unlock_wait() for " + env.names[a] + ", which it holds itself (self-deadlock)"`)} return 1; }
+        ${rec("r", "s[a]", "s[a]")} ${next}`;
+        break;
       case "rcu_lock":
         body += `s[${model.rcuNesting + pid}]++; ${next}`;
         break;

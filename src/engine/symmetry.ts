@@ -12,7 +12,7 @@
 import { Instr, ModelIR } from "../ir/ir.js";
 import { Machine } from "./machine.js";
 
-const PER_PROCESS_OPS = new Set(["lock", "trylock", "unlock", "rcu_lock", "rcu_unlock", "gp_start", "gp_wait"]);
+const PER_PROCESS_OPS = new Set(["lock", "trylock", "unlock", "unlock_wait", "rcu_lock", "rcu_unlock", "gp_start", "gp_wait"]);
 
 function codeKey(code: Instr[]): string {
   return JSON.stringify(code, (k, v) => (k === "src" ? undefined : v));

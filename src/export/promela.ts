@@ -177,6 +177,8 @@ function stmts(ins: Instr, pid: number, c: Ctx): string[] {
     }
     case "unlock":
       return [...addrChecks(c, ins.addr), `assert(${readCell(c, ins.addr)} == ${me}) /* bug: unlock of a lock not held */`, ...writeCell(c, ins.addr, "0")];
+    case "unlock_wait":
+      return [...addrChecks(c, ins.addr), `assert(${readCell(c, ins.addr)} != ${me}) /* deadlock: spin_unlock_wait on a lock held by the caller */`];
     case "rcu_lock":
     case "rcu_unlock":
     case "gp_start":
@@ -191,7 +193,7 @@ function stmts(ins: Instr, pid: number, c: Ctx): string[] {
 function enabling(p: ProcessIR, pid: number, y: number, c: Ctx): string | null {
   const code = p.code;
   const first = code[y];
-  if (first.op === "lock") {
+  if (first.op === "lock" || first.op === "unlock_wait") {
     const cur = readCell(c, first.addr);
     const chk = addrChecks(c, first.addr).length ? ` || ${badAddr(c, first.addr)}` : "";
     return `(${cur} == 0 || ${cur} == ${pid + 1}${chk})`;

@@ -53,7 +53,8 @@ export const BUILTINS = new Map<string, Builtin>();
 const def = (names: string[], f: Builtin) => names.forEach((n) => BUILTINS.set(n, f));
 
 // ---- plain and marked accesses --------------------------------------------------------
-def(["READ_ONCE", "rcu_dereference", "rcu_access_pointer", "rcu_dereference_raw", "smp_load_acquire_lv", "data_race"], (L, e) => {
+// lockless_dereference(): the pre-4.15 name herd7's old linux.def knew, a READ_ONCE like rcu_dereference.
+def(["READ_ONCE", "rcu_dereference", "rcu_access_pointer", "rcu_dereference_raw", "rcu_dereference_bh", "rcu_dereference_sched", "lockless_dereference", "smp_load_acquire_lv", "data_race"], (L, e) => {
   arity(e, 1);
   return L.read(L.lv(e.args[0]));
 });
@@ -61,7 +62,8 @@ def(["rcu_dereference_protected", "rcu_dereference_check"], (L, e) => {
   arity(e, 2);
   return L.read(L.lv(e.args[0]));
 });
-def(["WRITE_ONCE", "rcu_assign_pointer", "RCU_INIT_POINTER"], (L, e) => {
+// smp_store_mb(var, v): WRITE_ONCE(var, v) then a full barrier (linux-kernel.def, asm/barrier.h).
+def(["WRITE_ONCE", "rcu_assign_pointer", "RCU_INIT_POINTER", "smp_store_mb"], (L, e) => {
   arity(e, 2);
   const lv = L.lv(e.args[0]);
   L.write(lv, L.rv(e.args[1]));
@@ -72,7 +74,7 @@ def(["smp_load_acquire"], (L, e) => {
   const p = L.rv(e.args[0]);
   return L.read({ k: "mem", addr: p.e, t: p.t.kind === "ptr" ? p.t.to : INT32, isConst: false, loc: e.loc });
 });
-def(["smp_store_release", "smp_store_mb"], (L, e) => {
+def(["smp_store_release"], (L, e) => {
   arity(e, 2);
   const p = L.toTemp(L.rv(e.args[0]));
   L.write({ k: "mem", addr: p.e, t: p.t.kind === "ptr" ? p.t.to : INT32, isConst: false, loc: e.loc }, L.rv(e.args[1]));
@@ -89,11 +91,33 @@ def(["cmpxchg"], (L, e) => {
   const o = L.toTemp(L.rv(e.args[1])).e;
   return rmw(L, "cmpxchg", "old", a, o, L.toTemp(L.rv(e.args[2])).e);
 });
+// try_cmpxchg(p, &old, new) / atomic_try_cmpxchg(v, &old, new): one cmpxchg step; true if it
+// swapped, else *old = the value found. `old` is usually a local (`&r`, allowed here only);
+// a pointer to shared memory works too (the write-back is then a step of its own).
+def(["try_cmpxchg", "atomic_try_cmpxchg"], (L, e) => {
+  arity(e, 3);
+  const a = addr(L, e.args[0]);
+  const o = e.args[1];
+  const oldLv = o.k === "unary" && o.op === "&" ? L.lv(o.arg) : L.lv({ k: "unary", loc: o.loc, op: "*", arg: o });
+  const expected = L.toTemp(L.read(oldLv)).e;
+  const got = rmw(L, "cmpxchg", "old", a, expected, L.toTemp(L.rv(e.args[2])).e);
+  const ok = L.toTemp({ e: bin("==", got.e, expected), t: BOOL });
+  if (oldLv.k === "local") L.write(oldLv, got); // unchanged when it swapped
+  else {
+    const done = L.newLabel();
+    L.br(ok.e, done);
+    L.write(oldLv, got);
+    L.place(done);
+  }
+  return ok;
+});
 
 // ---- barriers and scheduling hints: no-ops under sequential consistency ----------------
 def(
   ["smp_mb", "smp_rmb", "smp_wmb", "mb", "rmb", "wmb", "barrier", "smp_mb__before_atomic", "smp_mb__after_atomic",
     "smp_mb__after_spinlock", "smp_mb__after_unlock_lock", "smp_read_barrier_depends", "smp_mb__after_srcu_read_unlock",
+    "smp_acquire__after_ctrl_dep", "smp_mb__before_spinlock", "smp_mb__before_clear_bit", "smp_mb__after_clear_bit",
+    "smp_mb__before_atomic_inc", "smp_mb__after_atomic_inc", "smp_mb__before_atomic_dec", "smp_mb__after_atomic_dec",
     "cpu_relax", "cond_resched", "might_sleep", "schedule", "preempt_disable", "preempt_enable", "local_irq_disable",
     "local_irq_enable", "might_lock"],
   noop,
@@ -251,6 +275,13 @@ def(["spin_is_locked", "mutex_is_locked"], (L, e) => {
   const a = lockArg(L, e, 1);
   const v = L.read({ k: "mem", addr: a, t: INT32, isConst: false, loc: e.loc });
   return { e: bin("!=", v.e, c(0)), t: BOOL };
+});
+// spin_unlock_wait(): removed from the kernel in 4.13, modelled by herd7 before that and still
+// in published tests. One step, enabled once the lock is free; it does not take the lock.
+// Waiting for a lock the caller holds itself can never end: a self-deadlock, as spin_lock's.
+def(["spin_unlock_wait", "raw_spin_unlock_wait"], (L, e) => {
+  L.emit({ op: "unlock_wait", addr: lockArg(L, e, 1), src: L.src() });
+  return VOID;
 });
 
 // ---- RCU ---------------------------------------------------------------------------------

@@ -138,6 +138,9 @@ export function computeFootprints(proc: ProcessIR, pid: number, model: ModelIR):
       case "load":
         if (!ins.constCell) addr(pc, ins.addr, true, false);
         break;
+      case "unlock_wait":
+        addr(pc, ins.addr, true, false);
+        break;
       case "store":
       case "unlock":
         addr(pc, ins.addr, false, true);

@@ -36,6 +36,7 @@ export type Instr =
   | { op: "lock"; addr: LExpr; src: Src } // blocking acquire: cell 0 -> pid+1
   | { op: "trylock"; dst: number; addr: LExpr; src: Src }
   | { op: "unlock"; addr: LExpr; src: Src }
+  | { op: "unlock_wait"; addr: LExpr; src: Src } // spin_unlock_wait: blocked while the lock is held; does not take it
   | { op: "rcu_lock"; src: Src }
   | { op: "rcu_unlock"; src: Src }
   | { op: "gp_start"; src: Src } // synchronize_rcu, part 1: note the readers now running

@@ -57,6 +57,7 @@ function useDef(ins: Instr): { uses: number[]; def: number } {
       break;
     case "lock":
     case "unlock":
+    case "unlock_wait":
       usesOf(ins.addr, uses);
       break;
     case "trylock":

@@ -64,6 +64,7 @@ function mapInstrExpr(ins: Instr, f: (e: LExpr) => LExpr): Instr {
     case "lock":
     case "unlock":
     case "trylock":
+    case "unlock_wait":
       return { ...ins, addr: f(ins.addr) };
     default:
       return ins;
@@ -103,6 +104,7 @@ function mapInstr(ins: Instr, m: Int32Array): Instr {
       return { ...ins, dst: m[ins.dst], addr: mapExpr(ins.addr, m), a: mapExpr(ins.a, m), b: mapExpr(ins.b, m) };
     case "lock":
     case "unlock":
+    case "unlock_wait":
       return { ...ins, addr: mapExpr(ins.addr, m) };
     case "trylock":
       return { ...ins, dst: m[ins.dst], addr: mapExpr(ins.addr, m) };

@@ -1,0 +1,341 @@
+// Every primitive of herd7's LKMM (tools/memory-model/linux-kernel.def of the current kernel),
+// plus the old ones still found in published litmus collections, compiles and has its SC
+// meaning. Each group asserts an outcome that a wrong semantics would change: exact values
+// after a sequence of atomics, a final state a blocking primitive forbids, and so on.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { CheckOptions, CheckResult } from "../src/check.js";
+import { run } from "./helpers.js";
+
+const FULL = { por: false, symmetry: false } as CheckOptions;
+
+/** Every name the test must use: linux-kernel.def's, then the older and extra ones. */
+const NAMES = [
+  // ONCE, release/acquire and friends
+  "READ_ONCE", "WRITE_ONCE", "smp_store_release", "smp_load_acquire", "rcu_assign_pointer", "rcu_dereference", "smp_store_mb",
+  // fences
+  "smp_mb", "smp_rmb", "smp_wmb", "smp_mb__before_atomic", "smp_mb__after_atomic", "smp_mb__after_spinlock",
+  "smp_mb__after_unlock_lock", "smp_mb__after_srcu_read_unlock", "barrier",
+  // exchange
+  "xchg", "xchg_relaxed", "xchg_release", "xchg_acquire", "cmpxchg", "cmpxchg_relaxed", "cmpxchg_acquire", "cmpxchg_release",
+  // spinlocks
+  "spin_lock", "spin_unlock", "spin_trylock", "spin_is_locked",
+  // RCU
+  "rcu_read_lock", "rcu_read_unlock", "synchronize_rcu", "synchronize_rcu_expedited",
+  // atomic_t
+  "atomic_read", "atomic_set", "atomic_read_acquire", "atomic_set_release",
+  "atomic_add", "atomic_sub", "atomic_and", "atomic_or", "atomic_xor", "atomic_inc", "atomic_dec", "atomic_andnot",
+  "atomic_add_return", "atomic_add_return_relaxed", "atomic_add_return_acquire", "atomic_add_return_release",
+  "atomic_fetch_add", "atomic_fetch_add_relaxed", "atomic_fetch_add_acquire", "atomic_fetch_add_release",
+  "atomic_fetch_and", "atomic_fetch_and_relaxed", "atomic_fetch_and_acquire", "atomic_fetch_and_release",
+  "atomic_fetch_or", "atomic_fetch_or_relaxed", "atomic_fetch_or_acquire", "atomic_fetch_or_release",
+  "atomic_fetch_xor", "atomic_fetch_xor_relaxed", "atomic_fetch_xor_acquire", "atomic_fetch_xor_release",
+  "atomic_inc_return", "atomic_inc_return_relaxed", "atomic_inc_return_acquire", "atomic_inc_return_release",
+  "atomic_fetch_inc", "atomic_fetch_inc_relaxed", "atomic_fetch_inc_acquire", "atomic_fetch_inc_release",
+  "atomic_sub_return", "atomic_sub_return_relaxed", "atomic_sub_return_acquire", "atomic_sub_return_release",
+  "atomic_fetch_sub", "atomic_fetch_sub_relaxed", "atomic_fetch_sub_acquire", "atomic_fetch_sub_release",
+  "atomic_dec_return", "atomic_dec_return_relaxed", "atomic_dec_return_acquire", "atomic_dec_return_release",
+  "atomic_fetch_dec", "atomic_fetch_dec_relaxed", "atomic_fetch_dec_acquire", "atomic_fetch_dec_release",
+  "atomic_xchg", "atomic_xchg_relaxed", "atomic_xchg_release", "atomic_xchg_acquire",
+  "atomic_cmpxchg", "atomic_cmpxchg_relaxed", "atomic_cmpxchg_acquire", "atomic_cmpxchg_release",
+  "atomic_sub_and_test", "atomic_dec_and_test", "atomic_inc_and_test",
+  "atomic_add_negative", "atomic_add_negative_relaxed", "atomic_add_negative_acquire", "atomic_add_negative_release",
+  "atomic_fetch_andnot", "atomic_fetch_andnot_acquire", "atomic_fetch_andnot_release", "atomic_fetch_andnot_relaxed",
+  "atomic_add_unless",
+  // older primitives still in published tests, and kernel spellings herd7 never had
+  "spin_unlock_wait", "smp_read_barrier_depends", "lockless_dereference", "rcu_read_lock_bh", "rcu_read_unlock_bh",
+  "atomic_try_cmpxchg", "try_cmpxchg", "atomic64_inc", "atomic64_read", "atomic_long_add", "atomic_long_read",
+];
+
+const sources: string[] = [];
+function check(src: string, opts: CheckOptions = {}): CheckResult {
+  sources.push(src);
+  return run(src, opts);
+}
+function pass(r: CheckResult): CheckResult {
+  assert.equal(r.verdict, "pass", r.error?.formatted ?? r.violation?.message ?? r.incomplete?.limit);
+  return r;
+}
+function observed(r: CheckResult, result: "Never" | "Sometimes" | "Always"): CheckResult {
+  pass(r);
+  assert.equal(r.observation?.result, result, JSON.stringify(r.finalStates));
+  return r;
+}
+function violation(r: CheckResult, kind: string, msg?: RegExp): CheckResult {
+  assert.equal(r.verdict, "violation", r.error?.formatted ?? `expected a ${kind} violation, got ${r.verdict}`);
+  assert.equal(r.violation!.kind, kind, r.violation!.message);
+  if (msg) assert.match(r.violation!.message, msg);
+  return r;
+}
+function compileError(src: string, msg: RegExp): void {
+  const r = check(src);
+  assert.equal(r.verdict, "error", `expected a compile error, got ${r.verdict}`);
+  assert.match(r.error!.message, msg);
+}
+
+// ---------------------------------------------------------------------------------------
+describe("LKMM primitives: accesses, fences, exchange, atomics", () => {
+  test("marked accesses read and write the location they name", () => {
+    observed(
+      check(`C lkmm-once
+{ int x; int y = 7; }
+P0(int *x, int *y)
+{
+	WRITE_ONCE(*x, 1);
+	int r1 = READ_ONCE(*x);
+	smp_store_release(x, 2);
+	int r2 = smp_load_acquire(x);
+	rcu_assign_pointer(*x, 3);
+	int r3 = rcu_dereference(*x);
+	smp_store_mb(*x, 4);
+	int r4 = lockless_dereference(*x);
+	int r5 = READ_ONCE(*y);
+}
+forall (0:r1=1 /\\ 0:r2=2 /\\ 0:r3=3 /\\ 0:r4=4 /\\ 0:r5=7 /\\ x=4)
+`),
+      "Always",
+    );
+  });
+
+  test("fences are no steps under SC (one write: two states), and MP with fences is Never", () => {
+    const r = pass(
+      check(
+        `C lkmm-fences
+{}
+P0(int *x)
+{
+	smp_mb(); smp_rmb(); smp_wmb(); smp_mb__before_atomic(); smp_mb__after_atomic();
+	smp_mb__after_spinlock(); smp_mb__after_unlock_lock(); smp_mb__after_srcu_read_unlock();
+	barrier(); smp_read_barrier_depends();
+	WRITE_ONCE(*x, 1);
+	smp_mb();
+}
+`,
+        FULL,
+      ),
+    );
+    assert.equal(r.stats.states, 2);
+    observed(
+      check(`C lkmm-mp-fences
+{}
+P0(int *x, int *y) { WRITE_ONCE(*x, 1); smp_wmb(); WRITE_ONCE(*y, 1); }
+P1(int *x, int *y) { int r0 = READ_ONCE(*y); smp_rmb(); int r1 = READ_ONCE(*x); }
+exists (1:r0=1 /\\ 1:r1=0)
+`),
+      "Never",
+    );
+  });
+
+  test("xchg and cmpxchg (all orderings) return the old value; cmpxchg swaps only on a match", () => {
+    observed(
+      check(`C lkmm-xchg
+{ int x; }
+P0(int *x)
+{
+	int r1 = xchg(x, 1);
+	int r2 = xchg_relaxed(x, 2);
+	int r3 = xchg_acquire(x, 3);
+	int r4 = xchg_release(x, 4);
+	int r5 = cmpxchg(x, 4, 5);
+	int r6 = cmpxchg_relaxed(x, 4, 6);
+	int r7 = cmpxchg_acquire(x, 5, 7);
+	int r8 = cmpxchg_release(x, 6, 8);
+	int o = 7;
+	int r9 = try_cmpxchg(x, &o, 9);
+	int p = 0;
+	int r10 = try_cmpxchg(x, &p, 10);
+}
+forall (0:r1=0 /\\ 0:r2=1 /\\ 0:r3=2 /\\ 0:r4=3 /\\ 0:r5=4 /\\ 0:r6=5 /\\ 0:r7=5 /\\ 0:r8=7 /\\ 0:r9=1 /\\ 0:o=7 /\\ 0:r10=0 /\\ 0:p=9 /\\ x=9)
+`),
+      "Always",
+    );
+  });
+
+  test("xchg is one atomic step: two xchg-based test-and-set locks exclude each other", () => {
+    observed(
+      check(`C lkmm-xchg-mutex
+{}
+P0(int *l, int *x) { int r0 = xchg(l, 1); if (r0 == 0) { int t = READ_ONCE(*x); WRITE_ONCE(*x, t + 1); } }
+P1(int *l, int *x) { int r0 = xchg_acquire(l, 1); if (r0 == 0) { int t = READ_ONCE(*x); WRITE_ONCE(*x, t + 1); } }
+exists (0:r0=0 /\\ 1:r0=0)
+`),
+      "Never",
+    );
+  });
+
+  test("atomic_t: every operation and ordering variant gives the kernel's value", () => {
+    observed(
+      check(`C lkmm-atomics
+{ atomic_t v = ATOMIC_INIT(5); atomic64_t w; atomic_long_t l; }
+P0(atomic_t *v, atomic64_t *w, atomic_long_t *l)
+{
+	int r1 = atomic_read(v);
+	atomic_set(v, 7);
+	int r2 = atomic_read_acquire(v);
+	atomic_set_release(v, 1);
+	atomic_add(2, v);
+	atomic_sub(1, v);
+	atomic_inc(v);
+	atomic_dec(v);
+	int r3 = atomic_add_return(3, v);
+	int r4 = atomic_add_return_relaxed(1, v) + atomic_add_return_acquire(1, v) + atomic_add_return_release(-2, v);
+	int r5 = atomic_sub_return_acquire(2, v);
+	int r6 = atomic_inc_return_release(v);
+	int r7 = atomic_dec_return(v);
+	int r8 = atomic_fetch_add(2, v);
+	int r9 = atomic_fetch_sub_release(1, v);
+	int r10 = atomic_fetch_inc_acquire(v);
+	int r11 = atomic_fetch_dec_relaxed(v);
+	int r12 = atomic_xchg(v, 9);
+	int r13 = atomic_xchg_acquire(v, 8);
+	int r14 = atomic_cmpxchg(v, 8, 1);
+	int r15 = atomic_cmpxchg_release(v, 8, 2);
+	int r16 = atomic_sub_and_test(1, v);
+	int r17 = atomic_inc_and_test(v);
+	int r18 = atomic_dec_and_test(v);
+	int r19 = atomic_add_negative(-1, v);
+	int r20 = atomic_add_negative_relaxed(1, v);
+	atomic_or(6, v);
+	atomic_and(3, v);
+	atomic_xor(3, v);
+	atomic_andnot(1, v);
+	int r21 = atomic_fetch_or(12, v);
+	int r22 = atomic_fetch_and_acquire(10, v);
+	int r23 = atomic_fetch_xor_release(9, v);
+	int r24 = atomic_fetch_andnot_relaxed(1, v);
+	int r25 = atomic_add_unless(v, 1, 0);
+	int r26 = atomic_add_unless(v, 1, 5);
+	int o = 1;
+	int r27 = atomic_try_cmpxchg(v, &o, 4);
+	int p = 0;
+	int r28 = atomic_try_cmpxchg(v, &p, 7);
+	atomic64_inc(w);
+	int r29 = atomic64_read(w);
+	atomic_long_add(2, l);
+	int r30 = atomic_long_read(l);
+}
+forall (0:r1=5 /\\ 0:r2=7 /\\ 0:r3=5 /\\ 0:r4=18 /\\ 0:r5=3 /\\ 0:r6=4 /\\ 0:r7=3 /\\ 0:r8=3 /\\ 0:r9=5
+	/\\ 0:r10=4 /\\ 0:r11=5 /\\ 0:r12=4 /\\ 0:r13=9 /\\ 0:r14=8 /\\ 0:r15=1 /\\ 0:r16=1 /\\ 0:r17=0 /\\ 0:r18=1
+	/\\ 0:r19=1 /\\ 0:r20=0 /\\ 0:r21=0 /\\ 0:r22=12 /\\ 0:r23=8 /\\ 0:r24=1 /\\ 0:r25=0 /\\ 0:r26=1
+	/\\ 0:r27=1 /\\ 0:o=1 /\\ 0:r28=0 /\\ 0:p=4 /\\ 0:r29=1 /\\ 0:r30=2 /\\ v=4)
+`),
+      "Always",
+    );
+  });
+
+  test("the remaining ordering variants of the atomics compile to the same operation", () => {
+    // Each line adds a known amount to v; a variant mapped to the wrong operation changes the sum.
+    observed(
+      check(`C lkmm-atomic-variants
+{ atomic_t v; }
+P0(atomic_t *v)
+{
+	atomic_fetch_add_relaxed(1, v); atomic_fetch_add_acquire(1, v); atomic_fetch_add_release(1, v);
+	atomic_inc_return(v); atomic_inc_return_relaxed(v); atomic_inc_return_acquire(v); atomic_fetch_inc(v); atomic_fetch_inc_relaxed(v); atomic_fetch_inc_release(v);
+	atomic_sub_return(1, v); atomic_sub_return_relaxed(1, v); atomic_sub_return_release(1, v);
+	atomic_fetch_sub(1, v); atomic_fetch_sub_relaxed(1, v); atomic_fetch_sub_acquire(1, v);
+	atomic_dec_return_relaxed(v); atomic_dec_return_acquire(v); atomic_dec_return_release(v);
+	atomic_fetch_dec(v); atomic_fetch_dec_acquire(v); atomic_fetch_dec_release(v);
+	int r1 = atomic_read(v);
+	atomic_xchg_relaxed(v, 12); atomic_xchg_release(v, 12);
+	atomic_cmpxchg_relaxed(v, 12, 13); atomic_cmpxchg_acquire(v, 13, 14);
+	atomic_fetch_and(7, v); atomic_fetch_and_relaxed(7, v); atomic_fetch_and_release(7, v);
+	int r2 = atomic_read(v);
+	atomic_fetch_or_relaxed(8, v); atomic_fetch_or_acquire(16, v); atomic_fetch_or_release(32, v);
+	atomic_fetch_xor(1, v); atomic_fetch_xor_relaxed(2, v); atomic_fetch_xor_acquire(4, v);
+	atomic_fetch_andnot(8, v); atomic_fetch_andnot_acquire(16, v); atomic_fetch_andnot_release(1, v);
+	int r3 = atomic_read(v);
+	int r4 = atomic_add_negative_acquire(-33, v) + 2 * atomic_add_negative_release(1, v);
+}
+forall (0:r1=-3 /\\ 0:r2=6 /\\ 0:r3=32 /\\ 0:r4=1 /\\ v=0)
+`),
+      "Always",
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+describe("LKMM primitives: spinlocks", () => {
+  test("spin_lock excludes; spin_is_locked and spin_trylock see the lock word", () => {
+    observed(
+      check(`C lkmm-spin
+{ spinlock_t l; }
+P0(spinlock_t *l, int *x) { spin_lock(l); int t = READ_ONCE(*x); WRITE_ONCE(*x, t + 1); spin_unlock(l); }
+P1(spinlock_t *l, int *x) { spin_lock(l); int t = READ_ONCE(*x); WRITE_ONCE(*x, t + 1); spin_unlock(l); }
+exists (x=1)
+`),
+      "Never",
+    );
+    observed(
+      check(`C lkmm-trylock
+{ spinlock_t l; }
+P0(spinlock_t *l)
+{
+	spin_lock(l);
+	int r1 = spin_is_locked(l);
+	int r2 = spin_trylock(l);
+	spin_unlock(l);
+	int r3 = spin_is_locked(l);
+	int r4 = spin_trylock(l);
+	spin_unlock(l);
+}
+forall (0:r1=1 /\\ 0:r2=0 /\\ 0:r3=0 /\\ 0:r4=1)
+`),
+      "Always",
+    );
+  });
+
+  const unlockWait = `C lkmm-spin-unlock-wait
+{ spinlock_t l; }
+P0(spinlock_t *l, int *x, int *f)
+{
+	spin_lock(l);
+	WRITE_ONCE(*f, 1);
+	WRITE_ONCE(*x, 1);
+	spin_unlock(l);
+}
+P1(spinlock_t *l, int *x, int *f)
+{
+	int r1 = READ_ONCE(*f);
+	spin_unlock_wait(l);
+	int r0 = READ_ONCE(*x);
+	spin_lock(l);
+	spin_unlock(l);
+}
+`;
+  test("spin_unlock_wait blocks while the lock is held, and does not take it", () => {
+    // Having seen f=1, P1 knows P0 holds the lock (or has released it): if spin_unlock_wait did
+    // not wait, P1 could still read x=0. Had it taken the lock, P1's spin_lock() would deadlock.
+    observed(check(unlockWait + "exists (1:r1=1 /\\ 1:r0=0)\n"), "Never");
+    observed(check(unlockWait + "exists (1:r1=0 /\\ 1:r0=0)\n"), "Sometimes");
+    observed(check(unlockWait.replace("spin_unlock_wait(l);", "") + "exists (1:r1=1 /\\ 1:r0=0)\n"), "Sometimes");
+  });
+
+  test("spin_unlock_wait on a lock the caller holds is a self-deadlock", () => {
+    const src = `C lkmm-unlock-wait-self\n{ spinlock_t l; }\nP0(spinlock_t *l, int *x) { spin_lock(l); spin_unlock_wait(l); spin_unlock(l); WRITE_ONCE(*x, 1); }\n`;
+    violation(check(src), "deadlock", /spin_unlock_wait\(\) for l, which it holds itself/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+describe("LKMM primitives: RCU", () => {
+  test("synchronize_rcu_expedited waits for a _bh reader like synchronize_rcu", () => {
+    const src = (sync: string) => `C lkmm-rcu
+{}
+P0(int *x, int *y) { rcu_read_lock_bh(); int r0 = READ_ONCE(*x); int r1 = READ_ONCE(*y); rcu_read_unlock_bh(); }
+P1(int *x, int *y) { WRITE_ONCE(*x, 1); ${sync} WRITE_ONCE(*y, 1); }
+exists (0:r0=0 /\\ 0:r1=1)
+`;
+    observed(check(src("synchronize_rcu_expedited();")), "Never");
+    observed(check(src("synchronize_rcu();")), "Never");
+    observed(check(src("")), "Sometimes");
+    observed(check(src("").replace("rcu_read_lock_bh()", "rcu_read_lock()").replace("rcu_read_unlock_bh()", "rcu_read_unlock()")), "Sometimes");
+  });
+});
+
+
+test("every LKMM primitive name is exercised above", () => {
+  const all = sources.join("\n");
+  const missing = NAMES.filter((n) => !new RegExp(`\\b${n}\\s*\\(`).test(all));
+  assert.deepEqual(missing, []);
+});
