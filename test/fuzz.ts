@@ -39,7 +39,7 @@ const EXTRA = [
   "int", "u8", "bool", "unsigned", "struct", "spinlock_t", "atomic_t", "static", "inline", "const", "__atomic",
   "P0", "P1", "P7", "0:r0", "exists", "forall", "~exists", "filter", "locations", "#include", "#define", "<linux/mm.h>",
   "spin_lock", "spin_unlock", "READ_ONCE", "WRITE_ONCE", "atomic_inc", "put_page", "get_page", "await", "BUG_ON",
-  "__violation_if", "synchronize_rcu", "rcu_read_lock", "NULL", "0", "1", "-1", "4294967295", "2147483648",
+  "__violation_if", "synchronize_rcu", "rcu_read_lock", "srcu_read_lock", "synchronize_srcu", "srcu_struct", "NULL", "0", "1", "-1", "4294967295", "2147483648",
   "99999999999999999999", "0x", "'a'", '"', "/*", "*/", "//", "\\", "#", "@", "$", "`", "\u00e9", "\u{1F600}", "\0", "\r", "\t",
 ];
 

@@ -1,10 +1,13 @@
 // Every primitive of herd7's LKMM (tools/memory-model/linux-kernel.def of the current kernel),
 // plus the old ones still found in published litmus collections, compiles and has its SC
 // meaning. Each group asserts an outcome that a wrong semantics would change: exact values
-// after a sequence of atomics, a final state a blocking primitive forbids, and so on.
+// after a sequence of atomics, a final state a blocking primitive forbids, a grace period
+// that waits only for its own SRCU domain, and so on.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CheckOptions, CheckResult } from "../src/check.js";
+import { compileSource } from "../src/ir/compile.js";
+import { symmetryGroups } from "../src/engine/symmetry.js";
 import { run } from "./helpers.js";
 
 const FULL = { por: false, symmetry: false } as CheckOptions;
@@ -22,6 +25,8 @@ const NAMES = [
   "spin_lock", "spin_unlock", "spin_trylock", "spin_is_locked",
   // RCU
   "rcu_read_lock", "rcu_read_unlock", "synchronize_rcu", "synchronize_rcu_expedited",
+  // SRCU
+  "srcu_read_lock", "srcu_read_unlock", "srcu_down_read", "srcu_up_read", "synchronize_srcu", "synchronize_srcu_expedited",
   // atomic_t
   "atomic_read", "atomic_set", "atomic_read_acquire", "atomic_set_release",
   "atomic_add", "atomic_sub", "atomic_and", "atomic_or", "atomic_xor", "atomic_inc", "atomic_dec", "atomic_andnot",
@@ -333,6 +338,175 @@ exists (0:r0=0 /\\ 0:r1=1)
   });
 });
 
+// ---------------------------------------------------------------------------------------
+describe("SRCU", () => {
+  test("the SRCU store-buffering example is Never under SC", () => {
+    observed(
+      check(`C SRCU-example
+{}
+P0(int *x, int *y, struct srcu_struct *s)
+{
+	int r0;
+	int r1;
+	r1 = srcu_read_lock(s);
+	WRITE_ONCE(*x, 1);
+	r0 = READ_ONCE(*y);
+	srcu_read_unlock(s, r1);
+}
+P1(int *x, int *y, struct srcu_struct *s)
+{
+	int r0;
+	WRITE_ONCE(*y, 1);
+	synchronize_srcu(s);
+	r0 = READ_ONCE(*x);
+}
+exists (0:r0=0 /\\ 1:r0=0)
+`),
+      "Never",
+    );
+  });
+
+  // Deferred free: the reader sees the old x and the new y only if the grace period did not
+  // wait for it.
+  const deferred = (reader: string, readerDomain: string, sync: string) => `C srcu-deferred-free
+{ struct srcu_struct s1; }
+P0(int *x, int *y, struct srcu_struct *s1, struct srcu_struct *s2)
+{
+	${reader === "srcu" ? `int i = srcu_read_lock(${readerDomain});` : reader === "down" ? `int i = srcu_down_read(${readerDomain});` : reader === "rcu" ? "rcu_read_lock();" : ""}
+	int r0 = READ_ONCE(*x);
+	int r1 = READ_ONCE(*y);
+	${reader === "srcu" ? `srcu_read_unlock(${readerDomain}, i);` : reader === "down" ? `srcu_up_read(${readerDomain}, i);` : reader === "rcu" ? "rcu_read_unlock();" : ""}
+}
+P1(int *x, int *y, struct srcu_struct *s1, struct srcu_struct *s2)
+{
+	WRITE_ONCE(*x, 1);
+	${sync}
+	WRITE_ONCE(*y, 1);
+}
+exists (0:r0=0 /\\ 0:r1=1)
+`;
+
+  test("synchronize_srcu waits for a pre-existing reader of its own srcu_struct", () => {
+    observed(check(deferred("srcu", "s1", "synchronize_srcu(s1);")), "Never");
+    observed(check(deferred("srcu", "s2", "synchronize_srcu_expedited(s2);")), "Never");
+    observed(check(deferred("down", "s1", "synchronize_srcu(s1);")), "Never");
+    observed(check(deferred("srcu", "s1", "")), "Sometimes");
+  });
+
+  test("a grace period waits only for its own domain: a reader of s1 does not delay synchronize_srcu(s2)", () => {
+    // A merged domain (one set of readers for every srcu_struct) would forbid this outcome.
+    observed(check(deferred("srcu", "s1", "synchronize_srcu(s2);")), "Sometimes");
+    observed(check(deferred("down", "s2", "synchronize_srcu(s1);")), "Sometimes");
+  });
+
+  test("SRCU and RCU are separate: neither's grace period waits for the other's readers", () => {
+    observed(check(deferred("rcu", "s1", "synchronize_srcu(s1);")), "Sometimes");
+    observed(check(deferred("srcu", "s1", "synchronize_rcu();")), "Sometimes");
+    observed(check(deferred("rcu", "s1", "synchronize_rcu();")), "Never");
+  });
+
+  test("nested srcu_read_lock: the grace period waits for the outermost unlock", () => {
+    observed(
+      check(`C srcu-nested
+{}
+P0(int *x, int *y, struct srcu_struct *s)
+{
+	int i = srcu_read_lock(s);
+	int r0 = READ_ONCE(*x);
+	int j = srcu_read_lock(s);
+	srcu_read_unlock(s, j);
+	int r1 = READ_ONCE(*y);
+	srcu_read_unlock(s, i);
+}
+P1(int *x, int *y, struct srcu_struct *s) { WRITE_ONCE(*x, 1); synchronize_srcu(s); WRITE_ONCE(*y, 1); }
+exists (0:r0=0 /\\ 0:r1=1)
+`),
+      "Never",
+    );
+  });
+
+  test("srcu_read_lock returns the index 0", () => {
+    observed(check(`C srcu-index\n{}\nP0(struct srcu_struct *s) { int i = srcu_read_lock(s); srcu_read_unlock(s, i); int j = srcu_down_read(s); srcu_up_read(s, j); }\nforall (0:i=0 /\\ 0:j=0)\n`), "Always");
+  });
+
+  test("the srcu_struct may be chosen at run time, be an array element or a struct field", () => {
+    // P0 picks its domain from y: ss[0] when y=0 (the domain P1 waits for), ss[1] when y=1.
+    const dyn = (y: number) => `C srcu-dynamic
+{ struct srcu_struct ss[2]; int y = ${y}; }
+P0(int *x, int *y, int *z)
+{
+	int k = READ_ONCE(*y);
+	struct srcu_struct *sp = &ss[k];
+	int i = srcu_read_lock(sp);
+	int r0 = READ_ONCE(*x);
+	int r1 = READ_ONCE(*z);
+	srcu_read_unlock(sp, i);
+}
+P1(int *x, int *z)
+{
+	WRITE_ONCE(*x, 1);
+	synchronize_srcu(&ss[0]);
+	WRITE_ONCE(*z, 1);
+}
+exists (0:r0=0 /\\ 0:r1=1)
+`;
+    observed(check(dyn(0)), "Never");
+    observed(check(dyn(1)), "Sometimes");
+    observed(
+      check(`C srcu-field
+{ }
+struct dev { int x; struct srcu_struct srcu; int y; };
+P0(struct dev *d)
+{
+	int i = srcu_read_lock(&d->srcu);
+	int r0 = READ_ONCE(d->x);
+	int r1 = READ_ONCE(d->y);
+	srcu_read_unlock(&d->srcu, i);
+}
+P1(struct dev *d) { WRITE_ONCE(d->x, 1); synchronize_srcu(&d->srcu); WRITE_ONCE(d->y, 1); }
+exists (0:r0=0 /\\ 0:r1=1)
+`),
+      "Never",
+    );
+  });
+
+  test("synchronize_srcu inside one's own read-side section on the same srcu_struct is a self-deadlock", () => {
+    violation(
+      check(`C srcu-self\n{}\nP0(struct srcu_struct *s) { int i = srcu_read_lock(s); synchronize_srcu(s); srcu_read_unlock(s, i); }\n`),
+      "deadlock",
+      /synchronize_srcu\(\) on s inside its own SRCU read-side critical section/,
+    );
+    // Another domain, or RCU, is no self-deadlock.
+    pass(check(`C srcu-self-other\n{}\nP0(struct srcu_struct *s, struct srcu_struct *t) { int i = srcu_read_lock(s); synchronize_srcu(t); srcu_read_unlock(s, i); rcu_read_lock(); synchronize_srcu(s); rcu_read_unlock(); i = srcu_read_lock(s); synchronize_rcu(); srcu_read_unlock(s, i); }\n`));
+  });
+
+  test("srcu_read_unlock without srcu_read_lock is a bug; so is srcu_up_read in a process that did not srcu_down_read", () => {
+    violation(check(`C srcu-unbalanced\n{}\nP0(struct srcu_struct *s) { srcu_read_unlock(s, 0); }\n`), "bug", /srcu_read_unlock\(\) on s without srcu_read_lock\(\)/);
+    violation(check(`C srcu-unbalanced-other\n{}\nP0(struct srcu_struct *s, struct srcu_struct *t) { int i = srcu_read_lock(s); srcu_read_unlock(t, i); }\n`), "bug", /on t without/);
+    violation(check(`C srcu-up-read-elsewhere\n{}\nP0(struct srcu_struct *s, int *x) { int i = srcu_down_read(s); WRITE_ONCE(*x, 1); }\nP1(struct srcu_struct *s, int *x) { while (READ_ONCE(*x) == 0) ; srcu_up_read(s, 0); }\n`), "bug");
+  });
+
+  test("a process that ends inside its SRCU read-side section blocks grace periods for ever (as with RCU)", () => {
+    violation(check(`C srcu-ends-inside\n{}\nP0(struct srcu_struct *s) { srcu_read_lock(s); }\nP1(struct srcu_struct *s) { synchronize_srcu(s); }\n`), "deadlock", /P1 blocked forever/);
+    violation(check(`C rcu-ends-inside\n{}\nP0(int *x) { rcu_read_lock(); }\nP1(int *x) { synchronize_rcu(); }\n`), "deadlock", /P1 blocked forever/);
+  });
+
+  test("symmetry is off for SRCU models, as for RCU (per-process hidden cells)", () => {
+    const p = (i: number) => `P${i}(struct srcu_struct *s, int *x) { int k = srcu_read_lock(s); int r = READ_ONCE(*x); srcu_read_unlock(s, k); }\n`;
+    const { model } = compileSource("sym.litmus", `C srcu-sym\n{}\n${p(0)}${p(1)}${p(2)}P3(struct srcu_struct *s, int *x) { WRITE_ONCE(*x, 1); synchronize_srcu(s); }\n`);
+    assert.deepEqual(symmetryGroups(model), []);
+    assert.equal(model.srcuStructs.length, 1);
+    assert.equal(model.cells.filter((c) => c.name.startsWith("s.srcu_")).length, 2 * 4);
+  });
+
+  test("struct srcu_struct is opaque, and the SRCU primitives need one", () => {
+    compileError(`C srcu-field-access\n{}\nP0(struct srcu_struct *s) { int r = s->completed; }\n`, /struct srcu_struct is opaque/);
+    compileError(`C srcu-int\n{}\nP0(int *s) { int i = srcu_read_lock(s); srcu_read_unlock(s, i); }\n`, /'srcu_read_lock' takes a pointer to a struct srcu_struct/);
+    compileError(`C srcu-init\n{ struct srcu_struct s = { 1 }; }\nP0(struct srcu_struct *s) { synchronize_srcu(s); }\n`, /takes no initialiser/);
+    compileError(`C srcu-redefined\n{}\nstruct srcu_struct { int c; };\nP0(struct srcu_struct *s) { synchronize_srcu(s); }\n`, /built in/);
+    violation(check(`C srcu-null\n{}\nP0(int *x) { struct srcu_struct *sp = NULL; if (READ_ONCE(*x) == 0) synchronize_srcu(sp); }\n`), "bug", /NULL/);
+  });
+});
 
 test("every LKMM primitive name is exercised above", () => {
   const all = sources.join("\n");

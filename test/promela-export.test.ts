@@ -38,6 +38,12 @@ test("promela export: RCU is reported as unsupported", () => {
   assert.throws(() => exportPromela(model), (e: unknown) => e instanceof ExportError && /not supported by the Promela export/.test(e.message));
 });
 
+test("promela export: SRCU is reported as unsupported, like RCU", () => {
+  const src = `C srcu\n{ int x = 0; }\nP0(int *x, struct srcu_struct *s) { int i = srcu_read_lock(s); int r = READ_ONCE(*x); srcu_read_unlock(s, i); }\nP1(int *x, struct srcu_struct *s) { synchronize_srcu(s); }\n`;
+  const { model } = compileSource("srcu.litmus", src, { resolveInclude: resolveFromDisk });
+  assert.throws(() => exportPromela(model), (e: unknown) => e instanceof ExportError && /^SRCU is not supported by the Promela export/.test(e.message));
+});
+
 test("promela export: spin_unlock_wait is one guarded step", () => {
   const src = `C unlock-wait\n{ spinlock_t l; int x = 0; }\nP0(spinlock_t *l, int *x) { spin_lock(l); WRITE_ONCE(*x, 1); spin_unlock(l); }\nP1(spinlock_t *l, int *x) { spin_unlock_wait(l); int r = READ_ONCE(*x); }\n`;
   const { model } = compileSource("unlock-wait.litmus", src, { resolveInclude: resolveFromDisk });

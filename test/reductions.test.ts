@@ -38,9 +38,58 @@ test("reductions: 50 generated programs agree with the unreduced search", () => 
   for (let seed = 1001; seed <= 1050; seed++) compare(`gen-${seed}`, generate(seed));
 });
 
-// The use-after-free check: every access reads its object's __ghost_freed cell, so a wrong
-// footprint would let partial-order reduction explore only the read before the free.
-const HAND_WRITTEN: [string, string][] = [
+// SRCU (per-domain hidden cells, per-process nesting and wait masks) and the use-after-free
+// check (every access reads its object's __ghost_freed cell): hand-written programs where a
+// wrong footprint would let partial-order reduction drop an interleaving that matters.
+const SRCU_AND_FREED: [string, string][] = [
+  [
+    "srcu-readers-two-domains",
+    `C srcu-readers
+{ struct srcu_struct s1; struct srcu_struct s2; }
+P0(int *x, int *y, struct srcu_struct *s1) { int i = srcu_read_lock(s1); int r0 = READ_ONCE(*x); int r1 = READ_ONCE(*y); srcu_read_unlock(s1, i); }
+P1(int *x, int *y, struct srcu_struct *s1) { int i = srcu_read_lock(s1); int r0 = READ_ONCE(*x); int r1 = READ_ONCE(*y); srcu_read_unlock(s1, i); }
+P2(int *x, int *y, struct srcu_struct *s2) { int i = srcu_down_read(s2); int r0 = READ_ONCE(*y); srcu_up_read(s2, i); }
+P3(int *x, int *y, struct srcu_struct *s1, struct srcu_struct *s2) { WRITE_ONCE(*x, 1); synchronize_srcu(s1); WRITE_ONCE(*y, 1); synchronize_srcu_expedited(s2); WRITE_ONCE(*x, 2); }
+exists (0:r0=0 /\\ 0:r1=1)
+`,
+  ],
+  [
+    "srcu-deferred-free-other-domain",
+    `C srcu-other
+{}
+P0(int *x, int *y, struct srcu_struct *s1) { int i = srcu_read_lock(s1); int r0 = READ_ONCE(*x); int r1 = READ_ONCE(*y); srcu_read_unlock(s1, i); }
+P1(int *x, int *y, struct srcu_struct *s2) { WRITE_ONCE(*x, 1); synchronize_srcu(s2); WRITE_ONCE(*y, 1); }
+P2(int *z, struct srcu_struct *s2) { int i = srcu_read_lock(s2); WRITE_ONCE(*z, 1); srcu_read_unlock(s2, i); }
+exists (0:r0=0 /\\ 0:r1=1)
+`,
+  ],
+  [
+    "srcu-dynamic-domain",
+    `C srcu-dyn
+{ struct srcu_struct ss[2]; }
+P0(int *x, int *y, int *k) { struct srcu_struct *sp = &ss[READ_ONCE(*k)]; int i = srcu_read_lock(sp); int r0 = READ_ONCE(*x); int r1 = READ_ONCE(*y); srcu_read_unlock(sp, i); }
+P1(int *x, int *y) { WRITE_ONCE(*x, 1); synchronize_srcu(&ss[0]); WRITE_ONCE(*y, 1); }
+P2(int *k) { WRITE_ONCE(*k, 1); }
+exists (0:r0=0 /\\ 0:r1=1)
+`,
+  ],
+  [
+    "srcu-ends-inside",
+    `C srcu-ends-inside
+{}
+P0(struct srcu_struct *s, int *x) { int i = srcu_read_lock(s); WRITE_ONCE(*x, 1); }
+P1(struct srcu_struct *s, int *y) { WRITE_ONCE(*y, 1); synchronize_srcu(s); }
+P2(int *x, int *y) { int r0 = READ_ONCE(*x); int r1 = READ_ONCE(*y); }
+`,
+  ],
+  [
+    "srcu-self-deadlock-late",
+    `C srcu-self-late
+{}
+P0(struct srcu_struct *s, int *x) { if (READ_ONCE(*x) == 1) { int i = srcu_read_lock(s); synchronize_srcu(s); srcu_read_unlock(s, i); } }
+P1(int *x, int *y) { WRITE_ONCE(*y, 1); WRITE_ONCE(*x, 1); }
+`,
+  ],
   [
     "use-after-free-needs-the-freed-cell",
     `C uaf
@@ -50,11 +99,28 @@ P0(struct obj *o) { int r0 = READ_ONCE(o->x); }
 P1(struct obj *o) { WRITE_ONCE(o->__ghost_freed, 1); }
 `,
   ],
+  [
+    "srcu-in-a-freed-object",
+    `C srcu-freed
+{ }
+struct dev { struct srcu_struct srcu; int __ghost_freed; };
+P0(struct dev *d) { int i = srcu_read_lock(&d->srcu); srcu_read_unlock(&d->srcu, i); }
+P1(struct dev *d) { WRITE_ONCE(d->__ghost_freed, 1); }
+`,
+  ],
 ];
 
-test("reductions: use-after-free programs agree with the unreduced search", () => {
-  for (const [name, src] of HAND_WRITTEN) compare(name, src);
+test("reductions: SRCU and use-after-free programs agree with the unreduced search", () => {
+  for (const [name, src] of SRCU_AND_FREED) compare(name, src);
   // and the violations are really found with the reductions on
-  const kinds = HAND_WRITTEN.map(([name, src]) => [name, checkSource(src, name).violation?.kind ?? null]);
-  assert.deepEqual(kinds, [["use-after-free-needs-the-freed-cell", "use-after-free"]]);
+  const kinds = SRCU_AND_FREED.map(([name, src]) => [name, checkSource(src, name).violation?.kind ?? null]);
+  assert.deepEqual(kinds, [
+    ["srcu-readers-two-domains", null],
+    ["srcu-deferred-free-other-domain", null],
+    ["srcu-dynamic-domain", null],
+    ["srcu-ends-inside", "deadlock"],
+    ["srcu-self-deadlock-late", "deadlock"],
+    ["use-after-free-needs-the-freed-cell", "use-after-free"],
+    ["srcu-in-a-freed-object", "use-after-free"],
+  ]);
 });

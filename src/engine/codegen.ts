@@ -107,6 +107,48 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
     }
     return `env.wrap(a, ${v})`;
   };
+  // SRCU on the struct srcu_struct at `a` (2 * nProcs hidden cells, layout.ts): a + q is
+  // process q's nesting depth on it, a + nProcs + q the readers q's grace period waits for.
+  const nProcs = model.processes.length;
+  const srcuName: Record<string, string> = { srcu_lock: "srcu_read_lock", srcu_unlock: "srcu_read_unlock", srcu_gp_start: "synchronize_srcu", srcu_gp_wait: "synchronize_srcu" };
+  const structName = (cellName: string) => cellName.replace(/\.srcu_nesting\[0\]$/, "");
+  const srcuCase = (pc: number, op: string, e: LExpr): string => {
+    const fn = srcuName[op];
+    let head: string;
+    let nameOf: string; // a JS expression for the struct's name, for messages
+    let at: (k: number) => string; // the index of hidden cell a + k
+    if (e.k === "const") {
+      if (e.v > 0 && e.v < nCells && !model.srcuStructs.includes(e.v)) return viol(pc, "bug", `${fn}() on ${model.cells[e.v].name}, which is not a struct srcu_struct`);
+      head = address(pc, e);
+      nameOf = js(e.v > 0 && e.v < nCells ? structName(model.cells[e.v].name) : "");
+      at = (k) => String(e.v + k);
+    } else {
+      const bases = model.srcuStructs.map((b) => `a !== ${b}`).join(" && ") || "true";
+      head = `${address(pc, e)}
+        if (${bases}) ${violDyn(pc, "bug", `${js(fn + "() on ")} + env.names[a] + ", which is not a struct srcu_struct"`)}`;
+      nameOf = `env.names[a].replace(/\\.srcu_nesting\\[0\\]$/, "")`;
+      at = (k) => (k === 0 ? "a" : `a + ${k}`);
+    }
+    const nest = `s[${at(pid)}]`;
+    switch (op) {
+      case "srcu_lock":
+        return `${head}\n${nest}++;`;
+      case "srcu_unlock": {
+        const clear = Array.from({ length: nProcs }, (_, q) => `s[${at(nProcs + q)}] &= ${~(1 << pid)};`).join(" ");
+        return `${head}
+        if (${nest} === 0) ${violDyn(pc, "bug", `${js(`P${pid} calls srcu_read_unlock() on `)} + ${nameOf} + ${js(" without srcu_read_lock()")}`)}
+        if (--${nest} === 0) { ${clear} }`;
+      }
+      case "srcu_gp_start": {
+        const mask = Array.from({ length: nProcs }, (_, q) => `(s[${at(q)}] !== 0 ? ${1 << q} : 0)`).join(" | ");
+        return `${head}
+        if (${nest} !== 0) ${violDyn(pc, "deadlock", `${js(`P${pid} calls synchronize_srcu() on `)} + ${nameOf} + ${js(" inside its own SRCU read-side critical section on it (self-deadlock)")}`)}
+        s[${at(nProcs + pid)}] = ${mask};`;
+      }
+      default:
+        return `${head}\nif (s[${at(nProcs + pid)}] !== 0) return 1;`;
+    }
+  };
   const rec = (kind: "r" | "w", before: string, after: string) => (record ? `if (rec) rec.accesses.push({ cell: a, kind: ${js(kind)}, before: ${before}, after: ${after} });` : "");
   // The local-step budget is spent on backward jumps only: an endless local loop has one.
   const backJump = (pc: number, target: number) => (target <= pc ? `if (--budget === 0) env.budgetError(${pc}); ` : "");
@@ -197,6 +239,12 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
       }
       case "gp_wait":
         body += `if (s[${model.rcuWait + pid}] !== 0) return 1; ${next}`;
+        break;
+      case "srcu_lock":
+      case "srcu_unlock":
+      case "srcu_gp_start":
+      case "srcu_gp_wait":
+        body += srcuCase(pc, ins.op, ins.addr) + ` ${next}`;
         break;
       case "progress":
         body += `ctx.marks |= 1; ${next}`;

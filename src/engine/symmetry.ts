@@ -5,14 +5,15 @@
 // a canonical form, its blocks sorted within each group (a full canonicalisation, so
 // the quotient is exact: no state is explored twice and none is lost).
 //
-// Not applied when a model uses locks or RCU: lock cells hold their owner's process
-// number and RCU keeps per-process cells, so a permutation would also have to rewrite
-// shared memory. Path lengths are preserved, so counterexamples stay shortest.
+// Not applied when a model uses locks, RCU or SRCU: lock cells hold their owner's process
+// number and RCU and SRCU keep per-process cells (and wait masks with a bit per process),
+// so a permutation would also have to rewrite shared memory. Path lengths are preserved,
+// so counterexamples stay shortest.
 
 import { Instr, ModelIR } from "../ir/ir.js";
 import { Machine } from "./machine.js";
 
-const PER_PROCESS_OPS = new Set(["lock", "trylock", "unlock", "unlock_wait", "rcu_lock", "rcu_unlock", "gp_start", "gp_wait"]);
+const PER_PROCESS_OPS = new Set(["lock", "trylock", "unlock", "unlock_wait", "rcu_lock", "rcu_unlock", "gp_start", "gp_wait", "srcu_lock", "srcu_unlock", "srcu_gp_start", "srcu_gp_wait"]);
 
 function codeKey(code: Instr[]): string {
   return JSON.stringify(code, (k, v) => (k === "src" ? undefined : v));

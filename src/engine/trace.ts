@@ -40,7 +40,7 @@ function calls(src: Src): (SiteInfo & { fn: string })[] {
   return src.calls.map((c) => ({ file: c.loc.file.path, line: c.loc.line, col: c.loc.col, text: c.text, fn: c.fn }));
 }
 
-const SHARED_OPS = new Set(["load", "store", "rmw", "lock", "trylock", "unlock", "unlock_wait", "rcu_lock", "rcu_unlock", "gp_start", "gp_wait"]);
+const SHARED_OPS = new Set(["load", "store", "rmw", "lock", "trylock", "unlock", "unlock_wait", "rcu_lock", "rcu_unlock", "gp_start", "gp_wait", "srcu_lock", "srcu_unlock", "srcu_gp_start", "srcu_gp_wait"]);
 
 /** The instruction that best names a step: its first shared access, else its first instruction. */
 function mainInstr(code: Instr[], pcs: number[]): Instr {

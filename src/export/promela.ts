@@ -14,7 +14,7 @@
 //    SPIN's process deletion adds no states; a process blocked elsewhere is an invalid end state,
 //    which is pageproof's deadlock;
 //  - checks are `assert(!cond)` (every violation kind is an assertion failure in SPIN).
-// RCU instructions are not supported. Arithmetic assumes two's-complement wrap-around
+// RCU and SRCU instructions are not supported. Arithmetic assumes two's-complement wrap-around
 // (compile pan.c with -fwrapv). For state counts equal to pageproof's, run `spin -o1 -o2 -a`:
 // -o1 keeps SPIN from resetting dead variables itself (the export zeroes exactly the locals
 // pageproof zeroes), and -o2 keeps it from hiding write-only variables (a shared cell that no
@@ -184,6 +184,11 @@ function stmts(ins: Instr, pid: number, c: Ctx): string[] {
     case "gp_start":
     case "gp_wait":
       return unsupported("RCU");
+    case "srcu_lock":
+    case "srcu_unlock":
+    case "srcu_gp_start":
+    case "srcu_gp_wait":
+      return unsupported("SRCU");
     default:
       return [];
   }
@@ -199,6 +204,7 @@ function enabling(p: ProcessIR, pid: number, y: number, c: Ctx): string | null {
     return `(${cur} == 0 || ${cur} == ${pid + 1}${chk})`;
   }
   if (first.op === "gp_wait") return unsupported("RCU");
+  if (first.op === "srcu_gp_wait") return unsupported("SRCU");
   if (first.op !== "atomic_begin") return null;
   // Collect the guards of the atomic step; they must come in its straight-line prefix, after
   // nothing but loads of fixed cells and local assignments, so they can be evaluated first.
@@ -249,6 +255,7 @@ export function exportPromela(model: ModelIR, opts: PromelaOptions = {}): string
   if (model.rcuNesting >= 0 || model.rcuWait >= 0) {
     for (const p of model.processes) for (const i of p.code) if (i.op.startsWith("rcu") || i.op.startsWith("gp_")) unsupported("RCU");
   }
+  for (const p of model.processes) for (const i of p.code) if (i.op.startsWith("srcu_")) unsupported("SRCU");
   const m = new Machine(model);
   const ctx0 = new StepContext();
   const init = m.initial(ctx0);

@@ -1,13 +1,13 @@
 // The primitives pageproof knows natively: the kernel's memory-access macros, atomic_t
-// operations, bit operations, spinlocks and mutexes, RCU, barriers (no-ops under SC) and the
-// checks (assert, BUG_ON, WARN_ON, ...). Each shared primitive is ONE step. Everything
+// operations, bit operations, spinlocks and mutexes, RCU and SRCU, barriers (no-ops under SC)
+// and the checks (assert, BUG_ON, WARN_ON, ...). Each shared primitive is ONE step. Everything
 // above this level (struct page, get_page, the s390 ultravisor) is written in the scenario
 // language under prelude/.
 
 import { Expr } from "../frontend/ast.js";
 import { fail } from "../frontend/diagnostics.js";
 import { LExpr, RmwOp, ViolationKind } from "./ir.js";
-import { INT32 } from "./layout.js";
+import { INT32, isSrcuStruct, typeName } from "./layout.js";
 import type { ProcLowerer, Val } from "./lower.js";
 
 type Call = Extract<Expr, { k: "call" }>;
@@ -58,8 +58,12 @@ def(["READ_ONCE", "rcu_dereference", "rcu_access_pointer", "rcu_dereference_raw"
   arity(e, 1);
   return L.read(L.lv(e.args[0]));
 });
-def(["rcu_dereference_protected", "rcu_dereference_check"], (L, e) => {
+def(["rcu_dereference_protected", "rcu_dereference_check", "srcu_dereference"], (L, e) => {
   arity(e, 2);
+  return L.read(L.lv(e.args[0]));
+});
+def(["srcu_dereference_check"], (L, e) => {
+  arity(e, 3);
   return L.read(L.lv(e.args[0]));
 });
 // smp_store_mb(var, v): WRITE_ONCE(var, v) then a full barrier (linux-kernel.def, asm/barrier.h).
@@ -304,6 +308,40 @@ def(["synchronize_rcu", "synchronize_rcu_expedited", "synchronize_sched", "synch
   // caller blocks until each of those readers has left; new readers may start meanwhile.
   L.emit({ op: "gp_start", src: L.src() });
   L.emit({ op: "gp_wait", src: L.src() });
+  return VOID;
+});
+
+// ---- SRCU --------------------------------------------------------------------------------
+// Like RCU, but per domain: synchronize_srcu(s) waits only for the readers of s whose critical
+// section began before the grace period started. A struct srcu_struct is opaque (layout.ts).
+// srcu_read_lock() returns the index 0: herd7's LKMM reads it from the srcu_struct location,
+// which only srcu_read_unlock() writes, with the index it was given, so under SC it is always
+// the initial 0. srcu_read_unlock() evaluates its index argument and ignores it.
+// srcu_down_read()/srcu_up_read() may be released by another task in the kernel; here they are
+// srcu_read_lock()/srcu_read_unlock() of the calling process (an up_read in a process that did
+// not down_read is reported like an unlock without a lock).
+function srcuArg(L: ProcLowerer, e: Call, n: number): LExpr {
+  arity(e, n);
+  const v = L.toTemp(L.rv(e.args[0]));
+  if (v.t.kind !== "ptr" || !isSrcuStruct(v.t.to))
+    fail(e.args[0].loc, `'${e.callee}' takes a pointer to a struct srcu_struct (declare the parameter as 'struct srcu_struct *s'), not ${typeName(v.t)}`);
+  return v.e;
+}
+def(["srcu_read_lock", "srcu_down_read", "srcu_read_lock_nmisafe", "srcu_read_lock_notrace", "srcu_read_lock_lite", "srcu_read_lock_fast"], (L, e) => {
+  L.emit({ op: "srcu_lock", addr: srcuArg(L, e, 1), src: L.src() });
+  return { e: c(0), t: INT32 };
+});
+def(["srcu_read_unlock", "srcu_up_read", "srcu_read_unlock_nmisafe", "srcu_read_unlock_notrace", "srcu_read_unlock_lite", "srcu_read_unlock_fast"], (L, e) => {
+  const a = srcuArg(L, e, 2);
+  L.rv(e.args[1]);
+  L.emit({ op: "srcu_unlock", addr: a, src: L.src() });
+  return VOID;
+});
+def(["synchronize_srcu", "synchronize_srcu_expedited"], (L, e) => {
+  const a = srcuArg(L, e, 1);
+  // As synchronize_rcu: the grace period starts (noting this domain's readers), then waits.
+  L.emit({ op: "srcu_gp_start", addr: a, src: L.src() });
+  L.emit({ op: "srcu_gp_wait", addr: a, src: L.src() });
   return VOID;
 });
 

@@ -43,7 +43,7 @@ export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR 
   if (prog.processes.length === 0) fail({ file: makeSourceFile(prog.files[0], ""), offset: 0, line: 1, col: 1 }, "no processes: write at least P0(...) { ... }");
   const bitsSetting = prog.settings.get("refcount-bits");
   const refcountBits = opts.refcountBits ?? (bitsSetting ? Number(bitsSetting) : undefined);
-  const layouts = new Layouts(prog.structs);
+  const layouts = new Layouts(prog.structs, prog.processes.length);
   const mem = new SharedMemory(prog, layouts, { refcountBits });
   mem.allocate();
   mem.initialise();
@@ -64,6 +64,12 @@ export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR 
 
   const usesRcu = lowerers.some((l) => l.usesRcu);
   const n = processes.length;
+  // Grace-period wait masks have one bit per process in a 32-bit cell.
+  const usesSrcu = (pid: number) => processes[pid].code.some((i) => i.op.startsWith("srcu_"));
+  if (n > 32) {
+    const pid = processes.findIndex((_, q) => lowerers[q].usesRcu || usesSrcu(q));
+    if (pid >= 0) fail(prog.processes[pid].loc, `RCU and SRCU grace periods support at most 32 processes (this test has ${n})`);
+  }
   const rcuNesting = usesRcu ? mem.allocHidden("rcu_nesting", n) : -1;
   const rcuWait = usesRcu ? mem.allocHidden("rcu_gp_wait", n) : -1;
 
@@ -120,7 +126,7 @@ export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR 
   const final = prog.final ? { quant: prog.final.quant, cond: lowerCond(prog.final.cond) } : null;
   const filter = prog.filter ? lowerCond(prog.filter) : null;
 
-  const model0: ModelIR = { name: "", cells: mem.cells, processes, final, filter, observed, rcuNesting, rcuWait, addrNames: new Map() };
+  const model0: ModelIR = { name: "", cells: mem.cells, processes, final, filter, observed, rcuNesting, rcuWait, srcuStructs: mem.srcuBases, addrNames: new Map() };
   // Constants into the code, then share state-vector words between locals never live together.
   const colors = processes.map((p, pid) => {
     const keep = new Set(observed.filter((o) => o.kind === "reg" && o.proc === pid).map((o) => o.slot));
@@ -142,5 +148,5 @@ export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR 
   remap(final?.cond ?? null);
   remap(filter);
 
-  return { name: prog.name || prog.files[0], cells: mem.cells, processes, final, filter, observed, rcuNesting, rcuWait, addrNames: mem.addressNames() };
+  return { name: prog.name || prog.files[0], cells: mem.cells, processes, final, filter, observed, rcuNesting, rcuWait, srcuStructs: mem.srcuBases, addrNames: mem.addressNames() };
 }

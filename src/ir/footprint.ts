@@ -169,6 +169,39 @@ export function computeFootprints(proc: ProcessIR, pid: number, model: ModelIR):
       case "gp_wait":
         setBit(accR, pc, model.rcuWait + pid);
         break;
+      case "srcu_lock":
+      case "srcu_unlock":
+      case "srcu_gp_start":
+      case "srcu_gp_wait": {
+        // The hidden cells of the struct srcu_struct at the address (layout.ts): base + q is
+        // process q's nesting depth, base + nProcs + q its wait mask. An address that does
+        // not resolve to a struct srcu_struct fails or touches anything: every cell.
+        const a = evalConst(ins.addr, consts);
+        if (typeof a !== "number" || !model.srcuStructs.includes(a)) {
+          setAll(accR, pc);
+          setAll(accW, pc);
+          break;
+        }
+        const f = model.cells[a].freedCell;
+        if (f >= 0) setBit(accR, pc, f); // the use-after-free check
+        const nest = a + pid;
+        const wait = (q: number) => a + nProcs + q;
+        if (ins.op === "srcu_lock" || ins.op === "srcu_unlock") {
+          setBit(accR, pc, nest);
+          setBit(accW, pc, nest);
+        }
+        if (ins.op === "srcu_unlock")
+          for (let q = 0; q < nProcs; q++) {
+            setBit(accR, pc, wait(q));
+            setBit(accW, pc, wait(q));
+          }
+        if (ins.op === "srcu_gp_start") {
+          for (let q = 0; q < nProcs; q++) setBit(accR, pc, a + q);
+          setBit(accW, pc, wait(pid));
+        }
+        if (ins.op === "srcu_gp_wait") setBit(accR, pc, wait(pid));
+        break;
+      }
       default:
         break;
     }

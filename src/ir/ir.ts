@@ -41,6 +41,13 @@ export type Instr =
   | { op: "rcu_unlock"; src: Src }
   | { op: "gp_start"; src: Src } // synchronize_rcu, part 1: note the readers now running
   | { op: "gp_wait"; src: Src } // part 2: blocked until each of them has left its critical section
+  // SRCU: the same four, per srcu_struct. addr is the struct's base address; the struct is
+  // 2 * nProcs hidden cells: base + q is process q's read-side nesting depth on it, base +
+  // nProcs + q the mask of readers process q's synchronize_srcu() still waits for.
+  | { op: "srcu_lock"; addr: LExpr; src: Src }
+  | { op: "srcu_unlock"; addr: LExpr; src: Src }
+  | { op: "srcu_gp_start"; addr: LExpr; src: Src } // synchronize_srcu(addr), part 1
+  | { op: "srcu_gp_wait"; addr: LExpr; src: Src } // part 2
   | { op: "progress"; src: Src } // PROGRESS(): a progress point (for non-progress cycles)
   | { op: "goal"; src: Src } // GOAL(): this process's "must eventually reach" goal
   | { op: "atomic_begin"; src: Src }
@@ -134,5 +141,6 @@ export interface ModelIR {
   observed: ObservedLoc[]; // what the final-state histogram shows
   rcuNesting: number; // address of the per-process RCU nesting cells, or -1
   rcuWait: number; // address of the per-process grace-period wait masks, or -1
+  srcuStructs: number[]; // base addresses of every struct srcu_struct (each 2 * nProcs hidden cells)
   addrNames: Map<number, string>; // address -> name, for printing pointer values
 }

@@ -1,6 +1,8 @@
 // Shared-memory layout: every scalar (int, bool, pointer, atomic_t, spinlock_t) is one
 // 32-bit cell; a struct is its fields in order; an array is its elements in order.
-// Addresses start at 1 so that 0 stays NULL.
+// Addresses start at 1 so that 0 stays NULL. `struct srcu_struct` is built in and opaque:
+// 2 * nProcs hidden cells (each process's read-side nesting depth on it, then each
+// process's grace-period wait mask), which only the SRCU primitives touch.
 
 import { StructDef, TypeRef } from "../frontend/ast.js";
 import { Loc, fail } from "../frontend/diagnostics.js";
@@ -14,12 +16,25 @@ export interface FieldLayout {
 
 export class Layouts {
   private readonly cache = new Map<string, FieldLayout[]>();
-  constructor(private readonly structs: Map<string, StructDef>) {}
+  constructor(
+    private readonly structs: Map<string, StructDef>,
+    /** Number of processes: a struct srcu_struct has two hidden cells per process. */
+    private readonly nProcs = 1,
+  ) {}
 
   struct(name: string, loc: Loc): FieldLayout[] {
     const hit = this.cache.get(name);
     if (hit) return hit;
     const def = this.structs.get(name);
+    if (name === SRCU_STRUCT) {
+      if (def) fail(def.loc, "struct srcu_struct is built in (the SRCU domain of srcu_read_lock() and synchronize_srcu()) and cannot be redefined");
+      const n = this.nProcs;
+      const fields: FieldLayout[] = [];
+      for (let q = 0; q < n; q++) fields.push({ name: `srcu_nesting[${q}]`, offset: q, type: INT32, isConst: false });
+      for (let q = 0; q < n; q++) fields.push({ name: `srcu_gp_wait[${q}]`, offset: n + q, type: INT32, isConst: false });
+      this.cache.set(name, fields);
+      return fields;
+    }
     if (!def) {
       if (name === "mutex") return [{ name: "__lock", offset: 0, type: { kind: "named", name: "spinlock_t" }, isConst: false }];
       fail(loc, `unknown type 'struct ${name}'${name === "page" ? " (add #include <linux/mm.h> for the kernel model)" : ""}`);
@@ -37,6 +52,7 @@ export class Layouts {
   }
 
   field(structName: string, field: string, loc: Loc): FieldLayout {
+    if (structName === SRCU_STRUCT) fail(loc, `struct srcu_struct is opaque: it has no field '${field}' (use srcu_read_lock(), srcu_read_unlock() and synchronize_srcu() on it)`);
     const f = this.struct(structName, loc).find((x) => x.name === field);
     if (!f) fail(loc, `struct ${structName} has no field '${field}'`);
     return f;
@@ -47,6 +63,13 @@ export class Layouts {
     if (t.kind === "void") fail(loc, "a variable cannot have type void");
     return 1;
   }
+}
+
+/** The built-in opaque SRCU domain type, `struct srcu_struct`. */
+export const SRCU_STRUCT = "srcu_struct";
+
+export function isSrcuStruct(t: TypeRef): boolean {
+  return t.kind === "struct" && t.name === SRCU_STRUCT;
 }
 
 export const INT32: TypeRef = { kind: "int", bits: 32, signed: true, name: "int" };

@@ -58,6 +58,10 @@ function useDef(ins: Instr): { uses: number[]; def: number } {
     case "lock":
     case "unlock":
     case "unlock_wait":
+    case "srcu_lock":
+    case "srcu_unlock":
+    case "srcu_gp_start":
+    case "srcu_gp_wait":
       usesOf(ins.addr, uses);
       break;
     case "trylock":

@@ -4,7 +4,7 @@
 import { Expr, Program, SharedDecl, TypeRef } from "../frontend/ast.js";
 import { Loc, fail } from "../frontend/diagnostics.js";
 import { CellInfo } from "./ir.js";
-import { INT32, Layouts, isLockType, scalarWidth, typeName } from "./layout.js";
+import { INT32, Layouts, SRCU_STRUCT, isLockType, isSrcuStruct, scalarWidth, typeName } from "./layout.js";
 import { evalBin, wrapValue } from "./lower.js";
 
 interface Global {
@@ -23,6 +23,8 @@ export interface MemoryOptions {
 export class SharedMemory {
   readonly cells: CellInfo[] = [{ name: "(null)", bits: 32, signed: true, init: 0, freedCell: -1, ghost: true, isLock: false }];
   private readonly globals = new Map<string, Global>();
+  /** Base address of every struct srcu_struct, in address order. */
+  readonly srcuBases: number[] = [];
 
   constructor(
     private readonly prog: Program,
@@ -78,6 +80,12 @@ export class SharedMemory {
   }
 
   private allocCells(name: string, type: TypeRef, loc: Loc, freedCell: number): void {
+    if (isSrcuStruct(type)) {
+      // Opaque: hidden bookkeeping cells for the SRCU primitives (layout.ts).
+      this.srcuBases.push(this.cells.length);
+      for (const f of this.layouts.struct(SRCU_STRUCT, loc)) this.cells.push({ name: `${name}.${f.name}`, bits: 32, signed: true, init: 0, freedCell, ghost: true, isLock: false });
+      return;
+    }
     if (type.kind === "struct") {
       const fields = this.layouts.struct(type.name, loc);
       const base = this.cells.length;
@@ -94,6 +102,10 @@ export class SharedMemory {
 
   /** Set the initial values of the object at addr: field defaults, then the initialiser. */
   private initObject(addr: number, type: TypeRef, init: Expr | null, loc: Loc | undefined): void {
+    if (isSrcuStruct(type)) {
+      if (init !== null) fail(init.loc, "struct srcu_struct is opaque and starts with no readers: it takes no initialiser");
+      return;
+    }
     if (type.kind === "struct") {
       const fields = this.layouts.struct(type.name, loc!);
       const def = this.prog.structs.get(type.name);

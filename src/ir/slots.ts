@@ -65,6 +65,10 @@ function mapInstrExpr(ins: Instr, f: (e: LExpr) => LExpr): Instr {
     case "unlock":
     case "trylock":
     case "unlock_wait":
+    case "srcu_lock":
+    case "srcu_unlock":
+    case "srcu_gp_start":
+    case "srcu_gp_wait":
       return { ...ins, addr: f(ins.addr) };
     default:
       return ins;
@@ -105,6 +109,10 @@ function mapInstr(ins: Instr, m: Int32Array): Instr {
     case "lock":
     case "unlock":
     case "unlock_wait":
+    case "srcu_lock":
+    case "srcu_unlock":
+    case "srcu_gp_start":
+    case "srcu_gp_wait":
       return { ...ins, addr: mapExpr(ins.addr, m) };
     case "trylock":
       return { ...ins, dst: m[ins.dst], addr: mapExpr(ins.addr, m) };
