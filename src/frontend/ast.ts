@@ -84,7 +84,7 @@ export type Cond =
   | { k: "and" | "or"; left: Cond; right: Cond }
   | { k: "not"; arg: Cond }
   | { k: "true" | "false" }
-  | { k: "atom"; loc: Loc; proc: number | null; name: string; field: string | null; value: Expr; op: "=" | "!=" };
+  | { k: "atom"; loc: Loc; proc: number | null; name: string; field: string | null; value: Expr; op: "=" | "!="; rhs?: { proc: number; name: string; loc: Loc } };
 
 export interface FinalCond {
   loc: Loc;

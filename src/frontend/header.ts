@@ -16,6 +16,7 @@
 // kept as directives for the parser.
 
 import { SourceFile, SourceError, fail, locAt } from "./diagnostics.js";
+import { skipHerdComment } from "./lexer.js";
 
 /** Architecture names herd7 knows (herdtools7 lib/archs.ml); only C is read here. */
 const OTHER_ARCHS = new Set([
@@ -86,7 +87,7 @@ export function splitHeader(file: SourceFile): LitmusHeader | null {
       continue;
     }
     if (ch === "(" && text[pos + 1] === "*") {
-      const end = skipComment(file, pos);
+      const end = skipHerdComment(file, pos);
       comments.push(text.slice(pos + 2, end - 2));
       pos = end;
       atLineStart = false;
@@ -98,7 +99,8 @@ export function splitHeader(file: SourceFile): LitmusHeader | null {
       pos = end;
       continue;
     }
-    if (atLineStart) {
+    if (atLineStart && (pos === 0 || text[pos - 1] === "\n")) {
+      // Info lines start in column 0 (an indented `Key=Value` is skipped text, as in herd7).
       INFO.lastIndex = pos;
       const m = INFO.exec(text);
       if (m) {
@@ -112,24 +114,6 @@ export function splitHeader(file: SourceFile): LitmusHeader | null {
     while (pos < text.length && text[pos] !== "\n" && text[pos] !== "{" && !(text[pos] === "(" && text[pos + 1] === "*")) pos++;
   }
   fail(locAt(file, text.length), "expected the init block '{ ... }' of the litmus test");
-}
-
-/** End offset (after `*)`) of the (* comment *) at pos; herd7's comments nest. */
-function skipComment(file: SourceFile, pos: number): number {
-  const text = file.text;
-  let depth = 0;
-  let i = pos;
-  while (i < text.length) {
-    if (text[i] === "(" && text[i + 1] === "*") {
-      depth++;
-      i += 2;
-    } else if (text[i] === "*" && text[i + 1] === ")") {
-      depth--;
-      i += 2;
-      if (depth === 0) return i;
-    } else i++;
-  }
-  fail(locAt(file, pos), "unterminated (* comment");
 }
 
 function lineEnd(text: string, pos: number): number {

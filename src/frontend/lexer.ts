@@ -28,12 +28,17 @@ function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
 
-export function tokenize(file: SourceFile, start = 0, end = file.text.length): Token[] {
+/**
+ * `initBlock`: start is the init block's `{`, where herd7 also reads (* comments *) (its init
+ * section is not C); they stay recognised until that block closes.
+ */
+export function tokenize(file: SourceFile, start = 0, end = file.text.length, initBlock = false): Token[] {
   const src = file.text;
   const out: Token[] = [];
   let i = start;
   let atLineStart = true;
   let braces = 0; // herd7's (* comments *) may stand anywhere outside C bodies
+  let inInit = initBlock;
 
   while (i < end) {
     const c = src.charCodeAt(i);
@@ -56,10 +61,8 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length): T
       i = close + 2;
       continue;
     }
-    if (c === 40 /* ( */ && braces === 0 && src.charCodeAt(i + 1) === 42 /* * */) {
-      const close = src.indexOf("*)", i + 2);
-      if (close < 0 || close + 2 > end) fail(locAt(file, i), "unterminated (* comment");
-      i = close + 2;
+    if (c === 40 /* ( */ && (braces === 0 || inInit) && src.charCodeAt(i + 1) === 42 /* * */) {
+      i = skipHerdComment(file, i, end);
       continue;
     }
     if (c === 35 /* # */ && atLineStart) {
@@ -125,10 +128,30 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length): T
     }
     if (!matched) fail(locAt(file, i), `unexpected character '${src[i]}'`);
     if (matched === "{") braces++;
-    else if (matched === "}") braces = Math.max(0, braces - 1);
+    else if (matched === "}") {
+      braces = Math.max(0, braces - 1);
+      if (braces === 0) inInit = false;
+    }
     out.push({ kind: "punct", text: matched, offset: i });
     i += matched.length;
   }
   out.push({ kind: "eof", text: "<end of file>", offset: Math.min(end, src.length) });
   return out;
+}
+
+/** The end (after `*)`) of the herd7 (* comment *) at pos; like OCaml's, they nest. */
+export function skipHerdComment(file: SourceFile, pos: number, end = file.text.length): number {
+  const text = file.text;
+  let depth = 0;
+  let i = pos;
+  while (i + 1 < end) {
+    if (text.charCodeAt(i) === 40 && text.charCodeAt(i + 1) === 42) {
+      depth++;
+      i += 2;
+    } else if (text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 41) {
+      i += 2;
+      if (--depth === 0) return i;
+    } else i++;
+  }
+  fail(locAt(file, pos), "unterminated (* comment");
 }

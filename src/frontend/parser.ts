@@ -94,13 +94,22 @@ export function parseProgram(file: SourceFile, opts: ParseOptions): Program {
   prog.info = header.info;
   // Directives before the init block come first, then the tokens from the init block on.
   const toks = header.directives.flatMap(([start, end]) => tokenize(file, start, end).filter((t) => t.kind !== "eof"));
-  toks.push(...tokenize(file, header.initOffset));
+  toks.push(...tokenize(file, header.initOffset, file.text.length, true));
   new Parser(file, toks, prog, opts, new Set([file.path])).parseTopLevel(true);
   return prog;
 }
 
+/**
+ * How deep statements, parentheses, unary operators, assignment chains and else-if chains
+ * may nest. The parser and the lowering recurse on each level, so a 20,000-deep expression
+ * would exhaust the stack; past this a located error says so (C compilers must accept 63
+ * levels of parentheses and 127 of blocks; no litmus test comes near 256).
+ */
+export const MAX_NESTING = 256;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(
     private readonly file: SourceFile,
     private readonly toks: Token[],
@@ -108,6 +117,16 @@ class Parser {
     private readonly opts: ParseOptions,
     private readonly including: Set<string>,
   ) {}
+
+  /** Runs f one nesting level deeper, or fails at t if that is too deep. */
+  private nested<T>(t: Token, what: string, f: () => T): T {
+    if (++this.depth > MAX_NESTING) fail(this.loc(t), `too deeply nested: more than ${MAX_NESTING} levels of statements and expressions (this ${what} is one too many)`);
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
 
   // ---- token helpers -------------------------------------------------------
   private peek(n = 0): Token {
@@ -276,7 +295,7 @@ class Parser {
         name = this.ident("a field name").text;
         this.expect("=");
       }
-      const value = this.is("{") ? this.parseInitializer() : this.parseAssignExpr();
+      const value = this.is("{") ? this.nested(this.peek(), "initialiser", () => this.parseInitializer()) : this.parseAssignExpr();
       fields.push({ name, value, loc: floc });
       if (!this.accept(",")) {
         this.expect("}", "',' or '}'");
@@ -460,6 +479,10 @@ class Parser {
   }
 
   private parseStmt(): Stmt {
+    return this.nested(this.peek(), "statement", () => this.parseStmtAt());
+  }
+
+  private parseStmtAt(): Stmt {
     const loc = this.loc();
     const t = this.peek();
     if (t.kind === "directive") fail(loc, "preprocessor directives are only allowed at top level");
@@ -587,7 +610,7 @@ class Parser {
     const t = this.peek();
     if (t.kind === "punct" && /^([+\-*/%&|^]|<<|>>)?=$/.test(t.text)) {
       this.next();
-      const value = this.parseAssignExpr();
+      const value = this.nested(t, "assignment", () => this.parseAssignExpr());
       return { k: "assign", loc: left.loc, op: t.text, target: left, value };
     }
     return left;
@@ -596,10 +619,10 @@ class Parser {
   private parseCondExpr(): Expr {
     const test = this.parseBinary(0);
     if (!this.is("?")) return test;
-    this.next();
-    const then = this.parseAssignExpr();
+    const q = this.next();
+    const then = this.nested(q, "conditional expression", () => this.parseAssignExpr());
     this.expect(":");
-    const els = this.parseCondExpr();
+    const els = this.nested(q, "conditional expression", () => this.parseCondExpr());
     return { k: "cond", loc: test.loc, test, then, else: els };
   }
 
@@ -610,9 +633,10 @@ class Parser {
   private parseBinary(level: number): Expr {
     if (level === Parser.LEVELS.length) return this.parseUnary();
     let left = this.parseBinary(level + 1);
-    for (;;) {
+    for (let chain = 1; ; chain++) {
       const t = this.peek();
       if (t.kind !== "punct" || !Parser.LEVELS[level].includes(t.text)) return left;
+      this.chainLimit(chain);
       this.next();
       const right = this.parseBinary(level + 1);
       left = { k: "binary", loc: this.loc(t), op: t.text, left, right };
@@ -625,17 +649,17 @@ class Parser {
     if (t.kind === "punct") {
       if (t.text === "++" || t.text === "--") {
         this.next();
-        return { k: "incdec", loc, op: t.text, prefix: true, arg: this.parseUnary() };
+        return { k: "incdec", loc, op: t.text, prefix: true, arg: this.nested(t, "unary operator", () => this.parseUnary()) };
       }
       if (["-", "+", "!", "~", "*", "&"].includes(t.text)) {
         this.next();
-        return { k: "unary", loc, op: t.text, arg: this.parseUnary() };
+        return { k: "unary", loc, op: t.text, arg: this.nested(t, "unary operator", () => this.parseUnary()) };
       }
       if (t.text === "(" && this.startsType(1)) {
         this.next();
         const { type } = this.parseType();
         this.expect(")");
-        return { k: "cast", loc, type, arg: this.parseUnary() };
+        return { k: "cast", loc, type, arg: this.nested(t, "cast", () => this.parseUnary()) };
       }
     }
     if (t.kind === "ident" && t.text === "sizeof") fail(loc, "sizeof is not supported");
@@ -650,8 +674,8 @@ class Parser {
         const field = this.ident("a field name");
         e = { k: "member", loc: this.loc(field), obj: e, field: field.text, arrow: t.text === "->" };
       } else if (t.text === "[") {
-        this.next();
-        const index = this.parseExpr();
+        const open = this.next();
+        const index = this.nested(open, "subscript", () => this.parseExpr());
         this.expect("]");
         e = { k: "index", loc: e.loc, obj: e, index };
       } else if (t.text === "++" || t.text === "--") {
@@ -682,7 +706,7 @@ class Parser {
         this.next();
         const args: Expr[] = [];
         while (!this.accept(")")) {
-          args.push(this.parseAssignExpr());
+          args.push(this.nested(t, "call argument", () => this.parseAssignExpr()));
           if (!this.accept(",")) {
             this.expect(")", "',' or ')'");
             break;
@@ -694,7 +718,7 @@ class Parser {
     }
     if (t.text === "(") {
       this.next();
-      const e = this.parseExpr();
+      const e = this.nested(t, "parenthesis", () => this.parseExpr());
       this.expect(")");
       return e;
     }
@@ -715,18 +739,31 @@ class Parser {
 
   private parseCond(): Cond {
     let left = this.parseCondAnd();
-    while (this.accept("\\/")) left = { k: "or", left, right: this.parseCondAnd() };
+    for (let chain = 1; this.is("\\/"); chain++) {
+      this.chainLimit(chain);
+      this.next();
+      left = { k: "or", left, right: this.parseCondAnd() };
+    }
     return left;
   }
   private parseCondAnd(): Cond {
     let left = this.parseCondNot();
-    while (this.accept("/\\")) left = { k: "and", left, right: this.parseCondNot() };
+    for (let chain = 1; this.is("/\\"); chain++) {
+      this.chainLimit(chain);
+      this.next();
+      left = { k: "and", left, right: this.parseCondNot() };
+    }
     return left;
   }
+  /** A chain of one operator builds a left-leaning tree as deep as the chain is long. */
+  private chainLimit(chain: number): void {
+    if (chain > MAX_NESTING * 4) fail(this.loc(), `more than ${MAX_NESTING * 4} '${this.peek().text}' operators in a row`);
+  }
   private parseCondNot(): Cond {
-    if (this.accept("~") || this.accept("not")) return { k: "not", arg: this.parseCondNot() };
+    const t = this.peek();
+    if (this.accept("~") || this.accept("not")) return { k: "not", arg: this.nested(t, "negation", () => this.parseCondNot()) };
     if (this.accept("(")) {
-      const c = this.parseCond();
+      const c = this.nested(t, "parenthesis", () => this.parseCond());
       this.expect(")");
       return c;
     }
@@ -741,6 +778,12 @@ class Parser {
     else if (!this.accept("==")) this.expect("=", "'='");
     let value: Expr;
     const v = this.peek();
+    if (v.kind === "num" && this.is(":", 1)) {
+      // herd7 compares two registers: `0:r0=1:r0`.
+      const rloc = this.loc(v);
+      const rhs = this.parseLocName() as { proc: number; name: string };
+      return { k: "atom", loc, proc, name, field, value: { k: "num", loc: rloc, value: 0 }, op, rhs: { ...rhs, loc: rloc } };
+    }
     if (v.kind === "ident") {
       this.next();
       value = { k: "name", loc: this.loc(v), name: v.text };

@@ -49,13 +49,18 @@ export class ProcLowerer {
   atomicDepth = 0;
   usesRcu = false;
   private assignedNames = new Set<string>();
+  private readonly paramSlots = new Set<number>();
+  /** A plain herd7 test (a final condition, no Expect: line; see core.ts modeOf): herd7's leniency applies. */
+  private readonly herd7: boolean;
 
   constructor(
     readonly prog: Program,
     readonly mem: SharedMemory,
     readonly layouts: Layouts,
     readonly procIndex: number,
-  ) {}
+  ) {
+    this.herd7 = prog.final !== null && !/\bExpect:/.test(prog.comment);
+  }
 
   // ---- entry ---------------------------------------------------------------
   lowerProcess(def: FunctionDef): ProcessIR {
@@ -65,10 +70,16 @@ export class ProcLowerer {
     for (const p of def.params) {
       // herd7: a parameter `int *x` names the shared location x.
       const slot = this.declare(p.name, p.type, p.loc, true);
+      this.paramSlots.add(slot);
       const addr = this.mem.paramBinding(p.name, p.type, p.loc);
       this.initLocals.set(slot, addr);
     }
     this.assignedNames = assignedNames(def.body);
+    // A register the init block gives a value (`0:r4=x2;`) is assigned too.
+    for (const d of this.prog.shared) {
+      const m = /^(\d+):(.+)$/.exec(d.name);
+      if (m && Number(m[1]) === this.procIndex) this.assignedNames.add(m[2]);
+    }
     for (const s of def.body) this.stmt(s);
     this.place(this.fn.exit);
     this.checkLabels();
@@ -138,7 +149,10 @@ export class ProcLowerer {
     if (t.kind === "void") fail(loc, "a variable cannot have type void");
     if (t.kind === "named" && !/^atomic/.test(t.name) && !isLockType(t)) fail(loc, `unknown type '${t.name}'`);
     const scope = this.scopes[this.scopes.length - 1];
-    if (scope.has(name)) fail(loc, `'${name}' is already declared in this scope`);
+    const again = scope.get(name);
+    // herd7 accepts a register declared twice in a process: the same register.
+    if (again && this.herd7 && this.scopes.length === 1 && sameType(again.t, t)) return again.slot;
+    if (again) fail(loc, `'${name}' is already declared in this scope`);
     const slot = this.newLocal(name, t, user);
     scope.set(name, { slot, t });
     // The process body's own variables are its herd7 registers (for the final condition).
@@ -532,10 +546,11 @@ export class ProcLowerer {
         const g = this.mem.global(e.name);
         if (g) return { k: "mem", addr: { k: "const", v: g.addr }, t: g.type, isConst: false, loc: e.loc };
         if (this.prog.defines.has(e.name)) fail(e.loc, `'${e.name}' is a constant, not a variable`);
-        if (this.calls.length === 0 && this.assignedNames.has(e.name)) {
+        if (this.calls.length === 0 && (this.herd7 || this.assignedNames.has(e.name))) {
           // herd7 lets a process use a register it never declares: an implicit int local to
-          // the process (the final condition may name it). Only names the body assigns: a name
-          // that is only ever read is a typo. Helper functions get no such licence.
+          // the process, 0 until assigned (the final condition may name it). In a pageproof
+          // scenario (an Expect: line) only names the body assigns: one that is only ever read
+          // is a typo there. Helper functions get no such licence.
           const slot = this.declareImplicitRegister(e.name, e.loc);
           return { k: "local", slot, t: INT32, name: e.name, loc: e.loc };
         }
@@ -609,6 +624,8 @@ export class ProcLowerer {
 
   private addressOf(e: Expr): Val {
     const lv = this.lv(e);
+    // herd7 reads `&x` of a parameter `atomic_t *x` as the location x itself.
+    if (lv.k === "local" && this.herd7 && this.paramSlots.has(lv.slot) && lv.t.kind === "ptr") return { e: { k: "local", slot: lv.slot }, t: lv.t };
     if (lv.k === "local") fail(e.loc, `cannot take the address of local '${lv.name}': locals live in registers; declare it in the init block to share it`);
     return { e: lv.addr, t: { kind: "ptr", to: lv.t } };
   }
@@ -645,7 +662,7 @@ export class ProcLowerer {
 
   private inline(fn: FunctionDef, e: Extract<Expr, { k: "call" }>): Val {
     if (this.active.has(fn.name)) fail(e.loc, `recursive call to '${fn.name}': functions are inlined, so recursion is not supported`);
-    if (this.calls.length >= MAX_INLINE_DEPTH) fail(e.loc, "functions nested too deeply");
+    if (this.calls.length >= MAX_INLINE_DEPTH) fail(e.loc, `calls nested more than ${MAX_INLINE_DEPTH} deep: functions are inlined, so the chain must end sooner`);
     if (e.args.length !== fn.params.length)
       fail(e.loc, `'${fn.name}' takes ${fn.params.length} argument${fn.params.length === 1 ? "" : "s"}, ${e.args.length} given`);
     const argVals = e.args.map((a) => this.toTemp(this.rv(a)));
@@ -751,4 +768,8 @@ function assignedNames(body: Stmt[]): Set<string> {
   };
   walk(body);
   return out;
+}
+
+function sameType(a: TypeRef, b: TypeRef): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
