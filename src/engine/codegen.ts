@@ -84,18 +84,22 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
 
   const viol = (pc: number, kind: ViolationKind, msg: string) => `{ ctx.violation = { kind: ${js(kind)}, msg: ${js(msg)}, proc: ${pid}, pc: ${pc} }; return 2; }`;
   const violDyn = (pc: number, kind: ViolationKind, msgExpr: string) => `{ ctx.violation = { kind: ${js(kind)}, msg: ${msgExpr}, proc: ${pid}, pc: ${pc} }; return 2; }`;
+  /** One of the model's own findings (lock or RCU discipline, a self-deadlock): a violation, or
+   * in herd7 mode a warning after which `then` runs (herd7 asks only about the final condition). */
+  const finding = (pc: number, kind: ViolationKind, msgExpr: string, then: string) =>
+    `{ if (ctx.findingsAsWarnings) { ctx.warnings.push({ kind: ${js(kind)}, msg: ${msgExpr}, proc: ${pid}, pc: ${pc} }); ${then} } else ${violDyn(pc, kind, msgExpr)} }`;
 
   /** Code that puts the checked address of `e` into `a`, or fails the step. */
   const address = (pc: number, e: LExpr): string => {
     if (e.k === "const") {
       const a = e.v;
-      if (a <= 0 || a >= nCells) return viol(pc, "bug", a === 0 ? "NULL pointer dereference" : `access to invalid address ${a}`);
+      if (a <= 0 || a >= nCells) return finding(pc, "bug", js(a === 0 ? "NULL pointer dereference" : `access to invalid address ${a}`), "return 1;");
       const f = model.cells[a].freedCell;
       const uaf = f >= 0 ? `if (s[${f}] !== 0) ${viol(pc, "use-after-free", `access to ${model.cells[a].name} after the object was freed`)}` : "";
       return `a = ${a}; ${uaf}`;
     }
     return `a = ${expr(e)};
-        if (a <= 0 || a >= ${nCells}) ${violDyn(pc, "bug", `a === 0 ? "NULL pointer dereference" : "access to invalid address " + a`)}
+        if (a <= 0 || a >= ${nCells}) ${finding(pc, "bug", `a === 0 ? "NULL pointer dereference" : "access to invalid address " + a`, "return 1;")}
         if (env.freed[a] >= 0 && s[env.freed[a]] !== 0) ${violDyn(pc, "use-after-free", `"access to " + env.names[a] + " after the object was freed"`)}`;
   };
   const wrapStore = (e: LExpr, v: string): string => {
@@ -136,13 +140,13 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
       case "srcu_unlock": {
         const clear = Array.from({ length: nProcs }, (_, q) => `s[${at(nProcs + q)}] &= ${~(1 << pid)};`).join(" ");
         return `${head}
-        if (${nest} === 0) ${violDyn(pc, "bug", `${js(`P${pid} calls srcu_read_unlock() on `)} + ${nameOf} + ${js(" without srcu_read_lock()")}`)}
-        if (--${nest} === 0) { ${clear} }`;
+        if (${nest} === 0) ${finding(pc, "bug", `${js(`P${pid} calls srcu_read_unlock() on `)} + ${nameOf} + ${js(" without srcu_read_lock()")}`, "")}
+        else if (--${nest} === 0) { ${clear} }`;
       }
       case "srcu_gp_start": {
         const mask = Array.from({ length: nProcs }, (_, q) => `(s[${at(q)}] !== 0 ? ${1 << q} : 0)`).join(" | ");
         return `${head}
-        if (${nest} !== 0) ${violDyn(pc, "deadlock", `${js(`P${pid} calls synchronize_srcu() on `)} + ${nameOf} + ${js(" inside its own SRCU read-side critical section on it (self-deadlock)")}`)}
+        if (${nest} !== 0) ${finding(pc, "deadlock", `${js(`P${pid} calls synchronize_srcu() on `)} + ${nameOf} + ${js(" inside its own SRCU read-side critical section on it (self-deadlock)")}`, "return 1;")}
         s[${at(nProcs + pid)}] = ${mask};`;
       }
       default:
@@ -204,7 +208,7 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
       }
       case "lock":
         body += `${address(pc, ins.addr)}
-        if (s[a] !== 0) { if (s[a] === ${pid + 1}) ${violDyn(pc, "deadlock", `"P${pid} takes " + env.names[a] + ", which it already holds"`)} return 1; }
+        if (s[a] !== 0) { if (s[a] === ${pid + 1}) ${finding(pc, "deadlock", `"P${pid} takes " + env.names[a] + ", which it already holds"`, "")} return 1; }
         s[a] = ${pid + 1}; ${rec("w", "0", String(pid + 1))} ${next}`;
         break;
       case "trylock":
@@ -213,12 +217,12 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
         break;
       case "unlock":
         body += `${address(pc, ins.addr)}
-        if (s[a] !== ${pid + 1}) ${violDyn(pc, "bug", `"P${pid} unlocks " + env.names[a] + ", which it does not hold"`)}
-        s[a] = 0; ${rec("w", String(pid + 1), "0")} ${next}`;
+        if (s[a] !== ${pid + 1}) ${finding(pc, "bug", `"P${pid} unlocks " + env.names[a] + ", which it does not hold"`, "")}
+        else { s[a] = 0; ${rec("w", String(pid + 1), "0")} } ${next}`;
         break;
       case "unlock_wait":
         body += `${address(pc, ins.addr)}
-        if (s[a] !== 0) { if (s[a] === ${pid + 1}) ${violDyn(pc, "deadlock", `"P${pid} waits in spin_unlock_wait() for " + env.names[a] + ", which it holds itself (self-deadlock)"`)} return 1; }
+        if (s[a] !== 0) { if (s[a] === ${pid + 1}) ${finding(pc, "deadlock", `"P${pid} waits in spin_unlock_wait() for " + env.names[a] + ", which it holds itself (self-deadlock)"`, "")} return 1; }
         ${rec("r", "s[a]", "s[a]")} ${next}`;
         break;
       case "rcu_lock":
@@ -227,13 +231,13 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
       case "rcu_unlock": {
         const nest = model.rcuNesting + pid;
         const clear = model.processes.map((_, q) => `s[${model.rcuWait + q}] &= ${~(1 << pid)};`).join(" ");
-        body += `if (s[${nest}] === 0) ${viol(pc, "bug", "rcu_read_unlock() without rcu_read_lock()")}
-        if (--s[${nest}] === 0) { ${clear} } ${next}`;
+        body += `if (s[${nest}] === 0) ${finding(pc, "bug", js("rcu_read_unlock() without rcu_read_lock()"), "")}
+        else if (--s[${nest}] === 0) { ${clear} } ${next}`;
         break;
       }
       case "gp_start": {
         const mask = model.processes.map((_, q) => `(s[${model.rcuNesting + q}] !== 0 ? ${1 << q} : 0)`).join(" | ");
-        body += `if (s[${model.rcuNesting + pid}] !== 0) ${viol(pc, "deadlock", `P${pid} calls synchronize_rcu() inside its own RCU read-side critical section (self-deadlock)`)}
+        body += `if (s[${model.rcuNesting + pid}] !== 0) ${finding(pc, "deadlock", js(`P${pid} calls synchronize_rcu() inside its own RCU read-side critical section (self-deadlock)`), "return 1;")}
         s[${model.rcuWait + pid}] = ${mask}; ${next}`;
         break;
       }
@@ -285,7 +289,7 @@ ${cases.join("\n")}
     }
   }
   s[${base}] = pc;
-  ${endPc >= 0 ? `if (pc === ${endPc}) { const lc = env.lockCells; for (let i = 0; i < lc.length; i++) if (s[lc[i]] === ${pid + 1}) { ctx.violation = { kind: "bug", msg: "P${pid} ends holding " + env.names[lc[i]], proc: ${pid}, pc: pc }; return 2; } }` : ""}
+  ${endPc >= 0 ? `if (pc === ${endPc}) { const lc = env.lockCells; for (let i = 0; i < lc.length; i++) if (s[lc[i]] === ${pid + 1}) { const msg = "P${pid} ends holding " + env.names[lc[i]]; if (ctx.findingsAsWarnings) ctx.warnings.push({ kind: "bug", msg, proc: ${pid}, pc: pc }); else { ctx.violation = { kind: "bug", msg, proc: ${pid}, pc: pc }; return 2; } } }` : ""}
   ${deadSwitch(dead, B)}
   return 0;
 };`;

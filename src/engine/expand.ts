@@ -398,7 +398,8 @@ export function evalFinal(e: FinalExpr, m: Machine, s: Int32Array): boolean {
     case "atom": {
       const a = e.atom;
       const v = a.kind === "mem" ? s[a.addr] : s[m.procs[a.proc].base + 1 + a.slot];
-      return (v === a.value) !== a.negate;
+      const w = a.rhs ? s[m.procs[a.rhs.proc].base + 1 + a.rhs.slot] : a.value;
+      return (v === w) !== a.negate;
     }
   }
 }

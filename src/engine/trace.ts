@@ -62,10 +62,11 @@ export function formatValue(model: ModelIR, v: number, pointer: boolean): string
  * positions in canonical states; `groups` maps them back to the actual processes.
  * The violation the last step hits is re-observed, so its process is the actual one.
  */
-export function replay(model: ModelIR, path: number[], violation: Violation | null, warnAsViolation = true, groups: number[][] = []): Trace & { violation: Violation | null } {
+export function replay(model: ModelIR, path: number[], violation: Violation | null, warnAsViolation = true, groups: number[][] = [], findingsAsWarnings = false): Trace & { violation: Violation | null } {
   const m = new Machine(model);
   const ctx = new StepContext();
   ctx.warnAsViolation = warnAsViolation;
+  ctx.findingsAsWarnings = findingsAsWarnings;
   const s = m.initial(ctx);
   const steps: TraceStep[] = [];
   const canon = groups.length ? new Canonicaliser(m, groups) : null;

