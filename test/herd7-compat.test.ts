@@ -131,7 +131,7 @@ describe("herd7's view of a test", () => {
     const r = cli("check", `${FIX}/lock-held-at-exit.litmus`);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /: pass \(1 finding of pageproof's own, herd7 mode\)/);
-    assert.match(r.stdout, /herd7 mode: a final condition and no Expect: line/);
+    assert.match(r.stdout, /^  mode herd7 \(a final condition, no Expect: line\)/m);
     assert.match(r.stdout, /finding \(bug, a warning in herd7 mode\): P0 ends holding lk/);
     assert.match(r.stdout, /Observation lock-held-at-exit Sometimes 1 3/);
   });

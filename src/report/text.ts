@@ -42,7 +42,7 @@ export function warningHeading(w: CheckResult["warnings"][number]): string {
 }
 
 /** What herd7 mode means, for the reports. */
-export const HERD7_MODE_NOTE = "herd7 mode: a final condition and no Expect: line, so the answer is the final condition's; pageproof's own findings (a lock held at exit, an unmatched unlock, a NULL dereference, a deadlock) are warnings beside it";
+export const HERD7_MODE_NOTE = "mode herd7 (a final condition, no Expect: line): the answer is the final condition's; pageproof's own findings are warnings beside it";
 
 export function verdictLine(r: CheckResult, color?: boolean): string {
   switch (r.verdict) {
