@@ -316,9 +316,12 @@ P1(spinlock_t *l, int *x, int *f)
     observed(check(unlockWait.replace("spin_unlock_wait(l);", "") + "exists (1:r1=1 /\\ 1:r0=0)\n"), "Sometimes");
   });
 
-  test("spin_unlock_wait on a lock the caller holds is a self-deadlock", () => {
+  test("spin_unlock_wait on a lock the caller holds is a self-deadlock (a finding in herd7 mode)", () => {
     const src = `C lkmm-unlock-wait-self\n{ spinlock_t l; }\nP0(spinlock_t *l, int *x) { spin_lock(l); spin_unlock_wait(l); spin_unlock(l); WRITE_ONCE(*x, 1); }\n`;
     violation(check(src), "deadlock", /spin_unlock_wait\(\) for l, which it holds itself/);
+    const r = pass(check(src + "exists (x=1)\n"));
+    assert.ok(r.warnings.some((w) => w.kind === "deadlock" && /spin_unlock_wait/.test(w.message)), JSON.stringify(r.warnings));
+    assert.equal(r.observation?.result, "Never");
   });
 });
 
@@ -489,6 +492,21 @@ exists (0:r0=0 /\\ 0:r1=1)
   test("a process that ends inside its SRCU read-side section blocks grace periods for ever (as with RCU)", () => {
     violation(check(`C srcu-ends-inside\n{}\nP0(struct srcu_struct *s) { srcu_read_lock(s); }\nP1(struct srcu_struct *s) { synchronize_srcu(s); }\n`), "deadlock", /P1 blocked forever/);
     violation(check(`C rcu-ends-inside\n{}\nP0(int *x) { rcu_read_lock(); }\nP1(int *x) { synchronize_rcu(); }\n`), "deadlock", /P1 blocked forever/);
+  });
+
+  test("in herd7 mode (a final condition, no Expect: line) SRCU misuse is a finding beside the answer, as RCU's", () => {
+    const r = pass(
+      check(`C srcu-self-herd7
+{}
+P0(struct srcu_struct *s, int *x) { int i = srcu_read_lock(s); WRITE_ONCE(*x, 1); synchronize_srcu(s); srcu_read_unlock(s, i); }
+P1(struct srcu_struct *s, int *y) { srcu_read_unlock(s, 0); WRITE_ONCE(*y, 1); }
+exists (x=1 /\\ y=1)
+`),
+    );
+    assert.equal(r.mode, "herd7");
+    assert.ok(r.warnings.some((w) => w.kind === "deadlock" && /synchronize_srcu\(\) on s inside its own SRCU read-side critical section/.test(w.message)), JSON.stringify(r.warnings));
+    assert.ok(r.warnings.some((w) => w.kind === "bug" && /srcu_read_unlock\(\) on s without srcu_read_lock\(\)/.test(w.message)), JSON.stringify(r.warnings));
+    assert.equal(r.observation?.result, "Never"); // P0 never gets past its own grace period
   });
 
   test("symmetry is off for SRCU models, as for RCU (per-process hidden cells)", () => {
