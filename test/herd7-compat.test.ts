@@ -61,6 +61,14 @@ describe("herd7's implicit names", () => {
     }
   });
 
+  test("init blocks and declarators as herd7's C grammar writes them", () => {
+    // A declaration, then its value; parenthesised declarators in the init block, a parameter and a local.
+    const r = run("C decls\n{ int *p; p = &x; int (y) = 2; int *(q) = &y; }\nP0(int (*x), int *y) { int (r1) = READ_ONCE(*x); int *(r2) = y; r3 = READ_ONCE(*r2); }\nlocations [p; q]\nexists (0:r1=0 /\\ 0:r3=2)\n");
+    assert.equal(r.verdict, "pass", r.error?.formatted);
+    assert.equal(r.observation?.result, "Always");
+    assert.deepEqual(r.finalStates.map((f) => [f.values.p, f.values.q]), [["&x", "&y"]]);
+  });
+
   test("a final condition comparing two registers (0:r0=1:r0)", () => {
     const r = check("register-compare.litmus");
     assert.equal(r.observation?.result, "Sometimes");

@@ -39,6 +39,7 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length, in
   let atLineStart = true;
   let braces = 0; // herd7's (* comments *) may stand anywhere outside C bodies
   let inInit = initBlock;
+  let parens = 0; // at top level, `(*` inside a parameter list is C (`P0(int (*x))`), not a comment
 
   while (i < end) {
     const c = src.charCodeAt(i);
@@ -61,7 +62,7 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length, in
       i = close + 2;
       continue;
     }
-    if (c === 40 /* ( */ && (braces === 0 || inInit) && src.charCodeAt(i + 1) === 42 /* * */) {
+    if (c === 40 /* ( */ && ((braces === 0 && parens === 0) || inInit) && src.charCodeAt(i + 1) === 42 /* * */) {
       i = skipHerdComment(file, i, end);
       continue;
     }
@@ -127,6 +128,8 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length, in
       }
     }
     if (!matched) fail(locAt(file, i), `unexpected character '${src[i]}'`);
+    if (braces === 0 && matched === "(") parens++;
+    else if (braces === 0 && matched === ")") parens = Math.max(0, parens - 1);
     if (matched === "{") braces++;
     else if (matched === "}") {
       braces = Math.max(0, braces - 1);

@@ -269,7 +269,8 @@ class Parser {
       }
       let type: TypeRef | null = null;
       if (this.startsType()) type = this.parseType().type;
-      const name = this.ident("a variable name").text;
+      let name: string;
+      ({ type, name } = this.declarator(type, "a variable name"));
       let arrayLen: number | null = null;
       if (this.accept("[")) {
         const n = this.next();
@@ -279,7 +280,10 @@ class Parser {
       }
       let init: Expr | null = null;
       if (this.accept("=")) init = this.is("{") ? this.parseInitializer() : this.parseAssignExpr();
-      this.prog.shared.push({ loc, name, type, arrayLen, init });
+      // herd7 also reads a declaration and, later, its value: `int *p; p = &x;`.
+      const earlier = type === null && arrayLen === null && init !== null ? this.prog.shared.find((d) => d.name === name && d.init === null && d.arrayLen === null) : undefined;
+      if (earlier) earlier.init = init;
+      else this.prog.shared.push({ loc, name, type, arrayLen, init });
       if (!this.accept(";") && !this.is("}")) this.unexpected("';'");
     }
   }
@@ -335,9 +339,8 @@ class Parser {
     while (!this.accept(")")) {
       const loc = this.loc();
       if (!this.startsType()) this.unexpected("a parameter type");
-      const { type } = this.parseType();
-      const name = this.ident("a parameter name").text;
-      params.push({ loc, type, name });
+      const { type, name } = this.declarator(this.parseType().type, "a parameter name");
+      params.push({ loc, type: type!, name });
       if (!this.accept(",")) {
         this.expect(")", "',' or ')'");
         break;
@@ -433,6 +436,21 @@ class Parser {
     return { type, isConst };
   }
 
+  /** A declarator: `*`s, then a name, possibly in parentheses (`int (*x)`, `int *(p)`), as C allows. */
+  private declarator(type: TypeRef | null, what: string): { type: TypeRef | null; name: string } {
+    let t = type;
+    while (this.accept("*")) t = { kind: "ptr", to: t ?? { kind: "int", bits: 32, signed: true, name: "int" } };
+    const open = this.peek();
+    if (open.text === "(" && open.kind === "punct" && (this.peek(1).kind === "ident" || this.is("*", 1))) {
+      this.next();
+      const inner = this.nested(open, "declarator", () => this.declarator(t, what));
+      this.expect(")");
+      if (this.is("(")) fail(this.loc(), "function pointers are not supported");
+      return inner;
+    }
+    return { type: t, name: this.ident(what).text };
+  }
+
   private skipParens(): void {
     this.expect("(");
     let depth = 1;
@@ -462,10 +480,9 @@ class Parser {
       const { type, isConst } = this.parseType();
       const out: Stmt[] = [];
       for (;;) {
-        let t = type;
         const dloc = this.loc();
-        while (this.accept("*")) t = { kind: "ptr", to: t };
-        const name = this.ident("a variable name").text;
+        const { type: declared, name } = this.declarator(type, "a variable name");
+        const t = declared!;
         if (this.is("[")) fail(this.loc(), "local arrays are not supported");
         let init: Expr | null = null;
         if (this.accept("=")) init = this.is("{") ? this.parseInitializer() : this.parseAssignExpr();
