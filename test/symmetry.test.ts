@@ -38,3 +38,42 @@ test("canonStep after a step of one process equals the full canonical form", () 
   }
   assert.ok(moved > 1000, `${moved} moves`);
 });
+
+test("with lock-taking processes, the canonical form renames lock owners and is the same for every permutation", () => {
+  const p = (i: number) => `P${i}(spinlock_t *a, spinlock_t *b, int *x) {\n\tspin_lock(a);\n\tint r = READ_ONCE(*x);\n\tspin_lock(b);\n\tWRITE_ONCE(*x, r + 1);\n\tspin_unlock(b);\n\tspin_unlock(a);\n}\n`;
+  const { model } = compileSource("locks.litmus", `C locks\n{ spinlock_t a; spinlock_t b; }\n${p(0)}${p(1)}${p(2)}`);
+  const m = new Machine(model);
+  const groups = symmetryGroups(model);
+  assert.deepEqual(groups, [[0, 1, 2]]);
+  const c = new Canonicaliser(m, groups);
+  const lockCells = model.cells.flatMap((cell, a) => (cell.isLock ? [a] : []));
+  assert.equal(lockCells.length, 2);
+  let seed = 11;
+  const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+  const w = 1 + model.processes[0].locals.length;
+  const perms = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+  let renamed = 0;
+  for (let iter = 0; iter < 3000; iter++) {
+    const s = new Int32Array(m.width);
+    for (let i = m.nCells; i < s.length; i++) s[i] = rnd(2);
+    for (const a of lockCells) s[a] = rnd(4); // free, or held by P0..P2
+    const canonical = Int32Array.from(s);
+    c.canon(canonical);
+    // Apply a permutation pi of the processes (blocks and lock owners): same canonical form.
+    for (const pi of perms) {
+      const t = Int32Array.from(s);
+      for (let q = 0; q < 3; q++) t.set(s.subarray(m.procs[q].base, m.procs[q].base + w), m.procs[pi[q]].base);
+      for (const a of lockCells) if (s[a] > 0) t[a] = pi[s[a] - 1] + 1;
+      c.canon(t);
+      assert.deepEqual(t, canonical, `iteration ${iter}, permutation ${pi}`);
+    }
+    // canonStep from the state gives canon()'s result; words that changed lie in [from, to) or are cells.
+    const one = Int32Array.from(s);
+    if (c.canonStep(one, 0)) {
+      renamed++;
+      for (let i = m.nCells; i < s.length; i++) if (one[i] !== s[i]) assert.ok(i >= c.from && i < c.to);
+    }
+    assert.deepEqual(one, canonical);
+  }
+  assert.ok(renamed > 1000, `${renamed} renamings`);
+});

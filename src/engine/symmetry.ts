@@ -2,30 +2,51 @@
 // scenario). Processes whose lowered code is identical (same instructions, same constant
 // addresses) and whose registers the final condition does not name are interchangeable:
 // permuting their local blocks (pc + locals) maps runs to runs. Each state is stored in
-// a canonical form, its blocks sorted within each group (a full canonicalisation, so
-// the quotient is exact: no state is explored twice and none is lost).
+// a canonical form, its blocks sorted within each group. Path lengths are preserved, so
+// counterexamples stay shortest.
 //
-// Not applied when a model uses locks, RCU or SRCU: lock cells hold their owner's process
-// number and RCU and SRCU keep per-process cells (and wait masks with a bit per process),
-// so a permutation would also have to rewrite shared memory. Path lengths are preserved,
-// so counterexamples stay shortest.
+// Locks: a held lock's cell holds its owner's process number + 1, so permuting processes
+// that take locks must also rename the owners in the lock cells. That is sound when nothing
+// else can see an owner's number: every access to a lock cell is a lock operation or
+// spin_is_locked's probe (compared with 0 only), and every address that could be a lock cell
+// is known. Such groups are sorted by block and then by the set of locks each member holds,
+// and the lock cells renamed to match (a representative of the orbit; two members equal in
+// both keys are the same up to renaming). Processes using RCU or SRCU are left out: their
+// per-process cells and grace-period wait masks would need renaming too. Processes that take
+// no lock and use no RCU are never named in shared memory, so they may be permuted whatever
+// the other processes do.
 
 import { Instr, ModelIR } from "../ir/ir.js";
 import { Machine } from "./machine.js";
 
-const PER_PROCESS_OPS = new Set(["lock", "trylock", "unlock", "unlock_wait", "rcu_lock", "rcu_unlock", "gp_start", "gp_wait", "srcu_lock", "srcu_unlock", "srcu_gp_start", "srcu_gp_wait"]);
+const LOCK_OPS = new Set(["lock", "trylock", "unlock", "unlock_wait"]);
+const RCU_OPS = new Set(["rcu_lock", "rcu_unlock", "gp_start", "gp_wait", "srcu_lock", "srcu_unlock", "srcu_gp_start", "srcu_gp_wait"]);
 
 function codeKey(code: Instr[]): string {
   return JSON.stringify(code, (k, v) => (k === "src" ? undefined : v));
 }
 
+/** Why processes that take locks cannot be permuted in this model, or null if they can. */
+export function lockSymmetryObstacle(model: ModelIR): string | null {
+  const locks = model.cells.some((c) => c.isLock);
+  if (!locks) return null;
+  for (const p of model.processes)
+    for (const i of p.code) {
+      if (i.op !== "load" && i.op !== "store" && i.op !== "rmw") continue;
+      if (i.addr.k !== "const") return `${p.name} accesses an address not known before the search`;
+      if (model.cells[i.addr.v]?.isLock && !(i.op === "load" && i.lockProbe)) return `${p.name} reads or writes the lock ${model.cells[i.addr.v].name} as a value`;
+    }
+  return null;
+}
+
 /** Groups (of size >= 2) of interchangeable processes, or [] when symmetry does not apply. */
 export function symmetryGroups(model: ModelIR): number[][] {
-  if (model.processes.some((p) => p.code.some((i) => PER_PROCESS_OPS.has(i.op)))) return [];
   const observed = new Set(model.observed.filter((o) => o.kind === "reg").map((o) => o.proc));
+  const locksOk = lockSymmetryObstacle(model) === null;
   const byKey = new Map<string, number[]>();
   model.processes.forEach((p, pid) => {
     if (observed.has(pid)) return;
+    if (p.code.some((i) => RCU_OPS.has(i.op) || (!locksOk && LOCK_OPS.has(i.op)))) return;
     const key = codeKey(p.code) + "|" + p.locals.length + "|" + JSON.stringify([...p.initLocals].sort());
     byKey.set(key, [...(byKey.get(key) ?? []), pid]);
   });
@@ -52,6 +73,73 @@ export class Canonicaliser {
     this.posOf = new Int32Array(m.procs.length);
     groups.forEach((g, gi) => g.forEach((pid, pos) => ((this.groupOf[pid] = gi), (this.posOf[pid] = pos))));
     this.bases = groups.map((g) => Int32Array.from(g, (pid) => m.procs[pid].base));
+    this.lockCells = Int32Array.from(m.model.cells.flatMap((c, a) => (c.isLock ? [a] : [])));
+    this.renames = groups.map((g) => g.some((pid) => m.model.processes[pid].code.some((i) => LOCK_OPS.has(i.op))));
+    const most = Math.max(1, ...groups.map((g) => g.length));
+    this.order = new Int32Array(most);
+    this.newPos = new Int32Array(most);
+    this.blocks = new Int32Array(most * Math.max(1, ...this.blockWidth));
+  }
+
+  /** Addresses of the lock cells; per group, whether its members take locks (their owners get renamed). */
+  private readonly lockCells: Int32Array;
+  private readonly renames: boolean[];
+  private readonly order: Int32Array;
+  private readonly newPos: Int32Array;
+  private readonly blocks: Int32Array;
+
+  /** The locks (cell indices, ascending) held by pid, compared lexicographically. */
+  private cmpHeld(s: Int32Array, p: number, q: number): number {
+    const lc = this.lockCells;
+    for (let i = 0; i < lc.length; i++) {
+      const a = s[lc[i]] === p + 1;
+      const b = s[lc[i]] === q + 1;
+      if (a !== b) return a ? -1 : 1;
+    }
+    return 0;
+  }
+
+  /**
+   * Sorts the blocks of group gi by (block, locks held) and renames the lock owners to match.
+   * perm as in canon(). Returns whether anything changed.
+   */
+  private renameGroup(s: Int32Array, gi: number, perm?: Int32Array): boolean {
+    const g = this.groups[gi];
+    const bases = this.bases[gi];
+    const w = this.blockWidth[g[0]];
+    const n = g.length;
+    const order = this.order;
+    for (let i = 0; i < n; i++) order[i] = i;
+    // Insertion sort of positions (groups are small).
+    for (let i = 1; i < n; i++) {
+      const x = order[i];
+      let j = i - 1;
+      while (j >= 0 && (this.cmp(s, bases[order[j]], bases[x], w) || this.cmpHeld(s, g[order[j]], g[x])) > 0) {
+        order[j + 1] = order[j];
+        j--;
+      }
+      order[j + 1] = x;
+    }
+    let identity = true;
+    for (let i = 0; i < n; i++) if (order[i] !== i) identity = false;
+    if (identity) return false;
+    const blocks = this.blocks;
+    for (let i = 0; i < n; i++) blocks.set(s.subarray(bases[i], bases[i] + w), i * w);
+    for (let k = 0; k < n; k++) {
+      s.set(blocks.subarray(order[k] * w, order[k] * w + w), bases[k]);
+      this.newPos[order[k]] = k;
+    }
+    const lc = this.lockCells;
+    for (let i = 0; i < lc.length; i++) {
+      const owner = s[lc[i]] - 1;
+      if (owner < 0 || this.groupOf[owner] !== gi) continue;
+      s[lc[i]] = g[this.newPos[this.posOf[owner]]] + 1;
+    }
+    if (perm) {
+      const before = g.map((pid) => perm[pid]);
+      for (let k = 0; k < n; k++) perm[g[k]] = before[order[k]];
+    }
+    return true;
   }
 
   /**
@@ -63,6 +151,14 @@ export class Canonicaliser {
   canonStep(s: Int32Array, pid: number): boolean {
     const gi = this.groupOf[pid];
     if (gi < 0) return false;
+    if (this.renames[gi]) {
+      // A lock step changes the lock cells too: sort the group afresh.
+      if (!this.renameGroup(s, gi)) return false;
+      const bases = this.bases[gi];
+      this.from = bases[0];
+      this.to = bases[bases.length - 1] + this.blockWidth[pid];
+      return true;
+    }
     const bases = this.bases[gi];
     const w = this.blockWidth[pid];
     const p = this.posOf[pid];
@@ -110,7 +206,12 @@ export class Canonicaliser {
   canon(s: Int32Array, perm?: Int32Array): void {
     if (perm) for (let i = 0; i < perm.length; i++) perm[i] = i;
     const procs = this.m.procs;
-    for (const g of this.groups) {
+    for (let gi = 0; gi < this.groups.length; gi++) {
+      const g = this.groups[gi];
+      if (this.renames[gi]) {
+        this.renameGroup(s, gi, perm);
+        continue;
+      }
       const w = this.blockWidth[g[0]];
       // Insertion sort of the blocks at the bases of g (groups are small).
       for (let i = 1; i < g.length; i++) {

@@ -277,8 +277,10 @@ def(["spin_trylock", "raw_spin_trylock", "mutex_trylock"], (L, e) => {
 });
 def(["spin_is_locked", "mutex_is_locked"], (L, e) => {
   const a = lockArg(L, e, 1);
-  const v = L.read({ k: "mem", addr: a, t: INT32, isConst: false, loc: e.loc });
-  return { e: bin("!=", v.e, c(0)), t: BOOL };
+  // A probe: the owner's id it loads is only compared with 0 (symmetry.ts relies on that).
+  const dst = L.temp(INT32);
+  L.emit({ op: "load", dst, addr: a, src: L.src(), lockProbe: true });
+  return { e: bin("!=", { k: "local", slot: dst }, c(0)), t: BOOL };
 });
 // spin_unlock_wait(): removed from the kernel in 4.13, modelled by herd7 before that and still
 // in published tests. One step, enabled once the lock is free; it does not take the lock.

@@ -30,7 +30,7 @@ export type Instr =
   | { op: "jmp"; target: number; src: Src }
   | { op: "check"; kind: ViolationKind; cond: LExpr; msg: string; src: Src } // violation when cond != 0
   | { op: "guard"; cond: LExpr; src: Src } // inside an atomic step: the step is disabled unless cond != 0
-  | { op: "load"; dst: number; addr: LExpr; src: Src; constCell?: boolean } // constCell: a const field, read locally
+  | { op: "load"; dst: number; addr: LExpr; src: Src; constCell?: boolean; lockProbe?: boolean } // constCell: a const field, read locally; lockProbe: spin_is_locked's read, compared with 0 only
   | { op: "store"; addr: LExpr; val: LExpr; src: Src }
   | { op: "rmw"; rmw: RmwOp; dst: number; ret: "old" | "new" | "ok"; addr: LExpr; a: LExpr; b: LExpr; src: Src }
   | { op: "lock"; addr: LExpr; src: Src } // blocking acquire: cell 0 -> pid+1
