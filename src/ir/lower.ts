@@ -160,6 +160,77 @@ export class ProcLowerer {
     return slot;
   }
 
+  /**
+   * A busy-wait loop — `while (READ_ONCE(*x) != 0) cpu_relax();`, or `do { } while (...)` —
+   * is lowered as `await(!(test))`: one blocking step instead of a step that loops back to
+   * itself. The rule: the body does nothing under SC (empty, or only cpu_relax(), barrier()
+   * and other no-op hints), and the test reads shared memory exactly once and has no other
+   * effect. Then one evaluation of the test is one step either way, and the loop leaves
+   * exactly when such a step sees the test false: the reachable states are the same; the
+   * spinning process is shown as blocked (so a wait that can never end is a deadlock, and
+   * liveness sees no self-loop). docs/format.md states the rule.
+   */
+  private busyWait(test: Expr, body: Stmt): boolean {
+    if (!isIdleBody(body)) return false;
+    const reads = this.sharedReads(test);
+    if (reads !== 1) return false;
+    this.rvDiscard({ k: "call", loc: test.loc, callee: "await", calleeLoc: test.loc, args: [{ k: "unary", loc: test.loc, op: "!", arg: test }], end: exprEnd(test) });
+    return true;
+  }
+
+  /** Shared reads the expression makes, or -1 if it has any other effect (a call, a write). */
+  private sharedReads(e: Expr): number {
+    switch (e.k) {
+      case "num":
+      case "str":
+        return 0;
+      case "name":
+        return this.lookupLocal(e.name) || this.prog.defines.has(e.name) ? 0 : this.mem.global(e.name) ? 1 : -1;
+      case "unary": {
+        if (e.op === "&") return this.addressReads(e.arg);
+        const a = this.sharedReads(e.arg);
+        return a < 0 ? -1 : e.op === "*" ? a + 1 : a;
+      }
+      case "cast":
+        return this.sharedReads(e.arg);
+      case "binary": {
+        const a = this.sharedReads(e.left);
+        const b = this.sharedReads(e.right);
+        return a < 0 || b < 0 ? -1 : a + b;
+      }
+      case "cond": {
+        const parts = [e.test, e.then, e.else].map((x) => this.sharedReads(x));
+        return parts.some((x) => x < 0) ? -1 : parts.reduce((x, y) => x + y, 0);
+      }
+      case "member":
+        if (!e.arrow) return this.sharedReads(e.obj);
+        return this.sharedReads(e.obj) < 0 ? -1 : this.sharedReads(e.obj) + 1;
+      case "call": {
+        // READ_ONCE(*p) and friends take an lvalue (only its address is computed); the
+        // others take pointers and numbers as values.
+        const lvalueArg = LVALUE_READS.has(e.callee);
+        if (!lvalueArg && !SHARED_READS.has(e.callee)) return -1;
+        let n = 1;
+        for (const a of e.args) {
+          const r = lvalueArg ? this.addressReads(a) : this.sharedReads(a);
+          if (r < 0) return -1;
+          n += r;
+        }
+        return n;
+      }
+      default:
+        return -1;
+    }
+  }
+
+  /** Shared reads made to compute the address of the lvalue e (not to read e itself), or -1. */
+  private addressReads(e: Expr): number {
+    if (e.k === "name") return 0;
+    if (e.k === "unary" && e.op === "*") return this.sharedReads(e.arg);
+    if (e.k === "member") return e.arrow ? this.sharedReads(e.obj) : this.addressReads(e.obj);
+    return -1;
+  }
+
   private declareImplicitRegister(name: string, loc: Loc): number {
     const inner = this.scopes;
     this.scopes = [inner[0]];
@@ -211,6 +282,7 @@ export class ProcLowerer {
         return;
       }
       case "while": {
+        if (this.busyWait(s.test, s.body)) return;
         const top = this.newLabel();
         const endL = this.newLabel();
         this.place(top);
@@ -223,6 +295,7 @@ export class ProcLowerer {
         return;
       }
       case "do": {
+        if (this.busyWait(s.test, s.body)) return;
         const top = this.newLabel();
         const cont = this.newLabel();
         const endL = this.newLabel();
@@ -772,4 +845,24 @@ function assignedNames(body: Stmt[]): Set<string> {
 
 function sameType(a: TypeRef, b: TypeRef): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Primitives that make one shared read and nothing else (busy-wait tests may use them). */
+const SHARED_READS = new Set([
+  "atomic_read", "atomic_read_acquire", "atomic_long_read", "atomic64_read", "smp_load_acquire", "test_bit",
+  "spin_is_locked", "mutex_is_locked",
+]);
+const LVALUE_READS = new Set(["READ_ONCE", "rcu_dereference", "rcu_access_pointer", "data_race"]);
+
+/** No-ops under SC that a spin loop's body may hold. */
+const IDLE_CALLS = new Set(["cpu_relax", "barrier", "smp_mb", "smp_rmb", "smp_wmb", "cond_resched", "schedule", "might_sleep"]);
+
+function isIdleBody(s: Stmt): boolean {
+  if (s.k === "empty") return true;
+  if (s.k === "block") return s.body.every(isIdleBody);
+  return s.k === "expr" && s.expr.k === "call" && IDLE_CALLS.has(s.expr.callee) && s.expr.args.length === 0;
+}
+
+function exprEnd(e: Expr): number {
+  return "end" in e && typeof e.end === "number" ? e.end : e.loc.offset + 1;
 }

@@ -50,12 +50,11 @@ S3:	atomic {
 		l0 = 0; goto S4;
 	}
 S4:	atomic {
-		skip;
+		((((c2_done == 0) == 0) != 0)) ->
 		l0 = c2_done;
-		if :: (((l0 == 0) == 0) != 0) -> l0 = 0; goto S7 :: else -> skip fi;
-		l0 = 0; goto S4;
+		l0 = 0; goto S8;
 	}
-S7:	atomic {
+S8:	atomic {
 		skip;
 		l0 = c1_counter;
 		assert(((l0 == 2) == 0) == 0) /* assert: assertion failed: assert(READ_ONCE(*counter) == 2) */;
