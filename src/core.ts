@@ -7,6 +7,7 @@ import { CompileOptions, compileSource } from "./ir/compile.js";
 import { ModelIR } from "./ir/ir.js";
 import { SearchLimits, SearchOptions, SearchOutcome, search } from "./engine/bfs.js";
 import { Trace, formatValue, replay } from "./engine/trace.js";
+import { SymmetryExclusion, symmetryAnalysis } from "./engine/symmetry.js";
 import { Fairness, Goal, Graph, findLasso } from "./engine/liveness.js";
 
 export type Verdict = "pass" | "violation" | "incomplete" | "error";
@@ -69,9 +70,24 @@ export interface CheckResult {
   incomplete?: { limit: string; completeDepth: number };
   expectation?: Expectation;
   liveness?: { fairness: Fairness; goals: string[]; note: string };
+  /** Which reductions the search applied, and why each one left off was. */
+  reductions?: Reductions;
   /** herd7's test metadata: the quoted doc string and the `Key=Value` info lines (diy7's Cycle=, Relax=, ...). */
   metadata?: { doc: string | null; info: Record<string, string> };
   error?: { file: string; line: number; col: number; message: string; formatted: string; unsupportedLanguage?: boolean };
+}
+
+export interface Reductions {
+  symmetry: {
+    applied: boolean;
+    /** Groups of interchangeable processes, by name. */
+    groups: string[][];
+    /** Why no symmetry was applied (when applied is false). */
+    note: string | null;
+    /** Processes with the same code as another but kept out, with the reason and the construct. */
+    excluded: SymmetryExclusion[];
+  };
+  por: { applied: boolean; note: string | null };
 }
 
 export const EMPTY_STATS: CheckResult["stats"] = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, statesPerSecond: 0, memoryBytes: 0, visitedBytesPerState: 0, visited: "fingerprint", collisionProbability: 0, threads: 1 };
@@ -156,6 +172,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
       threads: s.threads,
     },
   };
+  result.reductions = reductionsOf(model, opts, graph !== null, por);
   if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
   if (out.status === "violation" && out.violation) {
     const { violation, ...trace } = replay(model, out.path ?? [], out.violation, warnAsViolation, out.groups, findingsAsWarnings);
@@ -195,6 +212,24 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   }
   result.expectation = expectationOf(program.comment, result) ?? undefined;
   return result;
+}
+
+function reductionsOf(model: ModelIR, opts: CheckOptions, liveness: boolean, por: boolean): Reductions {
+  const { groups, excluded } = symmetryAnalysis(model);
+  const symOn = opts.symmetry !== false && !liveness;
+  const applied = symOn && groups.length > 0;
+  const symNote = opts.symmetry === false
+    ? "switched off (--no-symmetry)"
+    : liveness
+      ? "off for liveness (not shown sound under fairness)"
+      : groups.length === 0
+        ? excluded.length ? "every process with a twin is left out (see excluded)" : "no two processes have the same code"
+        : null;
+  const porNote = opts.por === false ? "switched off (--no-por)" : liveness ? "off for liveness (not shown sound under fairness)" : model.processes.length < 2 ? "one process" : null;
+  return {
+    symmetry: { applied, groups: groups.map((g) => g.map((pid) => model.processes[pid].name)), note: symNote, excluded },
+    por: { applied: por && model.processes.length > 1, note: porNote },
+  };
 }
 
 /** herd7's view for a plain herd7 test: a final condition and no `Expect:` line (docs/format.md). */

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkSource, CheckResult } from "../src/check.js";
-import { generate } from "./difftest/gen.js";
+import { generate, rng } from "./difftest/gen.js";
 import { compileSource } from "../src/ir/compile.js";
 import { lockSymmetryObstacle, symmetryGroups } from "../src/engine/symmetry.js";
 import { collectScenarioFiles } from "../src/cli/test.js";
@@ -169,4 +169,78 @@ exists (wb=6)
   const lm = compileSource("l", leaky).model;
   assert.match(lockSymmetryObstacle(lm) ?? "", /P3 reads or writes the lock lk as a value/);
   assert.deepEqual(symmetryGroups(lm), []);
+});
+
+/** Small programs with identical processes that use RCU, SRCU and a spinlock (deterministic per seed). */
+function rcuProgram(seed: number): string {
+  const r = rng(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const body = (n: number) => {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++)
+      out.push(
+        pick([
+          "\trcu_read_lock();\n\tr0 = READ_ONCE(*x);\n\trcu_read_unlock();",
+          "\tidx = srcu_read_lock(s);\n\tr1 = READ_ONCE(*y);\n\tsrcu_read_unlock(s, idx);",
+          "\tWRITE_ONCE(*x, r1 + 1);\n\tsynchronize_rcu();",
+          "\tWRITE_ONCE(*y, r0 + 1);\n\tsynchronize_srcu(s);",
+          "\tspin_lock(l);\n\tWRITE_ONCE(*x, READ_ONCE(*y));\n\tspin_unlock(l);",
+          "\trcu_read_lock();\n\tspin_lock(l);\n\tr0 = READ_ONCE(*y);\n\tspin_unlock(l);\n\trcu_read_unlock();",
+          "\tspin_lock(l);\n\tsynchronize_rcu();\n\tspin_unlock(l);", // with the one above: a deadlock
+          "\tassert(READ_ONCE(*x) < 3);",
+        ]),
+      );
+    return out.join("\n");
+  };
+  const twin = body(2 + Math.floor(r() * 2));
+  const other = body(2);
+  const params = "int *x, int *y, spinlock_t *l, struct srcu_struct *s";
+  const proc = (i: number, b: string) => `P${i}(${params})\n{\n\tint r0 = 0;\n\tint r1 = 0;\n\tint idx = 0;\n${b}\n}\n`;
+  return `C rcu-gen-${seed}\n{ spinlock_t l; }\n${proc(0, other)}${proc(1, twin)}${proc(2, twin)}${r() < 0.5 ? proc(3, twin) : ""}locations [x; y]\n`;
+}
+
+test("reductions: symmetry among processes that use RCU, SRCU and locks agrees with the unreduced search", () => {
+  let grouped = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const src = rcuProgram(seed);
+    const { model } = compileSource(`rcu-gen-${seed}`, src);
+    if (symmetryGroups(model).length) grouped++;
+    const full = checkSource(src, `rcu-gen-${seed}`, { por: false, symmetry: false });
+    assert.notEqual(full.verdict, "error", full.error?.formatted);
+    for (const opts of [{ por: false }, {}]) {
+      const reduced = checkSource(src, `rcu-gen-${seed}`, opts);
+      assert.equal(reduced.verdict, full.verdict, `rcu-gen-${seed} ${JSON.stringify(opts)}: verdict`);
+      assert.equal(reduced.violation?.kind, full.violation?.kind, `rcu-gen-${seed}: violation kind`);
+      if (full.verdict === "pass") assert.deepEqual(finals(reduced), finals(full), `rcu-gen-${seed}: final states`);
+      if (reduced.violation) assert.equal(reduced.violation.trace.steps.length, full.violation!.trace.steps.length, `rcu-gen-${seed}: shortest trace`);
+      assert.ok(reduced.stats.states <= full.stats.states);
+    }
+  }
+  assert.equal(grouped, 60, "every program has a symmetric group");
+});
+
+test("the report names the reductions applied, and why a process with a twin was left out", () => {
+  const src = `C report
+{}
+P0(int *x) { rcu_read_lock(); int r = READ_ONCE(*x); rcu_read_unlock(); }
+P1(int *x) { rcu_read_lock(); int r = READ_ONCE(*x); rcu_read_unlock(); }
+P2(int *x) { WRITE_ONCE(*x, 1); synchronize_rcu(); }
+P3(int *y) { WRITE_ONCE(*y, 1); }
+P4(int *y) { WRITE_ONCE(*y, 1); }
+P5(int *y) { WRITE_ONCE(*y, 1); }
+exists (0:r=1)
+`;
+  const r = checkSource(src, "report.litmus");
+  assert.deepEqual(r.reductions?.symmetry.groups, [["P3", "P4", "P5"]]);
+  assert.deepEqual(r.reductions?.symmetry.excluded, [{ process: "P0", reason: "the final condition names its registers", site: null }]);
+  assert.deepEqual(r.reductions?.por, { applied: true, note: null });
+  // A process that reads a lock as a value: the lock-takers are left out, with the construct's place.
+  const leaky = src.replace("exists (0:r=1)", "P6(spinlock_t *l) { spin_lock(l); }\nP7(spinlock_t *l) { spin_lock(l); }\nP8(spinlock_t *l) { int v = READ_ONCE(*(int *)l); }\n");
+  const l = checkSource(leaky, "leaky.litmus");
+  assert.deepEqual(l.reductions?.symmetry.groups, [["P3", "P4", "P5"]]);
+  const ex = l.reductions!.symmetry.excluded.map((x) => [x.process, x.site?.line, x.site?.text]);
+  assert.deepEqual(ex, [["P0", 11, "int v = READ_ONCE(*(int *)l)"], ["P1", 11, "int v = READ_ONCE(*(int *)l)"], ["P6", 11, "int v = READ_ONCE(*(int *)l)"], ["P7", 11, "int v = READ_ONCE(*(int *)l)"]]);
+  assert.match(l.reductions!.symmetry.excluded[0].reason, /P8 reads or writes the lock l as a value/);
+  const off = checkSource(src, "report.litmus", { symmetry: false, por: false });
+  assert.deepEqual([off.reductions?.symmetry.applied, off.reductions?.symmetry.note, off.reductions?.por.note], [false, "switched off (--no-symmetry)", "switched off (--no-por)"]);
 });

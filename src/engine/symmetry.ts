@@ -5,16 +5,19 @@
 // a canonical form, its blocks sorted within each group. Path lengths are preserved, so
 // counterexamples stay shortest.
 //
-// Locks: a held lock's cell holds its owner's process number + 1, so permuting processes
-// that take locks must also rename the owners in the lock cells. That is sound when nothing
-// else can see an owner's number: every access to a lock cell is a lock operation or
-// spin_is_locked's probe (compared with 0 only), and every address that could be a lock cell
-// is known. Such groups are sorted by block and then by the set of locks each member holds,
-// and the lock cells renamed to match (a representative of the orbit; two members equal in
-// both keys are the same up to renaming). Processes using RCU or SRCU are left out: their
-// per-process cells and grace-period wait masks would need renaming too. Processes that take
-// no lock and use no RCU are never named in shared memory, so they may be permuted whatever
-// the other processes do.
+// Process ids in shared memory: a held lock's cell holds its owner's process number + 1, and
+// RCU and every srcu_struct keep a cell per process (its read-side nesting, and the readers its
+// grace period waits for, as a mask with a bit per process). Permuting processes that take
+// locks or use RCU must rename all of these with them: the lock owners, the per-process cells
+// (moved to their process's new number) and the mask bits. That is sound when nothing else can
+// see a process number: every access to a lock cell is a lock operation or spin_is_locked's
+// probe (compared with 0 only), and every address that could be a lock cell is known (the
+// hidden RCU cells are only touched by the RCU operations). Such a group is sorted by block,
+// then by the locks each member holds, then by its per-process cells, and everything renamed
+// to match: a representative of the state's orbit (the search stays exact; two states of one
+// orbit may still get two representatives when masks differ, which costs only reduction).
+// Processes that take no lock and use no RCU are never named in shared memory, so they may be
+// permuted whatever the other processes do.
 
 import { Instr, ModelIR } from "../ir/ir.js";
 import { Machine } from "./machine.js";
@@ -26,31 +29,72 @@ function codeKey(code: Instr[]): string {
   return JSON.stringify(code, (k, v) => (k === "src" ? undefined : v));
 }
 
+export interface SiteRef {
+  file: string;
+  line: number;
+  col: number;
+  text: string;
+}
+
+/** A process kept out of symmetry reduction although another process has the same code. */
+export interface SymmetryExclusion {
+  process: string;
+  reason: string;
+  site: SiteRef | null;
+}
+
+/** Where an instruction comes from, as the scenario shows it: its outermost call site. */
+function siteOf(i: Instr): SiteRef {
+  const c = i.src.calls[0];
+  const loc = c ? c.loc : i.src.loc;
+  return { file: loc.file.path, line: loc.line, col: loc.col, text: c ? c.text : i.src.text };
+}
+
 /** Why processes that take locks cannot be permuted in this model, or null if they can. */
 export function lockSymmetryObstacle(model: ModelIR): string | null {
+  return lockObstacle(model)?.reason ?? null;
+}
+
+function lockObstacle(model: ModelIR): { reason: string; site: SiteRef } | null {
   const locks = model.cells.some((c) => c.isLock);
-  if (!locks) return null;
+  const rcu = model.rcuNesting >= 0 || model.srcuStructs.length > 0;
+  if (!locks && !rcu) return null;
   for (const p of model.processes)
     for (const i of p.code) {
       if (i.op !== "load" && i.op !== "store" && i.op !== "rmw") continue;
-      if (i.addr.k !== "const") return `${p.name} accesses an address not known before the search`;
-      if (model.cells[i.addr.v]?.isLock && !(i.op === "load" && i.lockProbe)) return `${p.name} reads or writes the lock ${model.cells[i.addr.v].name} as a value`;
+      if (i.addr.k !== "const") return { reason: `${p.name} accesses an address not known before the search, which could hold a process number`, site: siteOf(i) };
+      if (model.cells[i.addr.v]?.isLock && !(i.op === "load" && i.lockProbe)) return { reason: `${p.name} reads or writes the lock ${model.cells[i.addr.v].name} as a value`, site: siteOf(i) };
     }
   return null;
 }
 
+/** Groups (of size >= 2) of interchangeable processes, and the processes kept out, with why. */
+export function symmetryAnalysis(model: ModelIR): { groups: number[][]; excluded: SymmetryExclusion[] } {
+  const observed = new Set(model.observed.filter((o) => o.kind === "reg").map((o) => o.proc));
+  const obstacle = lockObstacle(model);
+  const byKey = new Map<string, number[]>();
+  const keyOf: string[] = [];
+  const why = new Map<number, { reason: string; site: SiteRef | null }>();
+  model.processes.forEach((p, pid) => {
+    const key = codeKey(p.code) + "|" + p.locals.length + "|" + JSON.stringify([...p.initLocals].sort());
+    keyOf[pid] = key;
+    const named = obstacle ? p.code.find((i) => LOCK_OPS.has(i.op) || RCU_OPS.has(i.op)) : undefined;
+    if (observed.has(pid)) why.set(pid, { reason: "the final condition names its registers", site: null });
+    else if (named && obstacle) why.set(pid, { reason: `it takes a lock or uses RCU, and ${obstacle.reason}`, site: obstacle.site });
+    else byKey.set(key, [...(byKey.get(key) ?? []), pid]);
+  });
+  const groups = [...byKey.values()].filter((g) => g.length >= 2);
+  const excluded: SymmetryExclusion[] = [];
+  for (const [pid, w] of why) {
+    const peers = keyOf.filter((k, q) => q !== pid && k === keyOf[pid]).length;
+    if (peers > 0) excluded.push({ process: model.processes[pid].name, ...w });
+  }
+  return { groups, excluded };
+}
+
 /** Groups (of size >= 2) of interchangeable processes, or [] when symmetry does not apply. */
 export function symmetryGroups(model: ModelIR): number[][] {
-  const observed = new Set(model.observed.filter((o) => o.kind === "reg").map((o) => o.proc));
-  const locksOk = lockSymmetryObstacle(model) === null;
-  const byKey = new Map<string, number[]>();
-  model.processes.forEach((p, pid) => {
-    if (observed.has(pid)) return;
-    if (p.code.some((i) => RCU_OPS.has(i.op) || (!locksOk && LOCK_OPS.has(i.op)))) return;
-    const key = codeKey(p.code) + "|" + p.locals.length + "|" + JSON.stringify([...p.initLocals].sort());
-    byKey.set(key, [...(byKey.get(key) ?? []), pid]);
-  });
-  return [...byKey.values()].filter((g) => g.length >= 2);
+  return symmetryAnalysis(model).groups;
 }
 
 export class Canonicaliser {
@@ -73,19 +117,30 @@ export class Canonicaliser {
     this.posOf = new Int32Array(m.procs.length);
     groups.forEach((g, gi) => g.forEach((pid, pos) => ((this.groupOf[pid] = gi), (this.posOf[pid] = pos))));
     this.bases = groups.map((g) => Int32Array.from(g, (pid) => m.procs[pid].base));
-    this.lockCells = Int32Array.from(m.model.cells.flatMap((c, a) => (c.isLock ? [a] : [])));
-    this.renames = groups.map((g) => g.some((pid) => m.model.processes[pid].code.some((i) => LOCK_OPS.has(i.op))));
+    const model = m.model;
+    const n = model.processes.length;
+    this.lockCells = Int32Array.from(model.cells.flatMap((c, a) => (c.isLock ? [a] : [])));
+    const masks = [...(model.rcuWait >= 0 ? [model.rcuWait] : []), ...model.srcuStructs.map((b) => b + n)];
+    this.perProcess = Int32Array.from([...(model.rcuNesting >= 0 ? [model.rcuNesting] : []), ...model.srcuStructs, ...masks]);
+    this.maskCells = Int32Array.from(masks.flatMap((b) => Array.from({ length: n }, (_, q) => b + q)));
+    this.renames = groups.map((g) => g.some((pid) => model.processes[pid].code.some((i) => LOCK_OPS.has(i.op) || RCU_OPS.has(i.op))));
     const most = Math.max(1, ...groups.map((g) => g.length));
     this.order = new Int32Array(most);
     this.newPos = new Int32Array(most);
+    this.vals = new Int32Array(most);
     this.blocks = new Int32Array(most * Math.max(1, ...this.blockWidth));
   }
 
-  /** Addresses of the lock cells; per group, whether its members take locks (their owners get renamed). */
+  /** Addresses of the lock cells; per group, whether its members take locks or use RCU (renamed). */
   private readonly lockCells: Int32Array;
+  /** Bases of the arrays with a cell per process (base + pid): RCU/SRCU nesting, then the wait masks. */
+  private readonly perProcess: Int32Array;
+  /** Every wait-mask cell (a bit per process). */
+  private readonly maskCells: Int32Array;
   private readonly renames: boolean[];
   private readonly order: Int32Array;
   private readonly newPos: Int32Array;
+  private readonly vals: Int32Array;
   private readonly blocks: Int32Array;
 
   /** The locks (cell indices, ascending) held by pid, compared lexicographically. */
@@ -95,6 +150,11 @@ export class Canonicaliser {
       const a = s[lc[i]] === p + 1;
       const b = s[lc[i]] === q + 1;
       if (a !== b) return a ? -1 : 1;
+    }
+    const pp = this.perProcess;
+    for (let i = 0; i < pp.length; i++) {
+      const d = s[pp[i] + p] - s[pp[i] + q];
+      if (d !== 0) return d;
     }
     return 0;
   }
@@ -134,6 +194,20 @@ export class Canonicaliser {
       const owner = s[lc[i]] - 1;
       if (owner < 0 || this.groupOf[owner] !== gi) continue;
       s[lc[i]] = g[this.newPos[this.posOf[owner]]] + 1;
+    }
+    const pp = this.perProcess;
+    const vals = this.vals;
+    for (let a = 0; a < pp.length; a++) {
+      for (let i = 0; i < n; i++) vals[i] = s[pp[a] + g[i]];
+      for (let i = 0; i < n; i++) s[pp[a] + g[this.newPos[i]]] = vals[i];
+    }
+    const mc = this.maskCells;
+    for (let i = 0; i < mc.length; i++) {
+      const old = s[mc[i]];
+      let mask = old;
+      for (let k = 0; k < n; k++) mask &= ~(1 << g[k]);
+      for (let k = 0; k < n; k++) if (old & (1 << g[k])) mask |= 1 << g[this.newPos[k]];
+      s[mc[i]] = mask;
     }
     if (perm) {
       const before = g.map((pid) => perm[pid]);

@@ -41,6 +41,25 @@ export function warningHeading(w: CheckResult["warnings"][number]): string {
   return w.kind === "warn" ? `WARN reached: ${w.message}${who}` : `finding (${w.kind}, a warning in herd7 mode): ${w.message}${who}`;
 }
 
+/** `P1..P6` for consecutive processes, else `P1, P3`. */
+function processList(names: string[]): string {
+  const nums = names.map((n) => Number(n.slice(1)));
+  const consecutive = nums.length > 2 && nums.every((x, i) => i === 0 || x === nums[i - 1] + 1);
+  return consecutive ? `${names[0]}..${names[names.length - 1]}` : names.join(", ");
+}
+
+/** The reductions line, and a line per process kept out of symmetry with its reason. */
+export function reductionLines(red: NonNullable<CheckResult["reductions"]>): string[] {
+  const sym = red.symmetry.applied
+    ? `symmetry: ${red.symmetry.groups.map((g) => `{${processList(g)}}`).join(" ")} interchangeable`
+    : `symmetry off: ${red.symmetry.note}`;
+  const por = red.por.applied ? "partial-order reduction on" : `partial-order reduction off: ${red.por.note}`;
+  const lines = [`  reductions: ${sym}; ${por}`];
+  for (const x of red.symmetry.excluded)
+    lines.push(`    symmetry leaves out ${x.process}: ${x.reason}${x.site ? ` (${x.site.text}  ${x.site.file}:${x.site.line})` : ""}`);
+  return lines;
+}
+
 /** What herd7 mode means, for the reports. */
 export const HERD7_MODE_NOTE = "mode herd7 (a final condition, no Expect: line): the answer is the final condition's; pageproof's own findings are warnings beside it";
 
@@ -92,6 +111,7 @@ export function formatTrace(t: Trace, kind: string, message: string): string[] {
 export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   if (r.verdict === "error") return r.error!.formatted;
   const out = [verdictLine(r, opts.color), `  ${statsLine(r)}`];
+  if (r.reductions) out.push(...reductionLines(r.reductions));
   if (r.mode === "herd7") out.push(`  ${HERD7_MODE_NOTE}`);
   if (r.liveness) out.push(`  liveness under ${r.liveness.fairness} fairness; ${r.liveness.note}`);
   if (r.violation) {
