@@ -18,6 +18,7 @@ import { tmpdir, cpus, totalmem, platform, release } from 'node:os';
 import { join, dirname, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeModel, VARIANTS } from './gen-pv.mjs';
+import { writeNaturalModel } from './gen-pv-natural.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -125,6 +126,15 @@ for (const m of [1, 2]) {
 				row.raw2 = measure(`raw2|${variant}|${m}`, () => runPageproof(file, ['--no-por', '--no-symmetry', '--workers', '2']));
 				row.pp2 = measure(`pp2|${variant}|${m}`, () => runPageproof(file, ['--workers', '2']));
 			}
+			// The same protocol as a kernel developer writes it (spinlock_t, while loops): defaults,
+			// and for small sizes without reductions, to compare with the tuned model's counts.
+			const nat = writeNaturalModel(variant, n, m, outDir);
+			row.natural = measure(`nat|${variant}|${m}`, () => runPageproof(nat.file));
+			row.naturalExpect = nat.expect;
+			if (variant === 'ok' && n <= 4) {
+				row.naturalRaw = measure(`natraw|${variant}|${m}`, () => runPageproof(nat.file, ['--no-por', '--no-symmetry', '--hash-table']));
+				row.tunedRaw = row.raw;
+			}
 			if (variant === 'ok' && n <= TWIN_MAX_N) {
 				const twin = writeModel(variant, n, m, outDir, true);
 				row.twin = measure(`twin|${variant}|${m}`, () => runPageproof(twin.file, ['--no-por', '--no-symmetry', '--exact']));
@@ -143,7 +153,8 @@ const scale = [];
 for (const [n, m] of [[8, 1], [10, 2], [12, 2]]) {
 	const { file } = writeModel('ok', n, m, outDir);
 	console.error(`scale pv-ok(${n},${m}) ...`);
-	scale.push({ n, m, pp: runPageproof(file), pp2: runPageproof(file, ['--workers', '2']) });
+	const nat = writeNaturalModel('ok', n, m, outDir);
+	scale.push({ n, m, pp: runPageproof(file), pp2: runPageproof(file, ['--workers', '2']), natural: runPageproof(nat.file) });
 }
 cleanup();
 writeFileSync(join(outDir, 'results.json'), JSON.stringify({ ppCommit, rows, scale }, null, 1));
@@ -198,6 +209,30 @@ L.push('');
 L.push('| n,m | verdict | states | transitions | time s (search) | states/s | peak RSS | visited B/state | 2 threads: time s (search) | speed-up (search) |');
 L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const r of scale) L.push(`| ${r.n},${r.m} | ${ppVerdict(r.pp)} | ${num(r.pp.states)} | ${num(r.pp.transitions)} | ${secs(r.pp.wall)} (${secs(r.pp.seconds)}) | ${rate(r.pp)} | ${mib(r.pp.rss)} | ${r.pp.visitedPerState ?? '–'} | ${secs(r.pp2?.wall)} (${secs(r.pp2?.seconds)}) | ${ratio(r.pp.seconds, r.pp2?.seconds)} |`);
+L.push('');
+
+L.push('## Natural kernel style against the tuned model (pv-ok, pageproof defaults)');
+L.push('');
+L.push('`bench/gen-pv-natural.mjs` writes the same protocol the way a kernel developer writes it: the page lock a `spinlock_t` with');
+L.push('spin_lock()/spin_unlock(), waits as `while (READ_ONCE(*x) != 0) cpu_relax();`, the refcount an `atomic_t`');
+L.push('(atomic_cmpxchg for the freeze, a retried atomic_add_unless for the pin), every process written out. The tuned model');
+L.push('(gen-pv.mjs) makes each numbered spec line one step; in C, W1b ("already under writeback? unlock") is two steps (the');
+L.push('read, then the unlock) and G4 is no step on success, so the two models differ in granularity by themselves: the');
+L.push('"reductions off" columns measure that difference, the default columns what the reductions make of each.');
+L.push('');
+L.push('| n,m | tuned states | natural states | natural / tuned | natural time s (search) | reductions off: tuned states | natural states | natural / tuned |');
+L.push('|---|--:|--:|--:|--:|--:|--:|--:|');
+for (const r of rows.filter((r) => r.variant === 'ok')) {
+	const t = r.pp, nt = r.natural ?? {}, tr = r.tunedRaw ?? {}, nr = r.naturalRaw ?? {};
+	L.push(`| ${r.n},${r.m} | ${num(t.states)} | ${nt.verdict && !nt.states ? nt.verdict : num(nt.states)} | ${ratio(nt.states, t.states)} | ${secs(nt.wall)} (${secs(nt.seconds)}) | ${num(tr.states)} | ${nr.verdict && !nr.states ? nr.verdict : num(nr.states)} | ${ratio(nr.states, tr.states)} |`);
+}
+for (const r of scale) L.push(`| ${r.n},${r.m} | ${num(r.pp.states)} | ${num(r.natural?.states)} | ${ratio(r.natural?.states, r.pp.states)} | ${secs(r.natural?.wall)} (${secs(r.natural?.seconds)}) | – | – | – |`);
+L.push('');
+L.push('Natural-style buggy variants (the same bugs, written in C): verdicts.');
+L.push('');
+L.push('| variant | n,m | expected | natural verdict | states | time s (wall) |');
+L.push('|---|---|---|---|--:|--:|');
+for (const r of rows.filter((r) => r.variant !== 'ok' && r.natural)) L.push(`| pv-natural-${r.variant} | ${r.n},${r.m} | ${r.naturalExpect} | ${ppVerdict(r.natural)} | ${num(r.natural.states)} | ${secs(r.natural.wall)} |`);
 L.push('');
 
 L.push('## Both cores: two threads sharing the visited set (`--workers 2`, pv-ok)');
