@@ -303,3 +303,12 @@ test("cli: check --format html -o writes one standalone report", () => {
   assert.match(html, /<tr class="line touched violation" id="r1-L37"/);
   assert.match(html, /page\.flags: PG_writeback set/);
 });
+
+test("html report: the reductions, herd7 mode and a diy7 test's metadata are shown", () => {
+  const src = readFileSync(join(FIXTURES, "herd7/diy7-mp-release-acquire.litmus"), "utf8");
+  const html = renderHtml(checkSource(src, "diy7.litmus"), src);
+  assert.match(html, /<p class="reductions">reductions: symmetry off: no two processes have the same code; partial-order reduction on<\/p>/);
+  assert.match(html, /<p class="mode">mode herd7/);
+  assert.match(html, /<p class="metadata">“PodWWOnceRelease RfeReleaseAcquire PodRRAcquireOnce FreOnceOnce”<br>Cycle=/);
+  assert.match(html, /Generator=diy7 \(version 7\.57\+1\)<\/p>/);
+});

@@ -11,7 +11,7 @@ import { CheckResult } from "../check.js";
 import { Trace } from "../engine/trace.js";
 import { displayText, esc, flagNamesFrom, procOrder, readSources, stepEffects, stepSource } from "./markup.js";
 import { sequenceDiagram, stripKind } from "./sequence-diagram.js";
-import { HERD7_MODE_NOTE, formatMemory, warningHeading, warningSummary } from "./text.js";
+import { HERD7_MODE_NOTE, formatMemory, reductionLines, warningHeading, warningSummary } from "./text.js";
 
 export interface HtmlOptions {
   /** Other sources (e.g. the prelude headers the trace went through), used only to name flag bits. */
@@ -103,7 +103,9 @@ function statsHtml(r: CheckResult): string {
     item("memory", formatMemory(s.memoryBytes)) +
     item("visited set", `${s.visitedBytesPerState} bytes/state${s.visited === "exact" ? ", exact states" : ""}`) +
     (s.threads > 1 ? item("threads", String(s.threads)) : "") +
-    `</dl>`
+    `</dl>` +
+    (r.reductions ? `<p class="reductions">${reductionLines(r.reductions).map((l) => esc(l.trim())).join("<br>")}</p>` : "") +
+    (r.metadata ? `<p class="metadata">${[r.metadata.doc ? `“${esc(r.metadata.doc)}”` : "", ...Object.entries(r.metadata.info).map(([k, v]) => `${esc(k)}=${esc(v)}`)].filter(Boolean).join("<br>")}</p>` : "")
   );
 }
 
