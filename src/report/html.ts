@@ -269,6 +269,7 @@ section.violation .message { color: #a40e26; }
 dl.stats { display: flex; flex-wrap: wrap; gap: 6px 22px; margin: 6px 0; font-size: 13px; }
 dl.stats div { display: flex; gap: 6px; } dl.stats dt { color: var(--muted); } dl.stats dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
 .expectation { font-size: 13px; margin: 4px 0; } .expectation.met { color: var(--green); } .expectation.unmet { color: var(--red); font-weight: 600; }
+.reductions, .mode, .metadata { font-size: 12px; color: var(--muted); margin: 4px 0; }
 .legend, .note { color: var(--muted); font-size: 12px; margin: 0 0 6px; }
 .diagram { overflow-x: auto; border: 1px solid var(--border); border-radius: 6px; background: #fff; padding: 4px 0; }
 .diagram svg { display: block; }
