@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 export class UsageError extends Error {}
 
 export interface CliOptions {
-  format: "text" | "json" | "html";
+  format: "text" | "json" | "html" | "ktap" | "junit";
   output: string | null;
   states: boolean;
   warn: "fail" | "report";
@@ -64,7 +64,7 @@ export function parseArgs(argv: string[]): CliOptions {
     switch (a) {
       case "--format":
       case "-f":
-        o.format = choice("--format", take(), ["text", "json", "html"] as const);
+        o.format = choice("--format", take(), ["text", "json", "html", "ktap", "junit"] as const);
         break;
       case "-o":
       case "--output":

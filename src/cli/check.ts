@@ -11,6 +11,7 @@ import { INTERRUPTED_EXIT, checkInWorker } from "./run-in-worker.js";
 
 export async function runCheck(o: CliOptions): Promise<number> {
   if (o.files.length === 0) throw new UsageError("check needs at least one scenario file");
+  if (o.format === "ktap" || o.format === "junit") throw new UsageError(`--format ${o.format} is for pageproof test`);
   const { results, interrupted } = await checkInWorker(o.files, o);
   let out: string | null;
   // A bad file's diagnostic goes to stderr, as gcc, clang and herd7 print theirs, so that

@@ -14,7 +14,8 @@ commands:
   export --promela OUT FILE  write an equivalent SPIN model (one atomic sequence per step; OUT - is stdout)
 
 options:
-  --format text|json|html  output format (default text; html is one standalone file)
+  --format text|json|html  output format of check (default text; html is one standalone file)
+  --format text|ktap|junit output format of test (KTAP version 1 as kselftests print it; JUnit XML)
   -o FILE                write the report to FILE
   --states               print the final-state histogram
   --warn=fail|report     a WARN is a violation (fail, default) or only listed (report)

@@ -1,10 +1,14 @@
 // `pageproof test [DIR|FILE...]`: run scenario files and compare each with the
 // expectation stated in its header (`Expect:` / `Result:`). Prints a table, then
-// `N passed, N failed[, N skipped]` alone on the last line (tests in other languages are skipped).
+// `N passed, N failed[, N skipped]` alone on the last line (tests in other languages are
+// skipped); or KTAP (`--format ktap`) or JUnit XML (`--format junit`), to stdout or -o FILE.
 
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CliOptions } from "./args.js";
+import { formatJunit } from "../report/junit.js";
+import { formatKtap } from "../report/ktap.js";
+import { TestOutcome, outcomeOf } from "../report/test-outcome.js";
+import { CliOptions, UsageError } from "./args.js";
 import { INTERRUPTED_EXIT, checkInWorker } from "./run-in-worker.js";
 
 export function collectScenarioFiles(paths: string[]): string[] {
@@ -27,32 +31,28 @@ export function collectScenarioFiles(paths: string[]): string[] {
 }
 
 export async function runTest(o: CliOptions): Promise<number> {
+  if (o.format === "json" || o.format === "html") throw new UsageError("pageproof test prints text, ktap or junit (use check for json or html)");
   const files = collectScenarioFiles(o.files.length ? o.files : ["scenarios"]);
   const { results, interrupted } = await checkInWorker(files, o);
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
+  const outcomes = results.map(outcomeOf);
+  const count = (s: TestOutcome["status"]) => outcomes.filter((x) => x.status === s).length;
+  const failed = count("fail");
+  let out: string;
+  if (o.format === "ktap") out = formatKtap(outcomes);
+  else if (o.format === "junit") out = formatJunit(outcomes);
+  else out = table(outcomes) + (interrupted ? `interrupted: ${files.length - results.length} file(s) not run\n` : "") + `${count("pass")} passed, ${failed} failed${count("skip") ? `, ${count("skip")} skipped` : ""}\n`;
+  if (o.output) writeFileSync(o.output, out);
+  else process.stdout.write(out);
+  return interrupted ? INTERRUPTED_EXIT : failed ? 1 : 0;
+}
+
+/** The text table: a row per file, then the reason of each failure or skip. */
+function table(outcomes: TestOutcome[]): string {
   const rows: string[][] = [["file", "expected", "found", "states", "seconds", ""]];
-  for (const r of results) {
-    const f = r.file;
-    if (r.error?.unsupportedLanguage) {
-      // A herd7 collection mixes in LISA and assembly tests: not C, so not run, not failed.
-      skipped++;
-      rows.push([f, "", "", "", "", `skipped: ${r.error.message}`]);
-      continue;
-    }
-    const found = r.verdict === "violation" ? r.violation!.kind : r.verdict === "pass" ? "clean" : r.verdict;
-    const obs = r.observation ? ` ${r.observation.result}` : "";
-    const expected = r.expectation ? [r.expectation.expect, r.expectation.result].filter(Boolean).join(" ") : "(none)";
-    const ok = r.expectation?.met === true;
-    if (ok) passed++;
-    else failed++;
-    const why = r.verdict === "error" ? r.error!.formatted.split("\n")[0] : !r.expectation ? "no Expect:/Result: line in the header" : ok ? "" : r.expectation.detail;
-    rows.push([f, expected, found + obs, String(r.stats.states), r.stats.seconds.toFixed(2), ok ? "ok" : `FAIL ${why}`]);
+  for (const o of outcomes) {
+    if (o.status === "skip") rows.push([o.file, "", "", "", "", `skipped: ${o.reason}`]);
+    else rows.push([o.file, o.expected, o.found, String(o.states), o.seconds.toFixed(2), o.status === "pass" ? "ok" : `FAIL ${o.reason}`]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const r of rows) process.stdout.write(r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ").trimEnd() + "\n");
-  if (interrupted) process.stdout.write(`interrupted: ${files.length - results.length} file(s) not run\n`);
-  process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
-  return interrupted ? INTERRUPTED_EXIT : failed ? 1 : 0;
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ").trimEnd() + "\n").join("");
 }
