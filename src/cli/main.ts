@@ -12,6 +12,8 @@ commands:
   check FILE...          explore every interleaving and report the verdict
   test [DIR|FILE...]     run scenarios and compare with their Expect:/Result: lines (default: scenarios/)
   export --promela OUT FILE  write an equivalent SPIN model (one atomic sequence per step; OUT - is stdout)
+  lsp --stdio            Language Server Protocol server for editors (diagnostics, hover, definition,
+                         completion, and the pageproof.check command)
 
 options:
   --format text|json|html  output format of check (default text; html is one standalone file)
@@ -43,6 +45,8 @@ function main(argv: string[]): number | Promise<number> {
     return cmd ? 0 : 2;
   }
   if (cmd === "export") return runExport(rest);
+  // Loaded only for this command: the checker itself needs none of the LSP packages.
+  if (cmd === "lsp") return import("../lsp/server.js").then((m) => m.runLsp(rest));
   const opts = parseArgs(rest);
   switch (cmd) {
     case "check":
