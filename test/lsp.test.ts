@@ -6,7 +6,8 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
@@ -184,6 +185,25 @@ describe("pageproof lsp --stdio", { timeout: 120_000 }, () => {
     assert.equal(d.diagnostics.length, 1);
     assert.match(String(d.diagnostics[0].message), /undefined function 'frobnicate'/);
     assert.deepEqual(d.diagnostics[0].range, { start: { line: 5, character: 1 }, end: { line: 5, character: 11 } });
+  });
+
+  test("an error in an included header is shown at the #include, pointing into the header", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pageproof-lsp-"));
+    try {
+      writeFileSync(join(dir, "helpers.h"), "static inline int twice(int x)\n{\n\treturn x * ;\n}\n");
+      const file = join(dir, "uses-header.litmus");
+      const text = 'C uses-header\n#include "helpers.h"\n{}\nP0(int *x) { WRITE_ONCE(*x, twice(1)); }\n';
+      writeFileSync(file, text);
+      const d = await c.open(pathToFileURL(file).href, text);
+      assert.equal(d.diagnostics.length, 1);
+      assert.equal(d.diagnostics[0].range.start.line, 1);
+      assert.match(String(d.diagnostics[0].message), /helpers\.h:3:13: expected an expression, found ';'/);
+      const rel = d.diagnostics[0].relatedInformation![0].location;
+      assert.equal(rel.uri, pathToFileURL(join(dir, "helpers.h")).href);
+      assert.deepEqual(rel.range.start, { line: 2, character: 12 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("hover on a prelude function shows its signature and its citation comment", async () => {

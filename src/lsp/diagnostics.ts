@@ -19,6 +19,8 @@ export interface Analysis {
 
 export function analyse(doc: { uri: string; path: string }, text: string): Analysis {
   try {
+    // A header (a prelude file opened from go to definition) has no processes to compile.
+    if (doc.path.endsWith(".h")) return { program: parseProgram(makeSourceFile(doc.path, text), { resolveInclude: resolveFromDisk }), diagnostics: [] };
     const { program } = compileSource(doc.path, text, { resolveInclude: resolveFromDisk });
     return { program, diagnostics: [] };
   } catch (e) {

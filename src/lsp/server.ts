@@ -149,7 +149,8 @@ export function runLsp(args: string[]): Promise<number> {
       const result = await runner.run(uri, s.text, s.path, checkOptions(options as CheckCommandOptions | undefined), token, (p) =>
         reporter?.report(`${p.states} states, ${Math.round(p.states / Math.max(p.seconds, 1e-3))} states/s, depth ${p.depth}`),
       );
-      const diagnostics = checkDiagnostics(result, s, s.text, finalLine(s.analysis.program));
+      // A file that does not compile already shows why; the check's error would say it twice.
+      const diagnostics = result.verdict === "error" && s.analysis.diagnostics.length ? [] : checkDiagnostics(result, s, s.text, finalLine(s.analysis.program));
       // Published only while the document is still the text that was checked.
       const now = documents.get(uri);
       if (!now || now.version === s.version) {
