@@ -10,9 +10,9 @@
 //
 //   node bench/gen-pv-natural.mjs VARIANT N M [OUTDIR]    writes OUTDIR/pv-natural-VARIANT-N-M.litmus
 
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { saveModel } from './gen-pv.mjs';
 
 export const NATURAL_VARIANTS = ['ok', 'nolock', 'nowbcheck', 'getnomk'];
 
@@ -116,11 +116,7 @@ export function generateNatural(variant, n, m) {
 }
 
 export function writeNaturalModel(variant, n, m, dir) {
-	const g = generateNatural(variant, n, m);
-	mkdirSync(dir, { recursive: true });
-	const file = join(dir, `${g.name}.litmus`);
-	writeFileSync(file, g.text);
-	return { ...g, file };
+	return saveModel(generateNatural(variant, n, m), dir);
 }
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -170,12 +170,16 @@ export function generate(variant, n, m, twin = false) {
 	return { name, text: out.join('\n'), expect: buggy ? 'assert' : 'clean' };
 }
 
-export function writeModel(variant, n, m, dir, twin = false) {
-	const g = generate(variant, n, m, twin);
+/** Writes a generated model ({ name, text, ... }) to DIR/NAME.litmus; returns it with its file. */
+export function saveModel(g, dir) {
 	mkdirSync(dir, { recursive: true });
 	const file = join(dir, `${g.name}.litmus`);
 	writeFileSync(file, g.text);
 	return { ...g, file };
+}
+
+export function writeModel(variant, n, m, dir, twin = false) {
+	return saveModel(generate(variant, n, m, twin), dir);
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
