@@ -143,7 +143,7 @@ export class Canonicaliser {
   private readonly vals: Int32Array;
   private readonly blocks: Int32Array;
 
-  /** The locks (cell indices, ascending) held by pid, compared lexicographically. */
+  /** Orders p and q by the locks each holds (cell indices, ascending), then by their per-process RCU/SRCU cells. */
   private cmpHeld(s: Int32Array, p: number, q: number): number {
     const lc = this.lockCells;
     for (let i = 0; i < lc.length; i++) {
@@ -160,8 +160,9 @@ export class Canonicaliser {
   }
 
   /**
-   * Sorts the blocks of group gi by (block, locks held) and renames the lock owners to match.
-   * perm as in canon(). Returns whether anything changed.
+   * Sorts the members of group gi by (block, locks held, per-process cells) and applies that
+   * permutation to everything that names them: blocks, lock owners, per-process cells, mask
+   * bits. perm as in canon(). Returns whether anything changed.
    */
   private renameGroup(s: Int32Array, gi: number, perm?: Int32Array): boolean {
     const g = this.groups[gi];
@@ -220,7 +221,8 @@ export class Canonicaliser {
    * Canonical form of s after a step of pid from a canonical state: only pid's block can be
    * out of order, so it is moved to its sorted place (one pass of insertion sort, the same
    * result as canon()). Returns whether it moved; then [from, to) holds every word that
-   * changed place.
+   * changed place among the blocks (renamed shared cells are found by the fingerprint's
+   * comparison of all cells). A group that renames is sorted afresh.
    */
   canonStep(s: Int32Array, pid: number): boolean {
     const gi = this.groupOf[pid];
