@@ -94,9 +94,10 @@ const CASES: ErrorCase[] = [
   { name: "missing closing brace", src: H + "P0(int *x) {\n\tint a = 1;\n", line: 5, col: 1, message: /expected '}', found end of file/ },
   { name: "no processes", src: "C e\n{}\n", line: 1, col: 1, message: /no processes/ },
   { name: "case outside a switch", src: H + "P0(int *x) {\n\tcase 1: WRITE_ONCE(*x, 1);\n}\n", line: 4, col: 2, message: /'case' outside a switch/ },
-  { name: "final condition names an unknown register", src: H + "P0(int *x) {\n\tint r = 1;\n}\nexists (0:q=1)\n", line: 6, col: 9, message: /P0 has no variable 'q'/ },
+  // With an Expect: line (strict mode); a plain herd7 test makes these implicit (herd7-compat.test.ts).
+  { name: "final condition names an unknown register", src: H.replace("{}", "(* Expect: clean *) {}") + "P0(int *x) {\n\tint r = 1;\n}\nexists (0:q=1)\n", line: 6, col: 9, message: /P0 has no variable 'q'/ },
   { name: "locations names an unknown register", src: H + "P0(int *x) {\n\tint r = 1;\n}\nlocations [0:q;]\n", line: 6, col: 12, message: /P0 has no variable 'q'/ },
-  { name: "locations names an unknown shared location", src: H + "P0(int *x) {\n\tint r = 1;\n}\nlocations [x; zz;]\nexists (0:r=1)\n", line: 6, col: 15, message: /no shared location 'zz'/ },
+  { name: "locations names an unknown shared location", src: H.replace("{}", "(* Expect: clean *) {}") + "P0(int *x) {\n\tint r = 1;\n}\nlocations [x; zz;]\nexists (0:r=1)\n", line: 6, col: 15, message: /no shared location 'zz'/ },
   {
     name: "an endless local loop (no shared access)",
     src: H + "P0(int *x) {\n\tWRITE_ONCE(*x, 1);\n\twhile (1)\n\t\t;\n}\n",

@@ -214,3 +214,17 @@ describe("recursion limits: a located error, never an internal one", () => {
     assert.equal(r.observation?.result, "Always");
   });
 });
+
+test("(* comments *) inside the final condition's parentheses; a register or location named only in the condition", () => {
+  const r = run(`C cond-comments
+{}
+P0(int *x) { r0 = READ_ONCE(*x); }
+P1(int *x) { WRITE_ONCE(*x, 1); }
+locations [1:r7]
+exists (0:r0=1 \\/ (* comment inside the condition *)
+	0:r0=x2)   (* x2: a location named nowhere else, as in herd7 *)
+`);
+  assert.equal(r.verdict, "pass", r.error?.formatted);
+  assert.equal(r.observation?.result, "Sometimes");
+  for (const f of r.finalStates) assert.equal(f.values["1:r7"], "0");
+});

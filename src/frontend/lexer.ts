@@ -21,6 +21,9 @@ const PUNCTS = [
   "+", "-", "*", "/", "%", "&", "|", "^", "!", "~",
 ];
 
+/** Words that start herd7's final-condition section at top level. */
+const CONDITION_WORDS = new Set(["exists", "forall", "filter", "locations", "final"]);
+
 function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
@@ -40,6 +43,7 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length, in
   let braces = 0; // herd7's (* comments *) may stand anywhere outside C bodies
   let inInit = initBlock;
   let parens = 0; // at top level, `(*` inside a parameter list is C (`P0(int (*x))`), not a comment
+  let inCondition = false; // from `exists`/`forall`/`filter`/`locations` on, herd7's condition syntax: `(*` is a comment
 
   while (i < end) {
     const c = src.charCodeAt(i);
@@ -62,7 +66,7 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length, in
       i = close + 2;
       continue;
     }
-    if (c === 40 /* ( */ && ((braces === 0 && parens === 0) || inInit) && src.charCodeAt(i + 1) === 42 /* * */) {
+    if (c === 40 /* ( */ && ((braces === 0 && (parens === 0 || inCondition)) || inInit) && src.charCodeAt(i + 1) === 42 /* * */) {
       i = skipHerdComment(file, i, end);
       continue;
     }
@@ -81,7 +85,9 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length, in
     if (isIdentStart(c)) {
       let j = i + 1;
       while (j < end && isIdentPart(src.charCodeAt(j))) j++;
-      out.push({ kind: "ident", text: src.slice(i, j), offset: i });
+      const word = src.slice(i, j);
+      if (braces === 0 && parens === 0 && CONDITION_WORDS.has(word)) inCondition = true;
+      out.push({ kind: "ident", text: word, offset: i });
       i = j;
       continue;
     }

@@ -199,9 +199,13 @@ export class SharedMemory {
     return INT32;
   }
 
-  /** herd7 creates a location named only as a value (`x1 = y1;` with y1 used nowhere else). */
+  /**
+   * herd7 creates a location named only as a value (`x1 = y1;` with y1 used nowhere else; in
+   * a plain herd7 test also `exists (1:r1=x1)`). `lateImplicit` allows it after the init block.
+   */
+  lateImplicit = false;
   private implicit(name: string): Global | undefined {
-    if (!this.initialising || !/^[A-Za-z_]\w*$/.test(name)) return undefined;
+    if (!(this.initialising || this.lateImplicit) || !/^[A-Za-z_]\w*$/.test(name)) return undefined;
     this.alloc(name, INT32, null, null, { offset: 0, line: 1, col: 1 } as Loc);
     return this.globals.get(name);
   }
