@@ -244,3 +244,20 @@ exists (0:r=1)
   const off = checkSource(src, "report.litmus", { symmetry: false, por: false });
   assert.deepEqual([off.reductions?.symmetry.applied, off.reductions?.symmetry.note, off.reductions?.por.note], [false, "switched off (--no-symmetry)", "switched off (--no-por)"]);
 });
+
+test("symmetry: processes equal up to the names and order of their parameters and locals are interchangeable", () => {
+  const src = `C renamed
+{ spinlock_t lk; int x = 0; int y = 0; }
+P0(int *x, spinlock_t *lk) { int a; spin_lock(lk); a = READ_ONCE(*x); WRITE_ONCE(*x, a + 1); spin_unlock(lk); }
+P1(spinlock_t *lk, int *x) { int tmp; spin_lock(lk); tmp = READ_ONCE(*x); WRITE_ONCE(*x, tmp + 1); spin_unlock(lk); }
+P2(spinlock_t *lk, int *x) { int old; spin_lock(lk); old = READ_ONCE(*x); WRITE_ONCE(*x, old + 1); spin_unlock(lk); }
+P3(int *y, spinlock_t *lk) { int a; spin_lock(lk); a = READ_ONCE(*y); WRITE_ONCE(*y, a + 1); spin_unlock(lk); }
+exists (x=3)
+`;
+  const { model } = compileSource("renamed", src);
+  // P3 has the same text as P0 but another location (herd7 parameters name locations): not a twin.
+  assert.deepEqual(symmetryGroups(model), [[0, 1, 2]]);
+  const r = checkSource(src, "renamed");
+  assert.equal(r.observation?.result, "Always");
+  assert.deepEqual(r.reductions?.symmetry.groups, [["P0", "P1", "P2"]]);
+});
