@@ -41,6 +41,9 @@ const EXTRA = [
   "spin_lock", "spin_unlock", "READ_ONCE", "WRITE_ONCE", "atomic_inc", "put_page", "get_page", "await", "BUG_ON",
   "__violation_if", "synchronize_rcu", "rcu_read_lock", "srcu_read_lock", "synchronize_srcu", "srcu_struct", "NULL", "0", "1", "-1", "4294967295", "2147483648",
   "99999999999999999999", "0x", "'a'", '"', "/*", "*/", "//", "\\", "#", "@", "$", "`", "\u00e9", "\u{1F600}", "\0", "\r", "\t",
+  // herd7 headers and conditions (diy7 info lines, doc strings, other languages, nested comments)
+  "(*", "*)", "Cycle=Rfe Fre", "\nPrefetch=0:x=F\n", "\"PodWW Rfe\"", "LISA", "PPC", "C", "0:r1=1:r1", "spin_unlock_wait", "srcu_down_read",
+  "(*x)", "(int)", "locations [0:r9]",
 ];
 
 export type Mutation =
