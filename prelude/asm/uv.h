@@ -64,7 +64,7 @@ static inline int uv_destroy_page(struct page *page)
  * the page becomes secure. Here the model also checks the other half of the
  * property: no device transfer may be in flight on a page that becomes secure.
  */
-static inline int uv_convert_to_secure(struct page *page)
+static inline int uv_convert_to_secure(struct page *page) /* Not a kernel function: the ultravisor's convert-to-secure (firmware), issued by v5.7 arch/s390/kernel/uv.c make_secure_pte */
 {
 	__atomic {
 		page->__ghost_secure = 1;
@@ -159,7 +159,7 @@ again:
  * the secure-storage-access fault path loop on -EAGAIN). At most `tries`
  * attempts, so the scenario stays finite; returns the last rc.
  */
-static inline int guest_import(struct page *page, struct pagevec *pvec, int tries)
+static inline int guest_import(struct page *page, struct pagevec *pvec, int tries) /* Not a kernel function: the retry loops of v5.7 arch/s390/kvm around gmap_make_secure */
 {
 	int rc = -EAGAIN;
 	for (int i = 0; i < tries && rc == -EAGAIN; i++)
@@ -219,7 +219,7 @@ static inline void do_secure_storage_access(struct page *page)
  * the thread is that this recovery exists for the CPU and not for devices.
  * `tries` bounds the retries (the guest may re-import between them).
  */
-static inline bool host_cpu_access(struct page *page, int tries)
+static inline bool host_cpu_access(struct page *page, int tries) /* Not a kernel function: a host CPU access, with the v5.7 arch/s390/mm/fault.c do_secure_storage_access recovery */
 {
 	for (int i = 0; i < tries; i++) {
 		bool faults;

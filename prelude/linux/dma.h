@@ -13,7 +13,7 @@
 
 #include <linux/mm_types.h>
 
-static inline void io_start(struct page *page)
+static inline void io_start(struct page *page) /* Not a kernel function: the start of a device transfer (the property's check) */
 {
 	__atomic {
 		__violation_if(page->__ghost_secure, "io-on-secure", "I/O on a page the ultravisor holds secure");
@@ -21,7 +21,7 @@ static inline void io_start(struct page *page)
 	}
 }
 
-static inline void io_end(struct page *page)
+static inline void io_end(struct page *page) /* Not a kernel function: the end of a device transfer */
 {
 	__atomic {
 		page->__ghost_io = page->__ghost_io - 1;

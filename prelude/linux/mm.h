@@ -239,7 +239,7 @@ static inline int pin_user_pages_fast(struct page *page, unsigned int gup_flags)
 	return gup_fast_one(page, gup_flags | FOLL_PIN);
 }
 
-static inline int get_user_pages_fast(struct page *page, unsigned int gup_flags)
+static inline int get_user_pages_fast(struct page *page, unsigned int gup_flags) /* v5.7 mm/gup.c get_user_pages_fast(), for one page (see above) */
 {
 	return gup_fast_one(page, gup_flags | FOLL_GET);
 }

@@ -11,7 +11,7 @@
 
 #include <linux/mm_types.h>
 
-/* page_ref_count: atomic_read of _refcount */
+/* v5.7 include/linux/page_ref.h page_ref_count: atomic_read of _refcount */
 static inline int page_ref_count(struct page *page) { return atomic_read(&page->_refcount); }
 /* page_count: the count of the compound head (v5.7 include/linux/page_ref.h) */
 static inline int page_count(struct page *page) { return page_ref_count(compound_head(page)); }
@@ -30,9 +30,9 @@ static inline int page_ref_count_speculative(struct page *page)
 	}
 	return c;
 }
-
+/* v5.7 include/linux/page_ref.h set_page_count: atomic_set of _refcount */
 static inline void set_page_count(struct page *page, int v) { atomic_set(&page->_refcount, v); }
-
+/* v5.7 include/linux/page_ref.h page_ref_add() .. page_ref_dec_and_test(): one atomic_t operation each (the tracepoints are left out) */
 static inline void page_ref_add(struct page *page, int nr) { atomic_add(nr, &page->_refcount); }
 static inline void page_ref_sub(struct page *page, int nr) { atomic_sub(nr, &page->_refcount); }
 static inline void page_ref_inc(struct page *page) { atomic_inc(&page->_refcount); }
@@ -43,7 +43,7 @@ static inline int page_ref_sub_and_test(struct page *page, int nr) { return atom
 static inline int page_ref_dec_and_test(struct page *page) { return atomic_dec_and_test(&page->_refcount); }
 
 /*
- * page_ref_add_unless: atomic_add_unless(&_refcount, nr, u), one step.
+ * v5.7 include/linux/page_ref.h page_ref_add_unless: atomic_add_unless(&_refcount, nr, u), one step.
  * Modelling device: struct page memory is never returned to the allocator in the
  * kernel (it is type-stable), so a speculative get on a page that has been freed
  * is legal and simply sees a zero count. The model marks a freed page with
@@ -62,7 +62,7 @@ static inline bool page_ref_add_unless(struct page *page, int nr, int u)
 }
 
 /*
- * page_ref_freeze: one cmpxchg of _refcount from `count` to 0. Success means no
+ * v5.7 include/linux/page_ref.h page_ref_freeze: one cmpxchg of _refcount from `count` to 0. Success means no
  * one else holds a reference beyond the `count` the caller accounted for, and
  * that the count stays 0 (frozen) until page_ref_unfreeze: get_page_unless_zero
  * and page_ref_add_unless fail on it.
@@ -73,7 +73,7 @@ static inline int page_ref_freeze(struct page *page, int count)
 }
 
 /*
- * page_ref_unfreeze: the kernel checks (CONFIG_DEBUG_VM) that the count is still
+ * v5.7 include/linux/page_ref.h page_ref_unfreeze: the kernel checks (CONFIG_DEBUG_VM) that the count is still
  * 0, then does atomic_set_release(count). Simplified: the debug check and the
  * store are one step - an xchg whose old value is checked (the count is frozen,
  * so no correct code can change it in between; an incorrect get_page() on the

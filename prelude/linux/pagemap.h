@@ -65,7 +65,7 @@ static inline int __test_set_page_writeback(struct page *page, bool keep_write)
 	return ret;
 }
 
-static inline void set_page_writeback(struct page *page)
+static inline void set_page_writeback(struct page *page) /* v5.7 include/linux/page-flags.h set_page_writeback() */
 {
 	__test_set_page_writeback(page, false);
 }

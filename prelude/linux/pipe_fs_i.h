@@ -54,7 +54,7 @@ static inline bool generic_pipe_buf_get(struct pipe_inode_info *pipe, struct pip
 	return try_get_page(buf->page);
 }
 
-/* The v5.7 name, for scenarios that compare variants */
+/* v5.7 fs/pipe.c generic_pipe_buf_get(), under the name scenarios use to compare variants */
 static inline bool generic_pipe_buf_get_v57(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
 {
 	return generic_pipe_buf_get(pipe, buf);
@@ -65,7 +65,7 @@ static inline bool generic_pipe_buf_get_v57(struct pipe_inode_info *pipe, struct
  * reference, then make the page accessible, dropping the reference again if that
  * fails. Covers buffers duplicated by tee(), not the original spliced buffer.
  */
-static inline bool generic_pipe_buf_get_hooked(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
+static inline bool generic_pipe_buf_get_hooked(struct pipe_inode_info *pipe, struct pipe_buffer *buf) /* Not a kernel function: the hooked variant of generic_pipe_buf_get (comment above) */
 {
 	struct page *page = buf->page;
 	if (!try_get_page(page))
@@ -89,7 +89,7 @@ static inline bool link_pipe_buffer(struct pipe_inode_info *pipe, struct pipe_bu
 	return true;
 }
 
-static inline bool link_pipe_buffer_hooked(struct pipe_inode_info *pipe, struct pipe_buffer *ibuf, struct pipe_buffer *obuf)
+static inline bool link_pipe_buffer_hooked(struct pipe_inode_info *pipe, struct pipe_buffer *ibuf, struct pipe_buffer *obuf) /* Not a kernel function: link_pipe_buffer with generic_pipe_buf_get_hooked */
 {
 	if (!generic_pipe_buf_get_hooked(pipe, ibuf))
 		return false;
@@ -109,13 +109,13 @@ static inline int page_cache_pipe_buf_confirm(struct pipe_inode_info *pipe, stru
 	return 0;
 }
 
-static inline int page_cache_pipe_buf_confirm_v57(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
+static inline int page_cache_pipe_buf_confirm_v57(struct pipe_inode_info *pipe, struct pipe_buffer *buf) /* v5.7 fs/splice.c page_cache_pipe_buf_confirm(), under the name scenarios use to compare variants */
 {
 	return page_cache_pipe_buf_confirm(pipe, buf);
 }
 
 /* The 2020 patch (v1/v2): arch_make_page_accessible first, -EIO if it fails. */
-static inline int page_cache_pipe_buf_confirm_patched(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
+static inline int page_cache_pipe_buf_confirm_patched(struct pipe_inode_info *pipe, struct pipe_buffer *buf) /* Not a kernel function: the 2020 patch's page_cache_pipe_buf_confirm (v5.7 fs/splice.c) */
 {
 	if (arch_make_page_accessible(buf->page) != 0)
 		return -EIO;
@@ -135,7 +135,7 @@ static inline void page_cache_pipe_buf_release(struct pipe_inode_info *pipe, str
  * a socket's ->sendpage or a block device): confirm the buffer, let the device
  * transfer the page, release the buffer. `patched` selects the 2020 confirm.
  */
-static inline int splice_buffer_to_device(struct pipe_inode_info *pipe, struct pipe_buffer *buf, bool patched)
+static inline int splice_buffer_to_device(struct pipe_inode_info *pipe, struct pipe_buffer *buf, bool patched) /* Not a kernel function: a zero-copy consumer (comment above) */
 {
 	int err;
 	if (patched)

@@ -44,7 +44,7 @@ static inline void lru_add_drain(struct pagevec *pvec)
 		put_page(page);
 }
 
-static inline void lru_add_drain_all(struct pagevec *pvec)
+static inline void lru_add_drain_all(struct pagevec *pvec) /* v5.7 mm/swap.c lru_add_drain_all(): here only this pagevec, as lru_add_drain */
 {
 	lru_add_drain(pvec);
 }
