@@ -50,3 +50,22 @@ test("loops that are not pure waits stay loops", () => {
   // No shared read at all: an ordinary (local) loop.
   assert.equal(guards(scenario("\tint n = 0;\n\twhile (n < 3)\n\t\tcpu_relax();")), 0);
 });
+
+test("the for (;;) { if (test) break; cpu_relax(); } spelling is a wait too", () => {
+  const awaited = run(scenario("\tawait(READ_ONCE(*x) != 0);"));
+  for (const wait of [
+    "\tfor (;;) {\n\t\tif (READ_ONCE(*x))\n\t\t\tbreak;\n\t\tcpu_relax();\n\t}",
+    "\twhile (1) {\n\t\tcpu_relax();\n\t\tif (READ_ONCE(*x) == 1) { break; }\n\t}",
+    "\tdo {\n\t\tif (smp_load_acquire(x) != 0)\n\t\t\tbreak;\n\t} while (true);",
+  ]) {
+    const src = scenario(wait);
+    assert.equal(guards(src), 1, wait);
+    const r = run(src);
+    assert.equal(r.verdict, "pass", wait);
+    assert.equal(r.stats.states, awaited.stats.states, wait);
+    assert.equal(r.stats.transitions, awaited.stats.transitions, wait);
+  }
+  // Two exits, or an exit that does something first: still a loop.
+  assert.equal(guards(scenario("\tfor (;;) {\n\t\tif (READ_ONCE(*x)) break;\n\t\tif (READ_ONCE(*y) == 9) break;\n\t}")), 0);
+  assert.equal(guards(scenario("\tfor (;;) {\n\t\tif (READ_ONCE(*x)) { WRITE_ONCE(*y, 3); break; }\n\t}")), 0);
+});

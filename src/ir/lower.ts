@@ -178,6 +178,23 @@ export class ProcLowerer {
     return true;
   }
 
+  /**
+   * The other spelling of a wait: `for (;;) { if (READ_ONCE(*x)) break; cpu_relax(); }` (or
+   * `while (1)`, `do ... while (1)`): an endless loop whose body is one `if (test) break;` among
+   * idle statements. It leaves exactly when a one-read evaluation of the test is true, so it
+   * is `await(test)`, under the same rule as busyWait.
+   */
+  private breakWait(body: Stmt): boolean {
+    const stmts = body.k === "block" ? body.body : [body];
+    const exits = stmts.filter((x) => !isIdleBody(x));
+    if (exits.length !== 1) return false;
+    const e = exits[0];
+    if (e.k !== "if" || e.else || !(e.then.k === "break" || (e.then.k === "block" && e.then.body.length === 1 && e.then.body[0].k === "break"))) return false;
+    if (this.sharedReads(e.test) !== 1) return false;
+    this.rvDiscard({ k: "call", loc: e.test.loc, callee: "await", calleeLoc: e.test.loc, args: [e.test], end: exprEnd(e.test) });
+    return true;
+  }
+
   /** Shared reads the expression makes, or -1 if it has any other effect (a call, a write). */
   private sharedReads(e: Expr): number {
     switch (e.k) {
@@ -282,7 +299,7 @@ export class ProcLowerer {
         return;
       }
       case "while": {
-        if (this.busyWait(s.test, s.body)) return;
+        if (this.busyWait(s.test, s.body) || (isTrue(s.test) && this.breakWait(s.body))) return;
         const top = this.newLabel();
         const endL = this.newLabel();
         this.place(top);
@@ -295,7 +312,7 @@ export class ProcLowerer {
         return;
       }
       case "do": {
-        if (this.busyWait(s.test, s.body)) return;
+        if (this.busyWait(s.test, s.body) || (isTrue(s.test) && this.breakWait(s.body))) return;
         const top = this.newLabel();
         const cont = this.newLabel();
         const endL = this.newLabel();
@@ -309,6 +326,7 @@ export class ProcLowerer {
         return;
       }
       case "for": {
+        if (!s.init && !s.update && (!s.test || isTrue(s.test)) && this.breakWait(s.body)) return;
         this.scopes.push(new Map());
         if (s.init) this.stmt(s.init);
         const top = this.newLabel();
@@ -865,4 +883,9 @@ function isIdleBody(s: Stmt): boolean {
 
 function exprEnd(e: Expr): number {
   return "end" in e && typeof e.end === "number" ? e.end : e.loc.offset + 1;
+}
+
+/** A constant-true loop condition: `1`, `true`. */
+function isTrue(e: Expr): boolean {
+  return e.k === "num" && e.value !== 0;
 }
