@@ -428,8 +428,26 @@ exists (0:r0=0 /\\ 0:r1=1)
     );
   });
 
-  test("srcu_read_lock returns the index 0", () => {
-    observed(check(`C srcu-index\n{}\nP0(struct srcu_struct *s) { int i = srcu_read_lock(s); srcu_read_unlock(s, i); int j = srcu_down_read(s); srcu_up_read(s, j); }\nforall (0:i=0 /\\ 0:j=0)\n`), "Always");
+  test("srcu_read_lock returns the index 0; srcu_down_read returns its reader's name (process + 1)", () => {
+    observed(check(`C srcu-index\n{}\nP0(struct srcu_struct *s) { int i = srcu_read_lock(s); srcu_read_unlock(s, i); int j = srcu_down_read(s); srcu_up_read(s, j); }\nP1(struct srcu_struct *s) { int k = srcu_down_read(s); srcu_up_read(s, k); }\nforall (0:i=0 /\\ 0:j=1 /\\ 1:k=2)\n`), "Always");
+  });
+
+  test("srcu_up_read in another process releases the srcu_down_read reader it is given (as the kernel allows)", () => {
+    // P0's reader is handed to P1, which releases it; the grace period of P2 waits for that release.
+    const src = `C srcu-up-read-elsewhere-ok
+(* Expect: clean *)
+{}
+P0(struct srcu_struct *s, int *idx, int *y) { int i = srcu_down_read(s); int r0 = READ_ONCE(*y); WRITE_ONCE(*idx, i); }
+P1(struct srcu_struct *s, int *idx, int *x) { int i; while ((i = READ_ONCE(*idx)) == 0) ; int r1 = READ_ONCE(*x); srcu_up_read(s, i); }
+P2(struct srcu_struct *s, int *x, int *y) { WRITE_ONCE(*y, 1); synchronize_srcu(s); WRITE_ONCE(*x, 1); }
+exists (1:r1=1 /\\ 0:r0=0)
+`;
+    const r = check(src);
+    assert.equal(r.verdict, "pass", r.violation?.message);
+    assert.equal(r.observation?.result, "Never"); // the grace period covers P0's reader until P1's up_read
+    const full = check(src, FULL);
+    assert.equal(full.observation?.result, "Never");
+    assert.deepEqual(new Set(r.finalStates.map((f) => JSON.stringify(f))), new Set(full.finalStates.map((f) => JSON.stringify(f))));
   });
 
   test("the srcu_struct may be chosen at run time, be an array element or a struct field", () => {
@@ -483,10 +501,10 @@ exists (0:r0=0 /\\ 0:r1=1)
     pass(check(`C srcu-self-other\n{}\nP0(struct srcu_struct *s, struct srcu_struct *t) { int i = srcu_read_lock(s); synchronize_srcu(t); srcu_read_unlock(s, i); rcu_read_lock(); synchronize_srcu(s); rcu_read_unlock(); i = srcu_read_lock(s); synchronize_rcu(); srcu_read_unlock(s, i); }\n`));
   });
 
-  test("srcu_read_unlock without srcu_read_lock is a bug; so is srcu_up_read in a process that did not srcu_down_read", () => {
+  test("srcu_read_unlock without srcu_read_lock is a bug; so is srcu_up_read with an index that names no reader", () => {
     violation(check(`C srcu-unbalanced\n{}\nP0(struct srcu_struct *s) { srcu_read_unlock(s, 0); }\n`), "bug", /srcu_read_unlock\(\) on s without srcu_read_lock\(\)/);
     violation(check(`C srcu-unbalanced-other\n{}\nP0(struct srcu_struct *s, struct srcu_struct *t) { int i = srcu_read_lock(s); srcu_read_unlock(t, i); }\n`), "bug", /on t without/);
-    violation(check(`C srcu-up-read-elsewhere\n{}\nP0(struct srcu_struct *s, int *x) { int i = srcu_down_read(s); WRITE_ONCE(*x, 1); }\nP1(struct srcu_struct *s, int *x) { while (READ_ONCE(*x) == 0) ; srcu_up_read(s, 0); }\n`), "bug");
+    violation(check(`C srcu-up-read-elsewhere\n{}\nP0(struct srcu_struct *s, int *x) { int i = srcu_down_read(s); WRITE_ONCE(*x, 1); }\nP1(struct srcu_struct *s, int *x) { while (READ_ONCE(*x) == 0) ; srcu_up_read(s, 0); }\n`), "bug", /srcu_up_read\(\) on s with an index that names no reader/);
   });
 
   test("a process that ends inside its SRCU read-side section blocks grace periods for ever (as with RCU)", () => {

@@ -116,7 +116,8 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
   const nProcs = model.processes.length;
   const srcuName: Record<string, string> = { srcu_lock: "srcu_read_lock", srcu_unlock: "srcu_read_unlock", srcu_gp_start: "synchronize_srcu", srcu_gp_wait: "synchronize_srcu" };
   const structName = (cellName: string) => cellName.replace(/\.srcu_nesting\[0\]$/, "");
-  const srcuCase = (pc: number, op: string, e: LExpr): string => {
+  const srcuCase = (pc: number, op: string, e: LExpr, ownerExpr?: LExpr): string => {
+    const owner = ownerExpr ? expr(ownerExpr) : null;
     const fn = srcuName[op];
     let head: string;
     let nameOf: string; // a JS expression for the struct's name, for messages
@@ -138,6 +139,14 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
       case "srcu_lock":
         return `${head}\n${nest}++;`;
       case "srcu_unlock": {
+        if (owner) {
+          // srcu_up_read(s, idx): the reader of process idx - 1, which may be another process.
+          const clearOwner = Array.from({ length: nProcs }, (_, q) => `s[${at(nProcs + q)}] &= ~(1 << o);`).join(" ");
+          return `${head}
+        { const o = (${owner}) - 1;
+          if (o < 0 || o >= ${nProcs} || s[${at(0)} + o] === 0) ${finding(pc, "bug", `${js(`P${pid} calls srcu_up_read() on `)} + ${nameOf} + ${js(" with an index that names no reader (srcu_down_read() returns it)")}`, "")}
+          else if (--s[${at(0)} + o] === 0) { ${clearOwner} } }`;
+        }
         const clear = Array.from({ length: nProcs }, (_, q) => `s[${at(nProcs + q)}] &= ${~(1 << pid)};`).join(" ");
         return `${head}
         if (${nest} === 0) ${finding(pc, "bug", `${js(`P${pid} calls srcu_read_unlock() on `)} + ${nameOf} + ${js(" without srcu_read_lock()")}`, "")}
@@ -248,7 +257,7 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
       case "srcu_unlock":
       case "srcu_gp_start":
       case "srcu_gp_wait":
-        body += srcuCase(pc, ins.op, ins.addr) + ` ${next}`;
+        body += srcuCase(pc, ins.op, ins.addr, ins.op === "srcu_unlock" ? ins.owner : undefined) + ` ${next}`;
         break;
       case "progress":
         body += `ctx.marks |= 1; ${next}`;

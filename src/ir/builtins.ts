@@ -319,9 +319,11 @@ def(["synchronize_rcu", "synchronize_rcu_expedited", "synchronize_sched", "synch
 // srcu_read_lock() returns the index 0: herd7's LKMM reads it from the srcu_struct location,
 // which only srcu_read_unlock() writes, with the index it was given, so under SC it is always
 // the initial 0. srcu_read_unlock() evaluates its index argument and ignores it.
-// srcu_down_read()/srcu_up_read() may be released by another task in the kernel; here they are
-// srcu_read_lock()/srcu_read_unlock() of the calling process (an up_read in a process that did
-// not down_read is reported like an unlock without a lock).
+// srcu_down_read()/srcu_up_read() may be released by another task, as in the kernel: down_read
+// counts the reader in its own process's cell and returns that process's number + 1 as the index,
+// and up_read(s, idx) releases the reader of process idx - 1 (a modelling device: the kernel's
+// index is 0 or 1; here it names the reader, which is what up_read needs). An up_read with an
+// index that names no reader is reported like an unlock without a lock.
 function srcuArg(L: ProcLowerer, e: Call, n: number): LExpr {
   arity(e, n);
   const v = L.toTemp(L.rv(e.args[0]));
@@ -329,11 +331,21 @@ function srcuArg(L: ProcLowerer, e: Call, n: number): LExpr {
     fail(e.args[0].loc, `'${e.callee}' takes a pointer to a struct srcu_struct (declare the parameter as 'struct srcu_struct *s'), not ${typeName(v.t)}`);
   return v.e;
 }
-def(["srcu_read_lock", "srcu_down_read", "srcu_read_lock_nmisafe", "srcu_read_lock_notrace", "srcu_read_lock_lite", "srcu_read_lock_fast"], (L, e) => {
+def(["srcu_down_read"], (L, e) => {
+  L.emit({ op: "srcu_lock", addr: srcuArg(L, e, 1), src: L.src() });
+  return { e: c(L.procIndex + 1), t: INT32 };
+});
+def(["srcu_up_read"], (L, e) => {
+  const a = srcuArg(L, e, 2);
+  const owner = L.toTemp(L.rv(e.args[1])).e;
+  L.emit({ op: "srcu_unlock", addr: a, owner, src: L.src() });
+  return VOID;
+});
+def(["srcu_read_lock", "srcu_read_lock_nmisafe", "srcu_read_lock_notrace", "srcu_read_lock_lite", "srcu_read_lock_fast"], (L, e) => {
   L.emit({ op: "srcu_lock", addr: srcuArg(L, e, 1), src: L.src() });
   return { e: c(0), t: INT32 };
 });
-def(["srcu_read_unlock", "srcu_up_read", "srcu_read_unlock_nmisafe", "srcu_read_unlock_notrace", "srcu_read_unlock_lite", "srcu_read_unlock_fast"], (L, e) => {
+def(["srcu_read_unlock", "srcu_read_unlock_nmisafe", "srcu_read_unlock_notrace", "srcu_read_unlock_lite", "srcu_read_unlock_fast"], (L, e) => {
   const a = srcuArg(L, e, 2);
   L.rv(e.args[1]);
   L.emit({ op: "srcu_unlock", addr: a, src: L.src() });

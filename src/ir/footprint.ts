@@ -186,9 +186,18 @@ export function computeFootprints(proc: ProcessIR, pid: number, model: ModelIR):
         if (f >= 0) setBit(accR, pc, f); // the use-after-free check
         const nest = a + pid;
         const wait = (q: number) => a + nProcs + q;
-        if (ins.op === "srcu_lock" || ins.op === "srcu_unlock") {
+        if (ins.op === "srcu_lock" || (ins.op === "srcu_unlock" && !ins.owner)) {
           setBit(accR, pc, nest);
           setBit(accW, pc, nest);
+        }
+        if (ins.op === "srcu_unlock" && ins.owner) {
+          // srcu_up_read: the reader of process owner - 1 (any process's, if not a constant).
+          const o = evalConst(ins.owner, consts);
+          for (let q = 0; q < nProcs; q++)
+            if (typeof o !== "number" || o - 1 === q) {
+              setBit(accR, pc, a + q);
+              setBit(accW, pc, a + q);
+            }
         }
         if (ins.op === "srcu_unlock")
           for (let q = 0; q < nProcs; q++) {

@@ -45,7 +45,9 @@ export type Instr =
   // 2 * nProcs hidden cells: base + q is process q's read-side nesting depth on it, base +
   // nProcs + q the mask of readers process q's synchronize_srcu() still waits for.
   | { op: "srcu_lock"; addr: LExpr; src: Src }
-  | { op: "srcu_unlock"; addr: LExpr; src: Src }
+  // owner: srcu_up_read's index, the releasing reader's process + 1 (srcu_down_read returns it);
+  // absent for srcu_read_unlock, which releases the calling process's own read-side section.
+  | { op: "srcu_unlock"; addr: LExpr; owner?: LExpr; src: Src }
   | { op: "srcu_gp_start"; addr: LExpr; src: Src } // synchronize_srcu(addr), part 1
   | { op: "srcu_gp_wait"; addr: LExpr; src: Src } // part 2
   | { op: "progress"; src: Src } // PROGRESS(): a progress point (for non-progress cycles)

@@ -55,11 +55,14 @@ function useDef(ins: Instr): { uses: number[]; def: number } {
       usesOf(ins.b, uses);
       def = ins.dst;
       break;
+    case "srcu_unlock":
+      usesOf(ins.addr, uses);
+      if (ins.owner) usesOf(ins.owner, uses);
+      break;
     case "lock":
     case "unlock":
     case "unlock_wait":
     case "srcu_lock":
-    case "srcu_unlock":
     case "srcu_gp_start":
     case "srcu_gp_wait":
       usesOf(ins.addr, uses);

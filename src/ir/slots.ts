@@ -61,12 +61,13 @@ function mapInstrExpr(ins: Instr, f: (e: LExpr) => LExpr): Instr {
       return { ...ins, addr: f(ins.addr), val: f(ins.val) };
     case "rmw":
       return { ...ins, addr: f(ins.addr), a: f(ins.a), b: f(ins.b) };
+    case "srcu_unlock":
+      return { ...ins, addr: f(ins.addr), ...(ins.owner ? { owner: f(ins.owner) } : {}) };
     case "lock":
     case "unlock":
     case "trylock":
     case "unlock_wait":
     case "srcu_lock":
-    case "srcu_unlock":
     case "srcu_gp_start":
     case "srcu_gp_wait":
       return { ...ins, addr: f(ins.addr) };
@@ -106,11 +107,12 @@ function mapInstr(ins: Instr, m: Int32Array): Instr {
       return { ...ins, addr: mapExpr(ins.addr, m), val: mapExpr(ins.val, m) };
     case "rmw":
       return { ...ins, dst: m[ins.dst], addr: mapExpr(ins.addr, m), a: mapExpr(ins.a, m), b: mapExpr(ins.b, m) };
+    case "srcu_unlock":
+      return { ...ins, addr: mapExpr(ins.addr, m), ...(ins.owner ? { owner: mapExpr(ins.owner, m) } : {}) };
     case "lock":
     case "unlock":
     case "unlock_wait":
     case "srcu_lock":
-    case "srcu_unlock":
     case "srcu_gp_start":
     case "srcu_gp_wait":
       return { ...ins, addr: mapExpr(ins.addr, m) };
