@@ -2,7 +2,7 @@
 // prints). No Node imports: the CLI (through check.ts) and the browser playground share it.
 
 import { SourceError, formatSourceError } from "./frontend/diagnostics.js";
-import { UnsupportedLanguageError } from "./frontend/header.js";
+import { UnsupportedLanguageError, isPlainHerd7Test } from "./frontend/header.js";
 import { CompileOptions, compileSource } from "./ir/compile.js";
 import { ModelIR } from "./ir/ir.js";
 import { SearchLimits, SearchOptions, SearchOutcome, search } from "./engine/bfs.js";
@@ -125,7 +125,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   const { program, model } = compileSource(path, text, opts);
 
   const warnAsViolation = opts.warn !== "report";
-  const mode = opts.mode ?? modeOf(program);
+  const mode = opts.mode ?? (isPlainHerd7Test(program) ? "herd7" : "strict");
   const findingsAsWarnings = mode === "herd7";
   // Liveness annotations need the whole graph: exact states, no reductions.
   const goals = livenessGoals(model);
@@ -230,11 +230,6 @@ function reductionsOf(model: ModelIR, opts: CheckOptions, liveness: boolean, por
     symmetry: { applied, groups: groups.map((g) => g.map((pid) => model.processes[pid].name)), note: symNote, excluded },
     por: { applied: por && model.processes.length > 1, note: porNote },
   };
-}
-
-/** herd7's view for a plain herd7 test: a final condition and no `Expect:` line (docs/format.md). */
-function modeOf(program: { comment: string; final: unknown }): CheckResult["mode"] {
-  return program.final !== null && !/\bExpect:/.test(program.comment) ? "herd7" : "strict";
 }
 
 function round(x: number): number {

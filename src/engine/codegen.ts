@@ -83,10 +83,10 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
   };
 
   const viol = (pc: number, kind: ViolationKind, msg: string) => `{ ctx.violation = { kind: ${js(kind)}, msg: ${js(msg)}, proc: ${pid}, pc: ${pc} }; return 2; }`;
-  const violDyn = (pc: number, kind: ViolationKind, msgExpr: string) => `{ ctx.violation = { kind: ${js(kind)}, msg: ${msgExpr}, proc: ${pid}, pc: ${pc} }; return 2; }`;
+  const violDyn = (pc: number | string, kind: ViolationKind, msgExpr: string) => `{ ctx.violation = { kind: ${js(kind)}, msg: ${msgExpr}, proc: ${pid}, pc: ${pc} }; return 2; }`;
   /** One of the model's own findings (lock or RCU discipline, a self-deadlock): a violation, or
    * in herd7 mode a warning after which `then` runs (herd7 asks only about the final condition). */
-  const finding = (pc: number, kind: ViolationKind, msgExpr: string, then: string) =>
+  const finding = (pc: number | string, kind: ViolationKind, msgExpr: string, then: string) =>
     `{ if (ctx.findingsAsWarnings) { ctx.warnings.push({ kind: ${js(kind)}, msg: ${msgExpr}, proc: ${pid}, pc: ${pc} }); ${then} } else ${violDyn(pc, kind, msgExpr)} }`;
 
   /** Code that puts the checked address of `e` into `a`, or fails the step. */
@@ -298,7 +298,7 @@ ${cases.join("\n")}
     }
   }
   s[${base}] = pc;
-  ${endPc >= 0 ? `if (pc === ${endPc}) { const lc = env.lockCells; for (let i = 0; i < lc.length; i++) if (s[lc[i]] === ${pid + 1}) { const msg = "P${pid} ends holding " + env.names[lc[i]]; if (ctx.findingsAsWarnings) ctx.warnings.push({ kind: "bug", msg, proc: ${pid}, pc: pc }); else { ctx.violation = { kind: "bug", msg, proc: ${pid}, pc: pc }; return 2; } } }` : ""}
+  ${endPc >= 0 ? `if (pc === ${endPc}) { const lc = env.lockCells; for (let i = 0; i < lc.length; i++) if (s[lc[i]] === ${pid + 1}) ${finding("pc", "bug", `"P${pid} ends holding " + env.names[lc[i]]`, "")} }` : ""}
   ${deadSwitch(dead, B)}
   return 0;
 };`;

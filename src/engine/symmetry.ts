@@ -21,6 +21,7 @@
 
 import { Instr, ModelIR } from "../ir/ir.js";
 import { Machine } from "./machine.js";
+import type { SiteInfo } from "./trace.js";
 
 const LOCK_OPS = new Set(["lock", "trylock", "unlock", "unlock_wait"]);
 const RCU_OPS = new Set(["rcu_lock", "rcu_unlock", "gp_start", "gp_wait", "srcu_lock", "srcu_unlock", "srcu_gp_start", "srcu_gp_wait"]);
@@ -29,22 +30,15 @@ function codeKey(code: Instr[]): string {
   return JSON.stringify(code, (k, v) => (k === "src" ? undefined : v));
 }
 
-export interface SiteRef {
-  file: string;
-  line: number;
-  col: number;
-  text: string;
-}
-
 /** A process kept out of symmetry reduction although another process has the same code. */
 export interface SymmetryExclusion {
   process: string;
   reason: string;
-  site: SiteRef | null;
+  site: SiteInfo | null;
 }
 
 /** Where an instruction comes from, as the scenario shows it: its outermost call site. */
-function siteOf(i: Instr): SiteRef {
+function siteOf(i: Instr): SiteInfo {
   const c = i.src.calls[0];
   const loc = c ? c.loc : i.src.loc;
   return { file: loc.file.path, line: loc.line, col: loc.col, text: c ? c.text : i.src.text };
@@ -55,7 +49,7 @@ export function lockSymmetryObstacle(model: ModelIR): string | null {
   return lockObstacle(model)?.reason ?? null;
 }
 
-function lockObstacle(model: ModelIR): { reason: string; site: SiteRef } | null {
+function lockObstacle(model: ModelIR): { reason: string; site: SiteInfo } | null {
   const locks = model.cells.some((c) => c.isLock);
   const rcu = model.rcuNesting >= 0 || model.srcuStructs.length > 0;
   if (!locks && !rcu) return null;
@@ -74,7 +68,7 @@ export function symmetryAnalysis(model: ModelIR): { groups: number[][]; excluded
   const obstacle = lockObstacle(model);
   const byKey = new Map<string, number[]>();
   const keyOf: string[] = [];
-  const why = new Map<number, { reason: string; site: SiteRef | null }>();
+  const why = new Map<number, { reason: string; site: SiteInfo | null }>();
   model.processes.forEach((p, pid) => {
     const key = codeKey(p.code) + "|" + p.locals.length + "|" + JSON.stringify([...p.initLocals].sort());
     keyOf[pid] = key;

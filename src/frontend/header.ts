@@ -16,7 +16,7 @@
 // kept as directives for the parser.
 
 import { SourceFile, SourceError, fail, locAt } from "./diagnostics.js";
-import { skipHerdComment } from "./lexer.js";
+import { directiveEnd, skipHerdComment } from "./lexer.js";
 
 /** Architecture names herd7 knows (herdtools7 lib/archs.ml); only C is read here. */
 const OTHER_ARCHS = new Set([
@@ -36,6 +36,14 @@ export interface LitmusHeader {
   directives: [number, number][];
   /** Offset of the init block's `{`. */
   initOffset: number;
+}
+
+/**
+ * A plain herd7 test: a final condition and no `Expect:` line. It asks only about its final
+ * condition, so it runs in herd7 mode and gets herd7's leniency (docs/format.md).
+ */
+export function isPlainHerd7Test(prog: { final: unknown; comment: string }): boolean {
+  return prog.final !== null && !/\bExpect:/.test(prog.comment);
 }
 
 /** Thrown for a herd7 test in another language: a clean error the test runner counts as skipped. */
@@ -94,7 +102,7 @@ export function splitHeader(file: SourceFile): LitmusHeader | null {
       continue;
     }
     if (atLineStart && ch === "#") {
-      const end = lineEnd(text, pos);
+      const end = directiveEnd(text, pos);
       directives.push([pos, end]);
       pos = end;
       continue;
@@ -114,13 +122,4 @@ export function splitHeader(file: SourceFile): LitmusHeader | null {
     while (pos < text.length && text[pos] !== "\n" && text[pos] !== "{" && !(text[pos] === "(" && text[pos + 1] === "*")) pos++;
   }
   fail(locAt(file, text.length), "expected the init block '{ ... }' of the litmus test");
-}
-
-function lineEnd(text: string, pos: number): number {
-  let j = pos;
-  while (j < text.length && text[j] !== "\n") {
-    if (text[j] === "\\" && text[j + 1] === "\n") j += 2;
-    else j++;
-  }
-  return j;
 }

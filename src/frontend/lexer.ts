@@ -71,12 +71,7 @@ export function tokenize(file: SourceFile, start = 0, end = file.text.length, in
       continue;
     }
     if (c === 35 /* # */ && atLineStart) {
-      // A directive runs to the end of the line (backslash-newline continues it).
-      let j = i;
-      while (j < end && src.charCodeAt(j) !== 10) {
-        if (src.charCodeAt(j) === 92 && src.charCodeAt(j + 1) === 10) j += 2;
-        else j++;
-      }
+      const j = directiveEnd(src, i, end);
       out.push({ kind: "directive", text: src.slice(i, j), offset: i });
       i = j;
       continue;
@@ -163,4 +158,14 @@ export function skipHerdComment(file: SourceFile, pos: number, end = file.text.l
     } else i++;
   }
   fail(locAt(file, pos), "unterminated (* comment");
+}
+
+/** The end of the preprocessor directive at pos: the end of its line (backslash-newline continues it). */
+export function directiveEnd(text: string, pos: number, end = text.length): number {
+  let j = pos;
+  while (j < end && text.charCodeAt(j) !== 10) {
+    if (text.charCodeAt(j) === 92 && text.charCodeAt(j + 1) === 10) j += 2;
+    else j++;
+  }
+  return j;
 }

@@ -2,6 +2,7 @@
 
 import { Cond, Program } from "../frontend/ast.js";
 import { SourceFile, fail, makeSourceFile } from "../frontend/diagnostics.js";
+import { isPlainHerd7Test } from "../frontend/header.js";
 import { parseProgram } from "../frontend/parser.js";
 import { FinalAtom, FinalExpr, ModelIR, ObservedLoc } from "./ir.js";
 import { Layouts } from "./layout.js";
@@ -51,8 +52,8 @@ export function lowerProgram(prog: Program, opts: CompileOptions = {}): ModelIR 
   const lowerers = prog.processes.map((p, i) => new ProcLowerer(prog, mem, layouts, i));
   const processes = prog.processes.map((p, i) => lowerers[i].lowerProcess(p));
 
-  // A plain herd7 test (a final condition, no Expect: line): herd7's leniency applies (core.ts modeOf).
-  const herd7 = prog.final !== null && !/\bExpect:/.test(prog.comment);
+  // A plain herd7 test (a final condition, no Expect: line): herd7's leniency applies.
+  const herd7 = isPlainHerd7Test(prog);
   // herd7 register initialisers `0:r1 = 5;`
   for (const d of prog.shared) {
     const m = /^(\d+):(.+)$/.exec(d.name);

@@ -4,6 +4,7 @@
 
 import { Expr, FunctionDef, Program, Stmt, TypeRef } from "../frontend/ast.js";
 import { Loc, fail, lineText } from "../frontend/diagnostics.js";
+import { isPlainHerd7Test } from "../frontend/header.js";
 import { lookupBuiltin } from "./builtins.js";
 import { BinOp, Instr, LExpr, LocalInfo, ProcessIR, Src } from "./ir.js";
 import { INT32, Layouts, isLockType, scalarWidth } from "./layout.js";
@@ -50,7 +51,7 @@ export class ProcLowerer {
   usesRcu = false;
   private assignedNames = new Set<string>();
   private readonly paramSlots = new Set<number>();
-  /** A plain herd7 test (a final condition, no Expect: line; see core.ts modeOf): herd7's leniency applies. */
+  /** A plain herd7 test (a final condition, no Expect: line): herd7's leniency applies. */
   private readonly herd7: boolean;
 
   constructor(
@@ -59,7 +60,7 @@ export class ProcLowerer {
     readonly layouts: Layouts,
     readonly procIndex: number,
   ) {
-    this.herd7 = prog.final !== null && !/\bExpect:/.test(prog.comment);
+    this.herd7 = isPlainHerd7Test(prog);
   }
 
   // ---- entry ---------------------------------------------------------------
@@ -174,7 +175,7 @@ export class ProcLowerer {
     if (!isIdleBody(body)) return false;
     const reads = this.sharedReads(test);
     if (reads !== 1) return false;
-    this.rvDiscard({ k: "call", loc: test.loc, callee: "await", calleeLoc: test.loc, args: [{ k: "unary", loc: test.loc, op: "!", arg: test }], end: exprEnd(test) });
+    this.awaitOn({ k: "unary", loc: test.loc, op: "!", arg: test }, exprEnd(test));
     return true;
   }
 
@@ -191,8 +192,13 @@ export class ProcLowerer {
     const e = exits[0];
     if (e.k !== "if" || e.else || !(e.then.k === "break" || (e.then.k === "block" && e.then.body.length === 1 && e.then.body[0].k === "break"))) return false;
     if (this.sharedReads(e.test) !== 1) return false;
-    this.rvDiscard({ k: "call", loc: e.test.loc, callee: "await", calleeLoc: e.test.loc, args: [e.test], end: exprEnd(e.test) });
+    this.awaitOn(e.test);
     return true;
+  }
+
+  /** Lowers the wait as `await(cond)` would be: one blocking step. */
+  private awaitOn(cond: Expr, end = exprEnd(cond)): void {
+    this.rvDiscard({ k: "call", loc: cond.loc, callee: "await", calleeLoc: cond.loc, args: [cond], end });
   }
 
   /** Shared reads the expression makes, or -1 if it has any other effect (a call, a write). */
@@ -219,9 +225,10 @@ export class ProcLowerer {
         const parts = [e.test, e.then, e.else].map((x) => this.sharedReads(x));
         return parts.some((x) => x < 0) ? -1 : parts.reduce((x, y) => x + y, 0);
       }
-      case "member":
-        if (!e.arrow) return this.sharedReads(e.obj);
-        return this.sharedReads(e.obj) < 0 ? -1 : this.sharedReads(e.obj) + 1;
+      case "member": {
+        const o = this.sharedReads(e.obj);
+        return !e.arrow || o < 0 ? o : o + 1;
+      }
       case "call": {
         // READ_ONCE(*p) and friends take an lvalue (only its address is computed); the
         // others take pointers and numbers as values.
