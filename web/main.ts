@@ -11,8 +11,8 @@ import { c as cMode } from "@codemirror/legacy-modes/mode/clike";
 import type { CheckResult } from "../src/core.js";
 import type { Trace, TraceStep } from "../src/engine/trace.js";
 import { sequenceDiagram, stripKind } from "../src/report/sequence-diagram.js";
-import { esc, flagNamesFrom, procOrder } from "../src/report/markup.js";
-import { HERD7_MODE_NOTE, reductionLines, warningHeading, warningSummary } from "../src/report/text.js";
+import { esc, flagNamesFrom, modeHtml, procOrder, reductionsHtml } from "../src/report/markup.js";
+import { warningHeading, warningSummary } from "../src/report/text.js";
 import { catalog, prelude } from "./catalog.js";
 import type { FromWorker } from "./worker.js";
 
@@ -329,11 +329,13 @@ function renderResult(r: CheckResult, src: string, path: string): void {
     if (r.violation) out.push(`<p class="message violation"><strong>${esc(r.violation.kind)}</strong>: ${esc(stripKind(r.violation.kind, r.violation.message))}${r.violation.process ? ` <span class="proc">(${esc(r.violation.process)})</span>` : ""}</p>`);
     if (r.incomplete) out.push(`<p class="message incomplete">Stopped by ${esc(r.incomplete.limit)}; levels 0..${r.incomplete.completeDepth} fully explored, no violation there.</p>`);
     if (r.verdict === "pass") out.push(`<p class="message pass">Every interleaving explored: no violation${esc(warningSummary(r))}.</p>`);
-    if (r.mode === "herd7") out.push(`<p class="mode">${esc(HERD7_MODE_NOTE)}.</p>`);
+    const mode = modeHtml(r);
+    if (mode) out.push(mode);
     const s = r.stats;
     const item = (k: string, v: string) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`;
     out.push(`<dl class="stats">${item("states", fmt(s.states))}${item("transitions", fmt(s.transitions))}${item("depth", String(s.depth))}${item("time", `${s.seconds.toFixed(3)} s`)}${item("states/s", fmt(s.statesPerSecond))}</dl>`);
-    if (r.reductions) out.push(`<p class="reductions">${reductionLines(r.reductions).map((l) => esc(l.trim())).join("<br>")}</p>`);
+    const reductions = reductionsHtml(r);
+    if (reductions) out.push(reductions);
     if (r.expectation) out.push(`<p class="expectation ${r.expectation.met ? "met" : "unmet"}">expectation ${r.expectation.met ? "met" : "NOT met"}: ${esc(r.expectation.detail)}</p>`);
     const diagram = (t: Trace, kind: string, message: string, proc: string | null, heading: string) => {
       const i = traces.push(t) - 1;

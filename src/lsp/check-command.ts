@@ -18,6 +18,7 @@ import {
 import { CheckResult, NodeCheckOptions } from "../check.js";
 import { Progress } from "../engine/bfs.js";
 import { SiteInfo, Trace, TraceStep } from "../engine/trace.js";
+import { observationLine, plainEffects } from "../report/text.js";
 import { lineRange } from "./diagnostics.js";
 import { uriOfPath } from "./paths.js";
 
@@ -145,7 +146,7 @@ export function checkDiagnostics(r: CheckResult, doc: { uri: string; path: strin
       const stats = `${r.stats.states} states, ${r.stats.transitions} transitions, ${r.stats.seconds} s`;
       const head = r.verdict === "pass" ? `pass (${stats})` : `incomplete: stopped by ${r.incomplete!.limit} (${stats}); levels 0..${r.incomplete!.completeDepth} fully explored, no violation there`;
       const o = r.observation;
-      const obs = o ? `\nCondition ${o.condition}\nObservation ${r.name} ${o.result} ${o.positive} ${o.negative}` : "";
+      const obs = o ? `\nCondition ${o.condition}\n${observationLine(r)}` : "";
       const unmet = r.expectation && !r.expectation.met;
       out.push({
         ...base,
@@ -168,7 +169,7 @@ export function summary(r: CheckResult, diagnostics: Diagnostic[]): CheckSummary
     ...(r.violation ? { kind: r.violation.kind } : {}),
     message: diagnostics.length ? String(diagnostics[0].message) : r.verdict,
     line: (diagnostics[0]?.range.start.line ?? 0) + 1,
-    ...(o ? { observation: `Observation ${r.name} ${o.result} ${o.positive} ${o.negative}` } : {}),
+    ...(r.observation ? { observation: observationLine(r) } : {}),
     ...(r.expectation ? { expectation: { met: r.expectation.met, detail: r.expectation.detail } } : {}),
   };
 }
@@ -200,8 +201,7 @@ function traceLocations(t: Trace, kind: string, message: string, doc: { uri: str
   const loc = (s: SiteInfo) => ({ uri: uriOfPath(s.file, doc), range: { start: { line: Math.max(0, s.line - 1), character: Math.max(0, s.col - 1) }, end: { line: Math.max(0, s.line - 1), character: Math.max(0, s.col - 1) + s.text.length } } });
   const out = t.steps.map((st) => {
     const outer = st.calls[0];
-    const effects = st.changes.map((c) => `${c.location} ${c.before}→${c.after}`);
-    if (effects.length === 0) effects.push(...st.reads.map((r) => `read ${r.location}=${r.value}`));
+    const effects = plainEffects(st);
     const cycle = t.cycleStart === st.step - 1 ? " (the cycle starts here)" : "";
     const text = outer ? `${outer.text} -> ${st.site.text}` : st.site.text;
     return { location: loc(st.site), message: `${st.step} ${st.procName}: ${text}${effects.length ? `  [${effects.join(", ")}]` : ""}${cycle}` };

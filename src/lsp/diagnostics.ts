@@ -3,7 +3,7 @@
 
 import { Diagnostic, DiagnosticSeverity, Range } from "vscode-languageserver";
 import { Program } from "../frontend/ast.js";
-import { SourceError, SourceFile, makeSourceFile } from "../frontend/diagnostics.js";
+import { SourceError, SourceFile, locAt, makeSourceFile } from "../frontend/diagnostics.js";
 import { UnsupportedLanguageError } from "../frontend/header.js";
 import { parseProgram } from "../frontend/parser.js";
 import { compileSource } from "../ir/compile.js";
@@ -62,7 +62,7 @@ export function tokenRange(file: SourceFile, offset: number): Range {
   let end = offset;
   if (/\w/.test(t[offset] ?? "")) while (end < t.length && /\w/.test(t[end])) end++;
   else if (offset < t.length && t[offset] !== "\n" && t[offset] !== "\r") end = offset + 1;
-  return { start: posAt(t, offset), end: posAt(t, end) };
+  return { start: posAt(file, offset), end: posAt(file, end) };
 }
 
 /** Zero-based line of `text` as a range (the whole line). */
@@ -72,12 +72,8 @@ export function lineRange(text: string, line: number): Range {
   return { start: { line: l, character: 0 }, end: { line: l, character: (lines[l] ?? "").replace(/\r$/, "").length } };
 }
 
-export function posAt(text: string, offset: number): { line: number; character: number } {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: offset - lineStart };
+/** The LSP position (zero-based) of `offset` in `text`. */
+export function posAt(text: string | SourceFile, offset: number): { line: number; character: number } {
+  const l = locAt(typeof text === "string" ? makeSourceFile("", text) : text, offset);
+  return { line: l.line - 1, character: l.col - 1 };
 }

@@ -9,9 +9,9 @@
 
 import { CheckResult } from "../check.js";
 import { Trace } from "../engine/trace.js";
-import { displayText, esc, flagNamesFrom, procOrder, readSources, stepEffects, stepSource } from "./markup.js";
+import { displayText, esc, flagNamesFrom, modeHtml, procOrder, readSources, reductionsHtml, stepEffects, stepSource } from "./markup.js";
 import { sequenceDiagram, stripKind } from "./sequence-diagram.js";
-import { HERD7_MODE_NOTE, formatMemory, reductionLines, warningHeading, warningSummary } from "./text.js";
+import { formatMemory, observationLine, warningHeading, warningSummary } from "./text.js";
 
 export interface HtmlOptions {
   /** Other sources (e.g. the prelude headers the trace went through), used only to name flag bits. */
@@ -104,7 +104,7 @@ function statsHtml(r: CheckResult): string {
     item("visited set", `${s.visitedBytesPerState} bytes/state${s.visited === "exact" ? ", exact states" : ""}`) +
     (s.threads > 1 ? item("threads", String(s.threads)) : "") +
     `</dl>` +
-    (r.reductions ? `<p class="reductions">${reductionLines(r.reductions).map((l) => esc(l.trim())).join("<br>")}</p>` : "") +
+    reductionsHtml(r) +
     (r.metadata ? `<p class="metadata">${[r.metadata.doc ? `“${esc(r.metadata.doc)}”` : "", ...Object.entries(r.metadata.info).map(([k, v]) => `${esc(k)}=${esc(v)}`)].filter(Boolean).join("<br>")}</p>` : "")
   );
 }
@@ -209,7 +209,8 @@ function renderSection(r: CheckResult, src: string, opts: HtmlOptions, id: strin
   if (r.violation) out.push(`<p class="message"><strong>${esc(r.violation.kind)}</strong>: ${esc(stripKind(r.violation.kind, r.violation.message))}${r.violation.process ? ` <span class="proc">(${esc(r.violation.process)})</span>` : ""}</p>`);
   if (r.incomplete) out.push(`<p class="message incomplete">Stopped by ${esc(r.incomplete.limit)}; levels 0..${r.incomplete.completeDepth} fully explored, no violation there.</p>`);
   if (r.verdict === "pass") out.push(`<p class="message pass">Every interleaving explored: no violation${esc(warningSummary(r))}.</p>`);
-  if (r.mode === "herd7") out.push(`<p class="mode">${esc(HERD7_MODE_NOTE)}.</p>`);
+  const mode = modeHtml(r);
+  if (mode) out.push(mode);
   out.push(statsHtml(r));
   if (r.expectation) out.push(`<p class="expectation ${r.expectation.met ? "met" : "unmet"}">expectation ${r.expectation.met ? "met" : "NOT met"}: ${esc(r.expectation.detail)}</p>`);
 
@@ -228,7 +229,7 @@ function renderSection(r: CheckResult, src: string, opts: HtmlOptions, id: strin
     const o = r.observation;
     out.push(`<h3>Observation</h3>`);
     out.push(`<p class="condition">Condition <code>${esc(o.condition)}</code></p>`);
-    out.push(`<p class="observation"><code>Observation ${esc(r.name)} ${esc(o.result)} ${o.positive} ${o.negative}</code></p>`);
+    out.push(`<p class="observation"><code>${esc(observationLine(r))}</code></p>`);
   }
   if (r.finalStates.length) {
     const cols = [...new Set(r.finalStates.flatMap((f) => Object.keys(f.values)))];

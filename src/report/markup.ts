@@ -2,7 +2,9 @@
 // truncation, and readable descriptions of shared-state changes (flag words, ghost fields).
 // No node imports: the browser playground reuses this module.
 
+import type { CheckResult } from "../core.js";
 import { TraceStep } from "../engine/trace.js";
+import { HERD7_MODE_NOTE, reductionLines } from "./text.js";
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -153,4 +155,14 @@ export function procOrder(a: string, b: string): number {
   if (na) return -1;
   if (nb) return 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The reductions line (and the processes left out of symmetry) as a muted paragraph, or "". */
+export function reductionsHtml(r: CheckResult): string {
+  return r.reductions ? `<p class="reductions">${reductionLines(r.reductions).map((l) => esc(l.trim())).join("<br>")}</p>` : "";
+}
+
+/** What herd7 mode means, as a paragraph, for a file that got it; else "". */
+export function modeHtml(r: CheckResult): string {
+  return r.mode === "herd7" ? `<p class="mode">${esc(HERD7_MODE_NOTE)}.</p>` : "";
 }

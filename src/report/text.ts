@@ -80,6 +80,18 @@ function where(s: { file: string; line: number }): string {
   return `${s.file}:${s.line}`;
 }
 
+/** What a step did, plainly: the shared cells it changed, or else those it read. */
+export function plainEffects(st: TraceStep): string[] {
+  if (st.changes.length) return st.changes.map((c) => `${c.location} ${c.before}→${c.after}`);
+  return st.reads.map((r) => `read ${r.location}=${r.value}`);
+}
+
+/** herd7's Observation line: `Observation NAME RESULT POSITIVE NEGATIVE`. */
+export function observationLine(r: CheckResult): string {
+  const o = r.observation!;
+  return `Observation ${r.name} ${o.result} ${o.positive} ${o.negative}`;
+}
+
 export function stepLine(st: TraceStep): string {
   const outer = st.calls[0];
   let text: string;
@@ -87,8 +99,7 @@ export function stepLine(st: TraceStep): string {
     // The scenario's own line first, then the primitive inside the prelude that made the step.
     text = `${outer.text}  ${where(outer)}  -> ${st.site.text}  ${where(st.site)}`;
   } else text = `${st.site.text}  ${where(st.site)}`;
-  const effects = st.changes.map((c) => `${c.location} ${c.before}→${c.after}`);
-  if (effects.length === 0 && st.reads.length) effects.push(...st.reads.map((r) => `read ${r.location}=${r.value}`));
+  const effects = plainEffects(st);
   return `${String(st.step).padStart(4)}  ${st.procName.padEnd(3)} ${text}${effects.length ? "   [" + effects.join(", ") + "]" : ""}`;
 }
 
@@ -131,7 +142,7 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
       for (const f of r.finalStates) out.push("  " + Object.entries(f.values).map(([k, v]) => `${k}=${v};`).join(" ") + (f.satisfies ? "   <- satisfies the condition" : ""));
     }
     out.push(`  Condition ${o.condition}`);
-    out.push(`  Observation ${r.name} ${o.result} ${o.positive} ${o.negative}`);
+    out.push(`  ${observationLine(r)}`);
   }
   if (r.expectation) out.push(`  expectation ${r.expectation.met ? "met" : paint(opts.color, "31", "NOT met")}: ${r.expectation.detail}`);
   return out.join("\n");
