@@ -72,6 +72,8 @@ export interface CheckResult {
   liveness?: { fairness: Fairness; goals: string[]; note: string };
   /** Which reductions the search applied, and why each one left off was. */
   reductions?: Reductions;
+  /** The kernel model the scenario's `#include`s read (absent when it includes no prelude header). */
+  kernel?: { version: string; source: "option" | "scenario" | "default" };
   /** herd7's test metadata: the quoted doc string and the `Key=Value` info lines (diy7's Cycle=, Relax=, ...). */
   metadata?: { doc: string | null; info: Record<string, string> };
   error?: { file: string; line: number; col: number; message: string; formatted: string; unsupportedLanguage?: boolean };
@@ -173,6 +175,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     },
   };
   result.reductions = reductionsOf(model, opts, graph !== null, por);
+  if (program.files.some((f) => f.startsWith("prelude/"))) result.kernel = { version: program.kernel, source: kernelSource(program.comment, opts) };
   if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
   if (out.status === "violation" && out.violation) {
     const { violation, ...trace } = replay(model, out.path ?? [], out.violation, warnAsViolation, out.groups, findingsAsWarnings);
@@ -244,6 +247,10 @@ function conditionText(text: string, offset: number): string {
     if (rest[i] === ")" && --depth === 0) return rest.slice(0, i + 1).replace(/\s+/g, " ");
   }
   return rest.split("\n")[0].trim();
+}
+
+function kernelSource(comment: string, opts: CheckOptions): "option" | "scenario" | "default" {
+  return opts.kernel !== undefined ? "option" : /\bKernel:/.test(comment) ? "scenario" : "default";
 }
 
 /** `Expect:` and `Result:` lines of the header comment, compared with what the run found. */

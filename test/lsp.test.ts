@@ -118,7 +118,8 @@ function lineOf(file: string, re: RegExp): number {
 }
 
 const GET_PAGE = `C hover
-(* Expect: clean *)
+(* Kernel: v5.7
+   Expect: clean *)
 #include <linux/mm.h>
 
 {
@@ -214,7 +215,7 @@ describe("pageproof lsp --stdio", { timeout: 120_000 }, () => {
     const value = (hover.contents as MarkupContent).value;
     assert.match(value, /static inline void get_page\(struct page \*page\)/);
     assert.match(value, /v5\.7 include\/linux\/mm\.h get\\_page\(\)/);
-    assert.match(value, /prelude\/linux\/mm\.h:\d+/);
+    assert.match(value, /prelude\/v5\.7\/linux\/mm\.h:\d+/);
     assert.deepEqual(hover.range, { start: posOf(GET_PAGE, "get_page(page)"), end: posOf(GET_PAGE, "get_page(page)", "get_page".length) });
 
     const h2 = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: posOf(GET_PAGE, "try_get_page", 1) });
@@ -223,7 +224,7 @@ describe("pageproof lsp --stdio", { timeout: 120_000 }, () => {
     const h4 = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: posOf(GET_PAGE, "page_ref_dec(", 1) });
     const v4 = (h4!.contents as MarkupContent).value;
     assert.match(v4, /static inline void page\\_ref\\_dec|static inline void page_ref_dec/);
-    assert.match(v4, /from the header of prelude\/linux\/page\\_ref\.h/);
+    assert.match(v4, /from the header of prelude\/v5\.7\/linux\/page\\_ref\.h/);
     assert.match(v4, /include\/linux\/page\\_ref\.h; v5\.7/);
     // A struct page field, after ->
     const h3 = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: posOf(GET_PAGE, "->_refcount", 3) });
@@ -234,7 +235,7 @@ describe("pageproof lsp --stdio", { timeout: 120_000 }, () => {
   test("definition goes into prelude/ and to the scenario's own helper function", async () => {
     const uri = "untitled:hover.litmus"; // opened by the hover test
     const defs = (await c.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: posOf(GET_PAGE, "get_page(page)", 3) })) as Location;
-    const mm = join(ROOT, "prelude/linux/mm.h");
+    const mm = join(ROOT, "prelude/v5.7/linux/mm.h");
     assert.equal(defs.uri, pathToFileURL(mm).href);
     assert.equal(defs.range.start.line, lineOf(mm, /^static inline void get_page\(/));
 
@@ -268,19 +269,19 @@ describe("pageproof lsp --stdio", { timeout: 120_000 }, () => {
     assert.equal(r.verdict, "violation");
     assert.equal(r.kind, "io-on-secure");
     assert.equal(r.line, ioLine + 1);
-    assert.equal(ioLine, 22);
+    assert.equal(ioLine, 23);
     const d = (await published).diagnostics;
     assert.equal(d.length, 1);
     assert.equal(d[0].range.start.line, ioLine);
     assert.match(String(d[0].message), /^VIOLATION io-on-secure: I\/O on a page the ultravisor holds secure/);
     const related = d[0].relatedInformation!;
-    // 13 steps, then the violation site (prelude/linux/dma.h).
+    // 13 steps, then the violation site (prelude/v5.7/linux/dma.h).
     assert.equal(related.length, 14);
     assert.match(related[0].message, /^1 P0: get_user_pages_fast\(page, FOLL_WRITE\) -> /);
-    assert.equal(related[0].location.uri, pathToFileURL(join(ROOT, "prelude/linux/page_ref.h")).href);
+    assert.equal(related[0].location.uri, pathToFileURL(join(ROOT, "prelude/v5.7/linux/page_ref.h")).href);
     assert.ok(related.every((x) => x.location.uri.startsWith("file:")));
     assert.match(related[13].message, /^! io-on-secure/);
-    assert.equal(related[13].location.uri, pathToFileURL(join(ROOT, "prelude/linux/dma.h")).href);
+    assert.equal(related[13].location.uri, pathToFileURL(join(ROOT, "prelude/v5.7/linux/dma.h")).href);
   });
 
   test("pageproof.check on a clean test: verdict and Observation line at the final condition", async () => {

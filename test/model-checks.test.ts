@@ -76,6 +76,7 @@ P1(struct obj *o) { spin_lock(&o->lock); o->v = 2; spin_unlock(&o->lock); }
 
   test("double free through the kernel model: the second put_page is a use-after-free", () => {
     const r = run(`C e
+(* Kernel: v5.7 *)
 #include <linux/mm.h>
 { struct page page = { ._refcount = 1 }; }
 P0(struct page *page) {

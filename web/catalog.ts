@@ -8,5 +8,5 @@ export const catalog: { path: string; text: string }[] = Object.entries(scenario
   .map(([k, text]) => ({ path: k.replace(/^\.\.\//, ""), text }))
   .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-/** Prelude headers by include name ("linux/mm.h"), as checkSource's `prelude` option wants them. */
+/** Prelude headers by path under prelude/ ("v5.7/linux/mm.h"), as checkSource's `prelude` option wants them. */
 export const prelude: Map<string, string> = new Map(Object.entries(preludeFiles).map(([k, text]) => [k.replace(/^\.\.\/prelude\//, ""), text]));

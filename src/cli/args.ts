@@ -1,6 +1,7 @@
 // Command-line option parsing shared by the commands. Usage errors exit with code 2.
 
 import { availableParallelism } from "node:os";
+import { KERNELS } from "../frontend/kernel.js";
 
 export class UsageError extends Error {}
 
@@ -21,6 +22,8 @@ export interface CliOptions {
   fairness: "weak" | "strong" | "none";
   /** herd7's view or strict; undefined: herd7 for a final condition without an Expect: line. */
   mode?: "herd7" | "strict";
+  /** The kernel model; undefined: the scenario's `Kernel:` line, else the newest. */
+  kernel?: string;
   workers: number;
   files: string[];
 }
@@ -92,6 +95,9 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case "--mode":
         o.mode = choice("--mode", take(), ["herd7", "strict"] as const);
+        break;
+      case "--kernel":
+        o.kernel = choice("--kernel", take(), KERNELS);
         break;
       case "--fairness":
         o.fairness = choice("--fairness", take(), ["weak", "strong", "none"] as const);

@@ -107,4 +107,5 @@ export interface Program {
   filter: Cond | null;
   locations: { proc: number | null; name: string; loc: Loc }[];
   settings: Map<string, string>; // `// pageproof: key=value` lines
+  kernel: string; // the kernel model whose prelude `#include <...>` reads (src/frontend/kernel.ts)
 }

@@ -18,6 +18,7 @@ import {
 } from "./ast.js";
 import { Loc, SourceFile, fail, locAt, makeSourceFile } from "./diagnostics.js";
 import { splitHeader } from "./header.js";
+import { DEFAULT_KERNEL, kernelLine } from "./kernel.js";
 import { Token, tokenize } from "./lexer.js";
 
 /** Kernel qualifiers and attribute macros that carry no meaning for the model. */
@@ -58,8 +59,10 @@ export const NAMED_TYPES = new Set(["atomic_t", "atomic_long_t", "spinlock_t", "
 const TYPE_WORDS = new Set(["int", "long", "short", "char", "unsigned", "signed", "bool", "_Bool", "void", "struct", "union"]);
 
 export interface ParseOptions {
-  /** Resolves `#include` names to file contents (the shipped prelude). */
-  resolveInclude: (name: string, from: SourceFile) => { path: string; text: string } | null;
+  /** Resolves `#include` names to file contents (the shipped prelude of the given kernel model). */
+  resolveInclude: (name: string, from: SourceFile, kernel: string) => { path: string; text: string } | null;
+  /** The kernel model (--kernel); without it, the scenario's `Kernel:` line or the newest model. */
+  kernel?: string;
 }
 
 export function parseProgram(file: SourceFile, opts: ParseOptions): Program {
@@ -78,6 +81,7 @@ export function parseProgram(file: SourceFile, opts: ParseOptions): Program {
     filter: null,
     locations: [],
     settings: new Map(),
+    kernel: opts.kernel ?? DEFAULT_KERNEL,
   };
   // Settings live in comments so that herd7 still reads the file: `// pageproof: key=value`.
   for (const m of file.text.matchAll(/\/\/\s*pageproof:\s*([A-Za-z-]+)\s*=\s*(\S+)/g)) prog.settings.set(m[1], m[2]);
@@ -92,6 +96,7 @@ export function parseProgram(file: SourceFile, opts: ParseOptions): Program {
   prog.comment = header.comments.join("\n");
   prog.doc = header.doc;
   prog.info = header.info;
+  if (opts.kernel === undefined) prog.kernel = kernelLine(file, 0, header.initOffset) ?? DEFAULT_KERNEL;
   // Directives before the init block come first, then the tokens from the init block on.
   const toks = header.directives.flatMap(([start, end]) => tokenize(file, start, end).filter((t) => t.kind !== "eof"));
   toks.push(...tokenize(file, header.initOffset, file.text.length, true));
@@ -221,8 +226,8 @@ class Parser {
     const loc = this.loc(t);
     const inc = /^#\s*include\s*[<"]([^>"]+)[>"]\s*$/.exec(t.text);
     if (inc) {
-      const found = this.opts.resolveInclude(inc[1], this.file);
-      if (!found) fail(loc, `cannot find include file '${inc[1]}' (pageproof ships the prelude headers in prelude/)`);
+      const found = this.opts.resolveInclude(inc[1], this.file, this.prog.kernel);
+      if (!found) fail(loc, `cannot find include file '${inc[1]}' (pageproof ships the prelude headers of the ${this.prog.kernel} model in prelude/${this.prog.kernel}/)`);
       if (this.including.has(found.path)) return; // include guard: each header once
       this.including.add(found.path);
       this.prog.files.push(found.path);

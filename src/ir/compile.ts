@@ -10,14 +10,16 @@ import { ProcLowerer } from "./lower.js";
 import { SharedMemory } from "./memory.js";
 import { compactSlots, propagateConstants } from "./slots.js";
 
-export type IncludeResolver = (name: string, from: SourceFile) => { path: string; text: string } | null;
+export type IncludeResolver = (name: string, from: SourceFile, kernel: string) => { path: string; text: string } | null;
 
 export interface CompileOptions {
   refcountBits?: number;
   /** How `#include <name>` finds its file: the Node entry reads prelude/ from disk, the browser passes a map. */
   resolveInclude?: IncludeResolver;
-  /** The prelude headers by include name (e.g. "linux/mm.h"), for hosts without a file system. */
+  /** The prelude headers by path under prelude/ (e.g. "v5.7/linux/mm.h"), for hosts without a file system. */
   prelude?: Map<string, string>;
+  /** The kernel model (--kernel): overrides the scenario's `Kernel:` line (src/frontend/kernel.ts). */
+  kernel?: string;
 }
 
 export interface Compiled {
@@ -26,16 +28,16 @@ export interface Compiled {
 }
 
 export function preludeResolver(prelude: Map<string, string>): IncludeResolver {
-  return (name) => {
-    const text = prelude.get(name);
-    return text === undefined ? null : { path: `prelude/${name}`, text };
+  return (name, _from, kernel) => {
+    const text = prelude.get(`${kernel}/${name}`);
+    return text === undefined ? null : { path: `prelude/${kernel}/${name}`, text };
   };
 }
 
 export function compileSource(path: string, text: string, opts: CompileOptions = {}): Compiled {
   const file = makeSourceFile(path, text);
   const resolve = opts.resolveInclude ?? preludeResolver(opts.prelude ?? new Map());
-  const program = parseProgram(file, { resolveInclude: resolve });
+  const program = parseProgram(file, { resolveInclude: resolve, ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}) });
   if (program.processes.length === 0) fail({ file, offset: 0, line: 1, col: 1 }, "no processes: write at least P0(...) { ... }");
   return { program, model: lowerProgram(program, opts) };
 }

@@ -8,6 +8,7 @@ import { UnsupportedLanguageError } from "../frontend/header.js";
 import { parseProgram } from "../frontend/parser.js";
 import { compileSource } from "../ir/compile.js";
 import { resolveFromDisk } from "../node/prelude.js";
+import { kernelOfPreludePath } from "../frontend/kernel.js";
 import { uriOfPath } from "./paths.js";
 
 export interface Analysis {
@@ -20,7 +21,10 @@ export interface Analysis {
 export function analyse(doc: { uri: string; path: string }, text: string): Analysis {
   try {
     // A header (a prelude file opened from go to definition) has no processes to compile.
-    if (doc.path.endsWith(".h")) return { program: parseProgram(makeSourceFile(doc.path, text), { resolveInclude: resolveFromDisk }), diagnostics: [] };
+    if (doc.path.endsWith(".h")) {
+      const kernel = kernelOfPreludePath(doc.path);
+      return { program: parseProgram(makeSourceFile(doc.path, text), { resolveInclude: resolveFromDisk, ...(kernel ? { kernel } : {}) }), diagnostics: [] };
+    }
     const { program } = compileSource(doc.path, text, { resolveInclude: resolveFromDisk });
     return { program, diagnostics: [] };
   } catch (e) {

@@ -1,5 +1,5 @@
 // Document URIs and the checker's file paths. The checker names a scenario by the path it was
-// given and a prelude header as `prelude/linux/mm.h`; the editor needs URIs for both.
+// given and a prelude header as `prelude/v5.7/linux/mm.h`; the editor needs URIs for both.
 
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

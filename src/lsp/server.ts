@@ -21,6 +21,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { Program } from "../frontend/ast.js";
 import { makeSourceFile } from "../frontend/diagnostics.js";
 import { resolveFromDisk } from "../node/prelude.js";
+import { DEFAULT_KERNEL } from "../frontend/kernel.js";
 import { UsageError } from "../cli/args.js";
 import { Analysis, analyse } from "./diagnostics.js";
 import { CHECK_COMMAND, CheckCommandOptions, CheckRunner, checkDiagnostics, checkOptions, summary } from "./check-command.js";
@@ -114,7 +115,8 @@ export function runLsp(args: string[]): Promise<number> {
     if (!at) return null;
     const inc = includeAt(at.s.text, at.offset);
     if (inc) {
-      const found = resolveFromDisk(inc, makeSourceFile(at.s.path, ""));
+      const kernel = at.s.analysis.program?.kernel ?? DEFAULT_KERNEL;
+      const found = resolveFromDisk(inc, makeSourceFile(at.s.path, ""), kernel);
       return found ? { uri: uriOfPath(found.path, at.s), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } : null;
     }
     if (!at.sym?.file) return null;

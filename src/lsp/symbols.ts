@@ -10,6 +10,7 @@ import { SourceFile, locAt, makeSourceFile } from "../frontend/diagnostics.js";
 import { parseProgram } from "../frontend/parser.js";
 import { BUILTINS } from "../ir/builtins.js";
 import { PRELUDE_DIR, resolveFromDisk } from "../node/prelude.js";
+import { KERNELS } from "../frontend/kernel.js";
 
 export type SymbolKind = "function" | "macro" | "struct" | "field" | "builtin";
 
@@ -115,25 +116,30 @@ export function builtinNames(): string[] {
 
 let preludeIndex: SymbolIndex | null = null;
 
-/** Every header under prelude/, parsed once: what hover and completion offer when the
- * scenario does not parse (yet) or does not include the header. */
+/** Every header under prelude/, parsed once per kernel model (the newest wins a name both
+ * define): what hover and completion offer when the scenario does not parse (yet) or does
+ * not include the header. */
 export function preludeSymbols(): SymbolIndex {
   if (preludeIndex) return preludeIndex;
-  const headers: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith(".h")) headers.push(relative(PRELUDE_DIR, join(dir, e.name)).split("\\").join("/"));
-    }
-  };
-  const ix = new SymbolIndex();
+  let ix = new SymbolIndex();
   try {
-    walk(PRELUDE_DIR);
-    const text = headers.sort().map((h) => `#include <${h}>`).join("\n") + "\n";
-    const program = parseProgram(makeSourceFile(join(PRELUDE_DIR, "<index>"), text), { resolveInclude: resolveFromDisk });
-    preludeIndex = SymbolIndex.of(program);
+    for (const kernel of KERNELS) {
+      const root = join(PRELUDE_DIR, kernel);
+      const headers: string[] = [];
+      const walk = (dir: string): void => {
+        for (const e of readdirSync(dir, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(join(dir, e.name));
+          else if (e.name.endsWith(".h")) headers.push(relative(root, join(dir, e.name)).split("\\").join("/"));
+        }
+      };
+      walk(root);
+      const text = headers.sort().map((h) => `#include <${h}>`).join("\n") + "\n";
+      const program = parseProgram(makeSourceFile(join(PRELUDE_DIR, "<index>"), text), { resolveInclude: resolveFromDisk, kernel });
+      ix = SymbolIndex.of(program).with(ix);
+    }
+    preludeIndex = ix;
   } catch {
-    preludeIndex = ix; // a broken prelude: the scenario's own diagnostics will say so
+    preludeIndex = new SymbolIndex(); // a broken prelude: the scenario's own diagnostics will say so
   }
   return preludeIndex;
 }

@@ -4,7 +4,7 @@
 
 import type { CheckResult } from "../core.js";
 import { TraceStep } from "../engine/trace.js";
-import { HERD7_MODE_NOTE, reductionLines } from "./text.js";
+import { HERD7_MODE_NOTE, kernelLine, reductionLines } from "./text.js";
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -162,7 +162,8 @@ export function reductionsHtml(r: CheckResult): string {
   return r.reductions ? `<p class="reductions">${reductionLines(r.reductions).map((l) => esc(l.trim())).join("<br>")}</p>` : "";
 }
 
-/** What herd7 mode means, as a paragraph, for a file that got it; else "". */
+/** What herd7 mode means, as a paragraph, for a file that got it, and the kernel model the scenario read; else "". */
 export function modeHtml(r: CheckResult): string {
-  return r.mode === "herd7" ? `<p class="mode">${esc(HERD7_MODE_NOTE)}.</p>` : "";
+  const mode = r.mode === "herd7" ? `<p class="mode">${esc(HERD7_MODE_NOTE)}.</p>` : "";
+  return mode + (r.kernel ? `<p class="mode">${esc(kernelLine(r.kernel))}.</p>` : "");
 }

@@ -60,6 +60,12 @@ export function reductionLines(red: NonNullable<CheckResult["reductions"]>): str
   return lines;
 }
 
+/** "kernel model v5.7 (the scenario's Kernel: line)", for the reports. */
+export function kernelLine(k: NonNullable<CheckResult["kernel"]>): string {
+  const why = k.source === "option" ? "--kernel" : k.source === "scenario" ? "the scenario's Kernel: line" : "the newest; a Kernel: line or --kernel chooses another";
+  return `kernel model ${k.version} (${why})`;
+}
+
 /** What herd7 mode means, for the reports. */
 export const HERD7_MODE_NOTE = "mode herd7 (a final condition, no Expect: line): the answer is the final condition's; pageproof's own findings are warnings beside it";
 
@@ -124,6 +130,7 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   const out = [verdictLine(r, opts.color), `  ${statsLine(r)}`];
   if (r.reductions) out.push(...reductionLines(r.reductions));
   if (r.mode === "herd7") out.push(`  ${HERD7_MODE_NOTE}`);
+  if (r.kernel) out.push(`  ${kernelLine(r.kernel)}`);
   if (r.liveness) out.push(`  liveness under ${r.liveness.fairness} fairness; ${r.liveness.note}`);
   if (r.violation) {
     const t = r.violation.trace;
