@@ -275,13 +275,13 @@ describe("pageproof lsp --stdio", { timeout: 120_000 }, () => {
     assert.equal(d[0].range.start.line, ioLine);
     assert.match(String(d[0].message), /^VIOLATION io-on-secure: I\/O on a page the ultravisor holds secure/);
     const related = d[0].relatedInformation!;
-    // 13 steps, then the violation site (prelude/v5.7/linux/dma.h).
-    assert.equal(related.length, 14);
+    // 14 steps, then the violation site (prelude/v5.7/linux/dma.h).
+    assert.equal(related.length, 15);
     assert.match(related[0].message, /^1 P0: get_user_pages_fast\(page, FOLL_WRITE\) -> /);
     assert.equal(related[0].location.uri, pathToFileURL(join(ROOT, "prelude/v5.7/linux/page_ref.h")).href);
     assert.ok(related.every((x) => x.location.uri.startsWith("file:")));
-    assert.match(related[13].message, /^! io-on-secure/);
-    assert.equal(related[13].location.uri, pathToFileURL(join(ROOT, "prelude/v5.7/linux/dma.h")).href);
+    assert.match(related[14].message, /^! io-on-secure/);
+    assert.equal(related[14].location.uri, pathToFileURL(join(ROOT, "prelude/v5.7/linux/dma.h")).href);
   });
 
   test("pageproof.check on a clean test: verdict and Observation line at the final condition", async () => {

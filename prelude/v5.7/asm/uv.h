@@ -154,6 +154,53 @@ again:
 }
 
 /*
+ * v5.7 arch/s390/kernel/uv.c gmap_make_secure(), reached through the pte of the
+ * guest address, for scenarios in which the page can be unmapped (the model's
+ * gmap_make_secure above takes the page directly and treats it as always mapped).
+ * follow_page(vma, uaddr, FOLL_WRITE) finds the page under the PTL and drops the
+ * PTL - without taking a reference; lock_page; get_locked_pte; make_secure_pte,
+ * which first checks that the pte still maps that page (else -ENXIO); unlock the
+ * PTL and the page; then -EAGAIN waits for writeback, -EBUSY drains and retries
+ * once, -ENXIO returns -EAGAIN, as gmap_make_secure. The vma lookup and mmap_sem
+ * are not modelled. Later kernels hold the PTL across the whole attempt and a
+ * reference across the wait (docs/scenarios.md, scenarios/v5.7/).
+ */
+static inline int gmap_make_secure_at(struct pte *pte, struct pagevec *pvec)
+{
+	bool local_drain = false;
+	int rc;
+	struct page *page;
+again:
+	spin_lock(&pte->ptl);
+	page = pte->state == PTE_PRESENT ? pte->page : NULL;
+	spin_unlock(&pte->ptl);
+	if (page == NULL)
+		return -EAGAIN;
+	lock_page(page);
+	spin_lock(&pte->ptl);
+	if (pte->state != PTE_PRESENT || pte->page != page)
+		rc = -ENXIO;
+	else
+		rc = make_secure_pte(page);
+	spin_unlock(&pte->ptl);
+	unlock_page(page);
+	if (rc == -EAGAIN) {
+		wait_on_page_writeback(page);
+	} else if (rc == -EBUSY) {
+		if (local_drain) {
+			lru_add_drain_all(pvec);
+			return -EAGAIN;
+		}
+		lru_add_drain(pvec);
+		local_drain = true;
+		goto again;
+	} else if (rc == -ENXIO) {
+		return -EAGAIN;
+	}
+	return rc;
+}
+
+/*
  * The guest touches a shared page: the host imports it, retrying on -EAGAIN as
  * v5.7's callers do (arch/s390/kvm: handle_pv_sclp / kvm_s390_pv_unpack /
  * the secure-storage-access fault path loop on -EAGAIN). At most `tries`

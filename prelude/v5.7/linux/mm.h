@@ -4,8 +4,10 @@
  *
  * `#include <linux/mm.h>` brings in the whole model: struct page, flags,
  * page_ref_*, the page lock and writeback (linux/pagemap.h), LRU pagevecs
- * (linux/swap.h), pipes (linux/pipe_fs_i.h), device I/O (linux/dma.h) and the
- * s390 ultravisor (asm/uv.h).
+ * (linux/swap.h), pipes (linux/pipe_fs_i.h), unmapping, reclaim, truncation and
+ * migration (linux/rmap.h, linux/vmscan.h, linux/truncate.h, linux/migrate.h),
+ * device I/O (linux/dma.h) and the s390 ultravisor (asm/uv.h). THP splitting is
+ * not in the v5.7 model (compound pages are fixed there; the v6.15 model splits).
  */
 #ifndef _PAGEPROOF_LINUX_MM_H
 #define _PAGEPROOF_LINUX_MM_H
@@ -45,10 +47,11 @@ static inline int page_mapcount(struct page *page)
 /* v5.7 mm/util.c page_mapping(), simplified to "is there an address_space":
  * a file page has one, an anonymous page does not. (The kernel also returns the
  * swapper space for an anonymous page in the swap cache; the one caller here,
- * expected_page_refs, tests PageSwapCache first.) No step: mapping is const. */
+ * expected_page_refs, tests PageSwapCache first.) One read: truncation and
+ * reclaim change the mapping. */
 static inline bool page_mapping(struct page *page)
 {
-	return page->mapping == PAGE_MAPPING_FILE;
+	return READ_ONCE(page->mapping) == PAGE_MAPPING_FILE;
 }
 
 /*
@@ -248,6 +251,10 @@ static inline int get_user_pages_fast(struct page *page, unsigned int gup_flags)
 #include <linux/swap.h>
 #include <linux/dma.h>
 #include <linux/pipe_fs_i.h>
+#include <linux/rmap.h>
+#include <linux/vmscan.h>
+#include <linux/truncate.h>
+#include <linux/migrate.h>
 #include <asm/uv.h>
 
 #endif

@@ -9,8 +9,9 @@
 
 /*
  * What page->mapping points to. The kernel stores a pointer (with the low bit set
- * for anonymous memory); the model only needs its kind. Constant for the life of
- * a scenario (the model does not truncate or migrate pages).
+ * for anonymous memory); the model only needs its kind. Truncation, reclaim and
+ * migration (linux/truncate.h, linux/vmscan.h, linux/migrate.h) take a page out
+ * of the page cache: mapping NONE.
  */
 #define PAGE_MAPPING_NONE 0
 #define PAGE_MAPPING_ANON 1
@@ -23,8 +24,8 @@ struct page {
 	atomic_t _mapcount = -1;
 	/* PG_* bits (linux/page-flags.h) */
 	unsigned long flags;
-	/* PAGE_MAPPING_{NONE,ANON,FILE}; const: set in the init block, read without a step */
-	const int mapping;
+	/* PAGE_MAPPING_{NONE,ANON,FILE} */
+	int mapping;
 	/*
 	 * Tail pages of a compound page point at their head (the kernel encodes this
 	 * as page->compound_head with bit 0 set). NULL for head and ordinary pages.
@@ -39,6 +40,25 @@ struct page {
 	int __ghost_io;
 	/* Set by the final put_page: any later access to another field is a use-after-free */
 	int __ghost_freed;
+};
+
+/*
+ * One page-table entry of a user address and the lock of its page table, for the
+ * scenarios where a page can be unmapped (the v6.15 model has the same). Not a
+ * kernel structure as such: the kernel's pte_t is one word of a page-table page
+ * whose lock (the PTL) guards it; here the entry is the page it maps and its
+ * state, with the PTL beside it. Scenarios without one treat the page as always
+ * mapped (_mapcount alone).
+ */
+#define PTE_NONE 0
+#define PTE_PRESENT 1
+#define PTE_MIGRATION 2
+
+struct pte {
+	int state;
+	struct page *page;
+	int write = 1;
+	spinlock_t ptl;
 };
 
 #endif
