@@ -173,10 +173,16 @@ static inline void gup_put_folio(struct folio *folio, int refs, unsigned int fla
 	folio_put_refs(folio, refs);
 }
 
-/* v6.15 mm/gup.c unpin_user_page(): gup_put_folio(page_folio(page), 1, FOLL_PIN); here on the folio */
+/* v6.15 mm/gup.c unpin_folio(): gup_put_folio(folio, 1, FOLL_PIN) */
 static inline void unpin_folio(struct folio *folio)
 {
 	gup_put_folio(folio, 1, FOLL_PIN);
+}
+
+/* v6.15 mm/gup.c unpin_user_page(): gup_put_folio(page_folio(page), 1, FOLL_PIN) */
+static inline void unpin_user_page(struct page *page)
+{
+	gup_put_folio(page_folio(page), 1, FOLL_PIN);
 }
 
 /*
