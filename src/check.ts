@@ -4,17 +4,21 @@ import { readFileSync } from "node:fs";
 import { CheckOptions, CheckResult, EMPTY_STATS, checkSource as checkCore } from "./core.js";
 import { resolveFromDisk } from "./node/prelude.js";
 import { parallelSearch } from "./engine/parallel/search.js";
+import { clusterSearch } from "./engine/cluster/search.js";
 
 export * from "./core.js";
 
 export interface NodeCheckOptions extends CheckOptions {
   /** Threads exploring together (worker threads sharing the visited set); 1 = serial. */
   workers?: number;
+  /** A Redis URL: the search runs on the cluster's workers (engine/cluster/). */
+  cluster?: string;
 }
 
 export function checkSource(text: string, path = "<input>", opts: NodeCheckOptions = {}): CheckResult {
   const workers = opts.workers ?? 1;
-  const engine: CheckOptions["engine"] = workers > 1 ? (model, o) => parallelSearch(model, o, workers) : undefined;
+  const cluster = opts.cluster;
+  const engine: CheckOptions["engine"] = cluster ? (model, o) => clusterSearch(model, o, cluster) : workers > 1 ? (model, o) => parallelSearch(model, o, workers) : undefined;
   return checkCore(text, path, { resolveInclude: resolveFromDisk, engine, ...opts });
 }
 

@@ -66,6 +66,8 @@ export interface CheckResult {
     collisionProbability: number;
     /** Threads that explored the state space (--workers). */
     threads: number;
+    /** Worker processes that expanded states (--cluster). */
+    workers?: number;
   };
   incomplete?: { limit: string; completeDepth: number };
   expectation?: Expectation;
@@ -116,7 +118,8 @@ export function checkSource(text: string, path = "<input>", opts: CheckOptions =
       };
     }
     // A bug of pageproof's own: still a clean message, never a stack trace for the user.
-    const message = `internal error: ${e instanceof Error ? e.message : String(e)} (please report it with this scenario)`;
+    // (A cluster server that refuses the run is the user's to fix, not a bug: ClusterError.)
+    const message = e instanceof Error && e.name === "ClusterError" ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)} (please report it with this scenario)`;
     return { file: path, name: path, verdict: "error", warnings: [], mode: "strict", finalStates: [], stats: EMPTY_STATS, error: { file: path, line: 0, col: 0, message, formatted: `${path}: ${message}` } };
   }
 }
@@ -170,6 +173,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
       visited: opts.exact || graph ? "exact" : "fingerprint",
       collisionProbability: s.collisionProbability,
       threads: s.threads,
+      ...(s.workers !== undefined ? { workers: s.workers } : {}),
     },
   };
   result.reductions = reductionsOf(model, opts, graph !== null, por);

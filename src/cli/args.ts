@@ -1,6 +1,7 @@
 // Command-line option parsing shared by the commands. Usage errors exit with code 2.
 
 import { availableParallelism } from "node:os";
+import { clusterUrlError } from "../engine/cluster/url.js";
 
 export class UsageError extends Error {}
 
@@ -22,6 +23,8 @@ export interface CliOptions {
   /** herd7's view or strict; undefined: herd7 for a final condition without an Expect: line. */
   mode?: "herd7" | "strict";
   workers: number;
+  /** --cluster URL: a Redis server whose workers run the search (engine/cluster/). */
+  cluster?: string;
   files: string[];
 }
 
@@ -99,6 +102,13 @@ export function parseArgs(argv: string[]): CliOptions {
       case "--workers": {
         const v = take();
         o.workers = v === "auto" ? availableParallelism() : Math.floor(num("--workers", v, 1));
+        break;
+      }
+      case "--cluster": {
+        const url = take();
+        const bad = clusterUrlError(url);
+        if (bad) throw new UsageError(bad);
+        o.cluster = url;
         break;
       }
       case "--exact":

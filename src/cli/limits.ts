@@ -8,6 +8,7 @@ import { CliOptions } from "./args.js";
 export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY): NodeCheckOptions {
   return {
     workers: o.workers,
+    cluster: o.cluster,
     maxStates: o.maxStates,
     timeoutMs: o.timeoutMs,
     maxMemoryMB: o.maxMemoryMB,

@@ -43,13 +43,14 @@ export interface SearchStats {
   visitedBytes: number;
   collisionProbability: number; // 0 in exact mode
   threads: number; // threads that explored (parallel/search.ts)
+  workers?: number; // worker processes whose results were used (cluster/search.ts)
 }
 
 export interface SearchOutcome {
   status: "done" | "violation" | "limit";
   /** Groups of processes treated as interchangeable (paths name canonical positions). */
   groups: number[][];
-  limit?: "max-states" | "timeout" | "max-memory" | "interrupted";
+  limit?: "max-states" | "timeout" | "max-memory" | "interrupted" | "server-lost";
   violation?: Violation;
   path?: number[]; // process ids from the initial state to the violation
   warnings: { warning: Violation; path: number[] }[];

@@ -1,0 +1,108 @@
+// The coordinator's network thread. The search is synchronous (checkSource returns a result,
+// as the serial and parallel searches do), so its Redis I/O runs here, in an async thread:
+// the coordinator posts a request and sleeps in Atomics.wait until this thread posts the answer
+// and wakes it (NetClient in search.ts). This thread also renews the run's lease on its own
+// connection while the coordinator computes.
+
+import { workerData } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import { CURRENT, GROUP, LEASE_MS, LOCK, connectRedis, fields, reach, runKeys } from "./redis.js";
+
+export type NetRequest =
+  | { op: "begin"; run: string; model: Uint8Array; opts: string }
+  | { op: "push"; batches: ArrayBuffer[] }
+  | { op: "pull"; last: string; blockMs: number }
+  | { op: "end" };
+
+export interface PulledResult {
+  id: string;
+  worker: string;
+  data: ArrayBuffer;
+  side: string | null;
+}
+
+const { url, flag, port } = workerData as { url: string; flag: SharedArrayBuffer; port: MessagePort };
+const wake = new Int32Array(flag);
+const r = connectRedis(url);
+const lease = connectRedis(url);
+let run = "";
+let keys = runKeys("");
+let renew: NodeJS.Timeout | null = null;
+
+async function handle(q: NetRequest): Promise<{ value: unknown; transfer?: ArrayBuffer[] }> {
+  switch (q.op) {
+    case "begin": {
+      await reach(r, url);
+      await reach(lease, url);
+      if ((await r.set(LOCK, q.run, "PX", LEASE_MS, "NX")) !== "OK") throw new Error(`another check (run ${await r.get(LOCK)}) is using the cluster server at ${url} (if its coordinator was killed, its lease runs out within ${LEASE_MS / 1000} s)`);
+      run = q.run;
+      keys = runKeys(run);
+      // A coordinator that was killed left its run behind (its lease ran out): drop it.
+      const old = await r.get(CURRENT);
+      if (old) await r.del(...Object.values(runKeys(old)));
+      await r.hset(keys.job, "model", Buffer.from(q.model), "opts", q.opts);
+      await r.xgroup("CREATE", keys.frontier, GROUP, "0", "MKSTREAM");
+      await r.set(CURRENT, run);
+      renew = setInterval(() => void lease.set(LOCK, run, "PX", LEASE_MS, "XX").catch(() => {}), LEASE_MS / 4);
+      return { value: null };
+    }
+    case "push": {
+      const p = r.pipeline();
+      for (const b of q.batches) p.xadd(keys.frontier, "*", "b", Buffer.from(b));
+      const res = await p.exec();
+      for (const [e] of res ?? []) if (e) throw e;
+      return { value: null };
+    }
+    case "pull": {
+      const res = await r.xreadBuffer("COUNT", 256, "BLOCK", q.blockMs, "STREAMS", keys.results, q.last);
+      const out: PulledResult[] = [];
+      const transfer: ArrayBuffer[] = [];
+      if (!res) return { value: out };
+      const done: string[] = [];
+      const frontierDone: string[] = [];
+      for (const [idb, f] of res[0][1]) {
+        const id = idb.toString();
+        const m = fields(f);
+        const b = m.get("b")!;
+        const data = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+        out.push({ id, worker: m.get("w")?.toString() ?? "?", data, side: m.get("j")?.toString() ?? null });
+        transfer.push(data);
+        done.push(id);
+        const fid = m.get("f")?.toString();
+        if (fid) frontierDone.push(fid);
+      }
+      // Read entries are not needed again: keep the server's memory to what is in flight.
+      const p = r.pipeline();
+      p.xdel(keys.results, ...done);
+      if (frontierDone.length) p.xdel(keys.frontier, ...frontierDone);
+      await p.exec();
+      return { value: out, transfer };
+    }
+    case "end": {
+      if (renew) clearInterval(renew);
+      try {
+        if ((await r.get(CURRENT)) === run) await r.del(CURRENT);
+        await r.del(...Object.values(keys));
+        if ((await r.get(LOCK)) === run) await r.del(LOCK);
+      } catch {
+        // the server is gone: nothing left to clean
+      }
+      r.disconnect();
+      lease.disconnect();
+      return { value: null };
+    }
+  }
+}
+
+port.on("message", (q: NetRequest) => {
+  handle(q).then(
+    ({ value, transfer }) => answer({ value }, transfer),
+    (e: unknown) => answer({ error: e instanceof Error ? e.message : String(e) }),
+  );
+});
+
+function answer(msg: { value?: unknown; error?: string }, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
+  Atomics.store(wake, 0, 1);
+  Atomics.notify(wake, 0);
+}
