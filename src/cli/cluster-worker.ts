@@ -19,6 +19,8 @@ import { UsageError } from "./args.js";
 
 /** A worker takes over a batch that another has held this long without answering. */
 const CLAIM_MS = Number(process.env.PAGEPROOF_CLUSTER_CLAIM_MS) || 5000;
+/** How often an idle worker looks for a run (a GET: cheap for the server, quick to start). */
+const IDLE_MS = 25;
 
 /** ioredis has the Buffer form of every command, but types this one only as strings. */
 type AutoClaim = { xautoclaimBuffer(...args: (string | number)[]): Promise<unknown> };
@@ -50,13 +52,13 @@ export async function runWorker(argv: string[]): Promise<number> {
     for (;;) {
       const cur = (await r.get(CURRENT)) as string | null;
       if (!cur) {
-        await new Promise((res) => setTimeout(res, 100));
+        await new Promise((res) => setTimeout(res, IDLE_MS));
         continue;
       }
       if (cur !== run) {
         const job = await r.hgetallBuffer(runKeys(cur).job);
         if (!job.model || !job.opts) {
-          await new Promise((res) => setTimeout(res, 100));
+          await new Promise((res) => setTimeout(res, IDLE_MS));
           continue;
         }
         expander = new BatchExpander(deserialize(job.model) as ModelIR, JSON.parse(job.opts.toString()) as JobOptions);

@@ -23,8 +23,10 @@ export interface PulledResult {
 
 const { url, flag, port } = workerData as { url: string; flag: SharedArrayBuffer; port: MessagePort };
 const wake = new Int32Array(flag);
-const r = connectRedis(url);
-const lease = connectRedis(url);
+// The thread (and its connections) serve every run of the process: loading the client library
+// costs about half a second here, and a violation is searched twice (core.ts).
+let r = connectRedis(url);
+let lease = connectRedis(url);
 let run = "";
 let keys = runKeys("");
 let renew: NodeJS.Timeout | null = null;
@@ -32,8 +34,17 @@ let renew: NodeJS.Timeout | null = null;
 async function handle(q: NetRequest): Promise<{ value: unknown; transfer?: ArrayBuffer[] }> {
   switch (q.op) {
     case "begin": {
-      await reach(r, url);
-      await reach(lease, url);
+      // A connection that ended (the server went away) is made again.
+      if (r.status !== "ready") {
+        r.disconnect();
+        r = connectRedis(url);
+        await reach(r, url);
+      }
+      if (lease.status !== "ready") {
+        lease.disconnect();
+        lease = connectRedis(url);
+        await reach(lease, url);
+      }
       if ((await r.set(LOCK, q.run, "PX", LEASE_MS, "NX")) !== "OK") throw new Error(`another check (run ${await r.get(LOCK)}) is using the cluster server at ${url} (if its coordinator was killed, its lease runs out within ${LEASE_MS / 1000} s)`);
       run = q.run;
       keys = runKeys(run);
@@ -87,8 +98,6 @@ async function handle(q: NetRequest): Promise<{ value: unknown; transfer?: Array
       } catch {
         // the server is gone: nothing left to clean
       }
-      r.disconnect();
-      lease.disconnect();
       return { value: null };
     }
   }

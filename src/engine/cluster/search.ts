@@ -41,7 +41,7 @@ class NetClient {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
-  constructor(url: string) {
+  private constructor(private readonly url: string) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(new URL("./net-thread.js", import.meta.url), { workerData: { url, flag: this.flag.buffer, port: port2 }, transferList: [port2] });
@@ -62,11 +62,19 @@ class NetClient {
     try {
       this.call({ op: "end" });
     } catch {
-      // already gone
+      // The thread is gone: the next run starts another.
+      nets.delete(this.url);
+      void this.worker.terminate();
     }
-    void this.worker.terminate();
+  }
+  /** One network thread per server for the whole process (unref'd: it keeps nothing alive). */
+  static for(url: string): NetClient {
+    let n = nets.get(url);
+    if (!n) nets.set(url, (n = new NetClient(url)));
+    return n;
   }
 }
+const nets = new Map<string, NetClient>();
 
 /** Growable parent links (state → parent state, step's process), as store.ts keeps them. */
 class Links {
@@ -151,7 +159,7 @@ export function clusterSearch(model: ModelIR, opts: SearchOptions, url: string):
   const workers = new Set<string>();
   const maxStates = opts.maxStates ?? Infinity;
 
-  const net = new NetClient(url);
+  const net = NetClient.for(url);
   let ended = false;
   const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {
     if (!ended) net.close();
