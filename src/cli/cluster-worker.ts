@@ -89,11 +89,13 @@ export async function runWorker(argv: string[]): Promise<number> {
           process.stdout.write(`paused ${id}\n`);
           await new Promise(() => setInterval(() => {}, 1 << 30));
         }
+        const t0 = performance.now();
         const { data, side } = expander!.run(int32View(b));
+        const us = String(Math.round((performance.now() - t0) * 1000));
         const m = r.multi();
         const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-        if (side) m.xadd(keys.results, "*", "w", name, "f", id, "b", body, "j", side);
-        else m.xadd(keys.results, "*", "w", name, "f", id, "b", body);
+        if (side) m.xadd(keys.results, "*", "w", name, "f", id, "t", us, "b", body, "j", side);
+        else m.xadd(keys.results, "*", "w", name, "f", id, "t", us, "b", body);
         m.xack(keys.frontier, GROUP, id);
         await m.exec();
       }

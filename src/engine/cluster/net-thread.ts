@@ -19,6 +19,8 @@ export interface PulledResult {
   worker: string;
   data: ArrayBuffer;
   side: string | null;
+  /** The worker's time expanding the batch, µs (for PAGEPROOF_CLUSTER_PROFILE). */
+  us: number;
 }
 
 const { url, flag, port } = workerData as { url: string; flag: SharedArrayBuffer; port: MessagePort };
@@ -76,7 +78,7 @@ async function handle(q: NetRequest): Promise<{ value: unknown; transfer?: Array
         const m = fields(f);
         const b = m.get("b")!;
         const data = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-        out.push({ id, worker: m.get("w")?.toString() ?? "?", data, side: m.get("j")?.toString() ?? null });
+        out.push({ id, worker: m.get("w")?.toString() ?? "?", data, side: m.get("j")?.toString() ?? null, us: Number(m.get("t")?.toString() ?? 0) });
         transfer.push(data);
         done.push(id);
         const fid = m.get("f")?.toString();

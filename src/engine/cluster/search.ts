@@ -160,6 +160,11 @@ export function clusterSearch(model: ModelIR, opts: SearchOptions, url: string):
   const maxStates = opts.maxStates ?? Infinity;
 
   const net = NetClient.for(url);
+  // PAGEPROOF_CLUSTER_PROFILE=1: where the time and the bytes went (bench/cluster.mjs reads it).
+  const prof = { commitMs: 0, netMs: 0, workerMs: 0, frontierBytes: 0, resultBytes: 0, frontierBatches: 0, resultBatches: 0 };
+  const profiling = process.env.PAGEPROOF_CLUSTER_PROFILE === "1";
+  const levelSizes: number[] = [];
+  let levelStart = 0; // global index of the first state of the level being committed
   let ended = false;
   const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {
     if (!ended) net.close();
@@ -170,6 +175,11 @@ export function clusterSearch(model: ModelIR, opts: SearchOptions, url: string):
     stats.bytes = visited.bytes + links.n * 6;
     stats.collisionProbability = collisionProbability(links.n);
     stats.workers = workers.size;
+    if (profiling) {
+      const cpu = process.cpuUsage(); // the whole coordinator process: its threads, compiling, messaging
+      const levels = levelSizes.concat(links.n - levelStart);
+      process.stderr.write(`cluster-profile ${JSON.stringify({ ...prof, cpuMs: (cpu.user + cpu.system) / 1000, states: links.n, transitions: stats.transitions, seconds: stats.seconds, workers: workers.size, batch: BATCH, levels })}\n`);
+    }
     return { ...o, warnings, finals, stats, groups };
   };
   const warn = (key: string, warning: Violation, path: () => number[]) => {
@@ -207,7 +217,6 @@ export function clusterSearch(model: ModelIR, opts: SearchOptions, url: string):
     next.flush();
     // Per level: the global index of its first state, and how many batches were issued.
     let level = 0;
-    let levelStart = 0;
     let batchesOfLevel = next.batches;
     next = new LevelBuilder(1, w, outbox);
     let batch = 0; // next batch of `level` to commit
@@ -242,20 +251,30 @@ export function clusterSearch(model: ModelIR, opts: SearchOptions, url: string):
           stats.depth = stats.completeDepth = level;
           return done({ status: "done" });
         }
+        levelSizes.push(links.n - next.states - levelStart);
         levelStart = links.n - next.states;
         batchesOfLevel = next.batches;
         level++;
         batch = 0;
         next = new LevelBuilder(level + 1, w, outbox);
       }
-      if (outbox.length) net.call({ op: "push", batches: outbox.splice(0) });
+      if (outbox.length) {
+        const t = performance.now();
+        for (const b of outbox) prof.frontierBytes += b.byteLength;
+        prof.frontierBatches += outbox.length;
+        const batches = outbox.splice(0);
+        net.call({ op: "push", batches }, batches); // moved, not copied: they are not used again
+        prof.netMs += performance.now() - t;
+      }
       const key = level * 2 ** 24 + batch;
       const res = waiting.get(key);
       if (!res) {
         const l = limit();
         if (l) return stop({ status: "limit", limit: l });
+        const t = performance.now();
         const got = net.call<PulledResult[]>({ op: "pull", last, blockMs: 250 });
         const now = performance.now();
+        prof.netMs += now - t;
         if (got.length === 0 && !told && workers.size === 0 && now - quietSince > 10_000) {
           told = true;
           process.stderr.write(`pageproof: no worker has answered yet; start some with: pageproof worker --cluster ${url}\n`);
@@ -272,6 +291,10 @@ export function clusterSearch(model: ModelIR, opts: SearchOptions, url: string):
       }
       waiting.delete(key);
       workers.add(res.worker);
+      const tCommit = performance.now();
+      prof.resultBytes += res.data.byteLength + (res.side?.length ?? 0);
+      prof.resultBatches++;
+      prof.workerMs += res.us / 1000;
       const r = new Int32Array(res.data);
       checkBatch(r, R_MAGIC, w);
       const side: ResultSide = res.side ? JSON.parse(res.side) : {};
@@ -331,6 +354,7 @@ export function clusterSearch(model: ModelIR, opts: SearchOptions, url: string):
         }
       }
       batch++;
+      prof.commitMs += performance.now() - tCommit;
     }
   } catch (e) {
     if (e instanceof ClusterError && !ended) {
