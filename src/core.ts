@@ -6,6 +6,7 @@ import { UnsupportedLanguageError, isPlainHerd7Test } from "./frontend/header.js
 import { CompileOptions, compileSource } from "./ir/compile.js";
 import { ModelIR } from "./ir/ir.js";
 import { SearchLimits, SearchOptions, SearchOutcome, search } from "./engine/bfs.js";
+import type { SwarmReport } from "./engine/cluster/swarm.js";
 import { Trace, formatValue, replay } from "./engine/trace.js";
 import { SymmetryExclusion, symmetryAnalysis } from "./engine/symmetry.js";
 import { Fairness, Goal, Graph, findLasso } from "./engine/liveness.js";
@@ -74,6 +75,8 @@ export interface CheckResult {
   liveness?: { fairness: Fairness; goals: string[]; note: string };
   /** Which reductions the search applied, and why each one left off was. */
   reductions?: Reductions;
+  /** --swarm: the jobs' coverage (src/engine/cluster/swarm.ts). */
+  swarm?: SwarmReport;
   /** herd7's test metadata: the quoted doc string and the `Key=Value` info lines (diy7's Cycle=, Relax=, ...). */
   metadata?: { doc: string | null; info: Record<string, string> };
   error?: { file: string; line: number; col: number; message: string; formatted: string; unsupportedLanguage?: boolean };
@@ -138,8 +141,8 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   let out = graph
     ? search(model, { ...opts, warnAsViolation, por: false, symmetry: false, exact: true, graph })
     : run(model, { ...opts, warnAsViolation, findingsAsWarnings, por });
-  let shortest = true;
-  if (por && out.status === "violation") {
+  let shortest = out.notShortest !== true;
+  if (por && out.status === "violation" && shortest) {
     // The reduced graph may hide the shortest path: find it in the full graph, which a BFS
     // reaches before going deeper than the violation the reduced search found.
     const full = run(model, { ...opts, warnAsViolation, findingsAsWarnings, por: false });
@@ -184,6 +187,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     result.violation = { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, shortest, trace };
   }
   if (out.status === "limit") result.incomplete = { limit: out.limit!, completeDepth: s.completeDepth };
+  if (out.swarm) result.swarm = out.swarm;
   if (graph) {
     const fairness = opts.fairness ?? "weak";
     result.liveness = { fairness, goals: goals.map((g) => g.message), note: "partial-order and symmetry reduction are off for liveness (not shown sound under fairness)" };

@@ -158,6 +158,59 @@ describe("cluster search on a real Redis server", { skip }, () => {
   });
 });
 
+describe("swarm mode (--swarm N): randomized bounded depth-first jobs on the cluster", { skip }, () => {
+  let server: Server;
+  let workers: ChildProcess[] = [];
+  before(async () => {
+    server = await startRedis();
+    workers = [startWorker(server.url), startWorker(server.url)];
+  });
+  after(async () => {
+    for (const w of workers) await stop(w);
+    await stopRedis(server);
+  });
+
+  test("a violation found by a job is replayed into a real trace, no shorter than the shortest", () => {
+    for (const f of ["scenarios/2020-splice-thread/07a-splice-tee-v57.litmus", "scenarios/2020-splice-thread/02-io-without-callback.litmus"]) {
+      const src = readFileSync(join(root, f), "utf8");
+      const local = checkSource(src, f, {});
+      const swarm = checkSource(src, f, { cluster: server.url, swarm: 3 });
+      assert.equal(swarm.verdict, "violation", f);
+      assert.equal(swarm.violation?.kind, local.violation?.kind, f);
+      assert.equal(swarm.violation?.shortest, false, f);
+      // The replay (trace.ts) reached the violation along the job's path: its last step is it.
+      assert.equal(swarm.violation?.trace.steps.at(-1)?.violation, true, f);
+      assert.ok(swarm.violation!.trace.steps.length >= local.violation!.trace.steps.length, f);
+      assert.equal(swarm.swarm?.jobs, 3);
+      assert.ok((swarm.swarm?.violations ?? 0) >= 1);
+    }
+  });
+
+  test("no violation: incomplete (swarm), never pass, with the jobs' coverage", () => {
+    const f = "scenarios/2020-splice-thread/01-four-step-protocol.litmus";
+    const src = readFileSync(join(root, f), "utf8");
+    const full = checkSource(src, f, { por: false });
+    // Bounded below the space: every job stops at its bound, and together they see more.
+    const r = checkSource(src, f, { cluster: server.url, swarm: 4, maxStates: 300 });
+    assert.equal(r.verdict, "incomplete");
+    assert.equal(r.incomplete?.limit, "swarm");
+    assert.deepEqual(r.swarm?.statesPerJob, [300, 300, 300, 300]);
+    assert.ok(r.swarm!.distinct > 300 && r.swarm!.distinct <= full.stats.states, `distinct ${r.swarm!.distinct}`);
+    assert.equal(r.swarm?.exactDistinct, true); // each job's sketch holds all its 300 states
+    assert.ok(r.swarm!.estimatedTotal === null || r.swarm!.estimatedTotal >= r.swarm!.distinct);
+    // Unbounded, the jobs see the whole space (no POR, symmetry as usual).
+    const all = checkSource(src, f, { cluster: server.url, swarm: 2 });
+    assert.deepEqual(all.swarm?.statesPerJob.map((n) => n <= full.stats.states), [true, true]);
+    assert.ok(Math.abs(all.swarm!.distinct - full.stats.states) < full.stats.states * 0.1, `distinct ${all.swarm!.distinct} of ${full.stats.states}`);
+  });
+
+  test("--swarm without --cluster is a usage error", async () => {
+    const r = await cli(["check", "--swarm", "4", "scenarios/2020-splice-thread/01-four-step-protocol.litmus"]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--swarm runs its jobs on a cluster/);
+  });
+});
+
 describe("cluster search: faults", { skip }, () => {
   const file = "scenarios/2020-splice-thread/01-four-step-protocol.litmus";
   // Small batches: the run has many per level, so a batch taken late is mid-level.

@@ -25,6 +25,8 @@ export interface CliOptions {
   workers: number;
   /** --cluster URL: a Redis server whose workers run the search (engine/cluster/). */
   cluster?: string;
+  /** --swarm N: N randomized bounded depth-first jobs on the cluster instead of the exhaustive search. */
+  swarm?: number;
   files: string[];
 }
 
@@ -111,6 +113,9 @@ export function parseArgs(argv: string[]): CliOptions {
         o.cluster = url;
         break;
       }
+      case "--swarm":
+        o.swarm = Math.floor(num("--swarm", take(), 2));
+        break;
       case "--exact":
         o.exact = true;
         break;

@@ -13,6 +13,7 @@ import { deserialize } from "node:v8";
 import { ModelIR } from "../ir/ir.js";
 import { BatchExpander, JobOptions } from "../engine/cluster/expand-batch.js";
 import { int32View } from "../engine/cluster/batch.js";
+import { S_MAGIC, runSwarmJob } from "../engine/cluster/swarm-job.js";
 import { CURRENT, GROUP, connectRedis, fields, reach, runKeys } from "../engine/cluster/redis.js";
 import { clusterUrlError } from "../engine/cluster/url.js";
 import { UsageError } from "./args.js";
@@ -46,6 +47,7 @@ export async function runWorker(argv: string[]): Promise<number> {
   let taken = 0;
   let run: string | null = null;
   let expander: BatchExpander | null = null;
+  let swarmJob: { model: ModelIR; opts: JobOptions } | null = null;
   let keys = runKeys("");
   process.stderr.write(`pageproof worker ${name}: serving ${url}\n`);
   try {
@@ -56,12 +58,15 @@ export async function runWorker(argv: string[]): Promise<number> {
         continue;
       }
       if (cur !== run) {
-        const job = await r.hgetallBuffer(runKeys(cur).job);
+        const job = await r.hgetallBuffer(runKeys(cur).job); // model and options
         if (!job.model || !job.opts) {
           await new Promise((res) => setTimeout(res, IDLE_MS));
           continue;
         }
-        expander = new BatchExpander(deserialize(job.model) as ModelIR, JSON.parse(job.opts.toString()) as JobOptions);
+        const model = deserialize(job.model) as ModelIR;
+        const opts = JSON.parse(job.opts.toString()) as JobOptions;
+        expander = new BatchExpander(model, opts);
+        swarmJob = { model, opts };
         run = cur;
         keys = runKeys(cur);
       }
@@ -89,8 +94,15 @@ export async function runWorker(argv: string[]): Promise<number> {
           process.stdout.write(`paused ${id}\n`);
           await new Promise(() => setInterval(() => {}, 1 << 30));
         }
+        const batch = int32View(b);
+        if (batch[0] === S_MAGIC) {
+          const [, index, seed, bound] = batch;
+          const report = JSON.stringify(runSwarmJob(swarmJob!.model, swarmJob!.opts, index, seed, bound));
+          await r.multi().xadd(keys.results, "*", "w", name, "f", id, "s", report).xack(keys.frontier, GROUP, id).exec();
+          continue;
+        }
         const t0 = performance.now();
-        const { data, side } = expander!.run(int32View(b));
+        const { data, side } = expander!.run(batch);
         const us = String(Math.round((performance.now() - t0) * 1000));
         const m = r.multi();
         const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);

@@ -9,6 +9,7 @@ export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY):
   return {
     workers: o.workers,
     cluster: o.cluster,
+    swarm: o.swarm,
     maxStates: o.maxStates,
     timeoutMs: o.timeoutMs,
     maxMemoryMB: o.maxMemoryMB,

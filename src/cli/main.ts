@@ -37,6 +37,8 @@ options:
   --no-color             no colours (also NO_COLOR=1)
   --cluster URL          check on the workers of a Redis server (redis://HOST:PORT): same verdict,
                          counts and shortest trace as one machine; a lost server ends it incomplete
+  --swarm N              with --cluster: N randomized depth-first jobs of at most --max-states states
+                         (default 100000) each, not exhaustive: a violation, or incomplete with coverage
 
 exit codes: 0 no violation and expectations met, 1 violation or unmet expectation, 2 bad input or usage,
 130 interrupted (Ctrl-C: the report shows the verdict incomplete and the stats so far)`;

@@ -21,6 +21,7 @@ export interface PulledResult {
   side: string | null;
   /** The worker's time expanding the batch, µs (for PAGEPROOF_CLUSTER_PROFILE). */
   us: number;
+  swarm: string | null;
 }
 
 const { url, flag, port } = workerData as { url: string; flag: SharedArrayBuffer; port: MessagePort };
@@ -76,9 +77,10 @@ async function handle(q: NetRequest): Promise<{ value: unknown; transfer?: Array
       for (const [idb, f] of res[0][1]) {
         const id = idb.toString();
         const m = fields(f);
-        const b = m.get("b")!;
+        // A result batch ("b"), or a swarm job's report ("s", JSON: one per job).
+        const b = m.get("b") ?? Buffer.alloc(0);
         const data = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-        out.push({ id, worker: m.get("w")?.toString() ?? "?", data, side: m.get("j")?.toString() ?? null, us: Number(m.get("t")?.toString() ?? 0) });
+        out.push({ id, worker: m.get("w")?.toString() ?? "?", data, side: m.get("j")?.toString() ?? null, us: Number(m.get("t")?.toString() ?? 0), swarm: m.get("s")?.toString() ?? null });
         transfer.push(data);
         done.push(id);
         const fid = m.get("f")?.toString();

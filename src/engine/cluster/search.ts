@@ -37,7 +37,7 @@ export class ClusterError extends Error {
 }
 
 /** Synchronous calls into the network thread (net-thread.ts). */
-class NetClient {
+export class NetClient {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
