@@ -65,7 +65,7 @@ export async function runWorker(argv: string[]): Promise<number> {
         }
         const model = deserialize(job.model) as ModelIR;
         const opts = JSON.parse(job.opts.toString()) as JobOptions;
-        expander = new BatchExpander(model, opts);
+        expander = expanding(() => new BatchExpander(model, opts));
         swarmJob = { model, opts };
         run = cur;
         keys = runKeys(cur);
@@ -97,23 +97,39 @@ export async function runWorker(argv: string[]): Promise<number> {
         const batch = int32View(b);
         if (batch[0] === S_MAGIC) {
           const [, index, seed, bound] = batch;
-          const report = JSON.stringify(runSwarmJob(swarmJob!.model, swarmJob!.opts, index, seed, bound));
-          await r.multi().xadd(keys.results, "*", "w", name, "f", id, "s", report).xack(keys.frontier, GROUP, id).exec();
+          const report = JSON.stringify(expanding(() => runSwarmJob(swarmJob!.model, swarmJob!.opts, index, seed, bound)));
+          await r.multi().xadd(keys.results, "NOMKSTREAM", "*", "w", name, "f", id, "s", report).xack(keys.frontier, GROUP, id).exec();
           continue;
         }
         const t0 = performance.now();
-        const { data, side } = expander!.run(batch);
+        const { data, side } = expanding(() => expander!.run(batch));
         const us = String(Math.round((performance.now() - t0) * 1000));
         const m = r.multi();
         const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-        if (side) m.xadd(keys.results, "*", "w", name, "f", id, "t", us, "b", body, "j", side);
-        else m.xadd(keys.results, "*", "w", name, "f", id, "t", us, "b", body);
+        // NOMKSTREAM: a run that ended meanwhile (its keys deleted) is not brought back.
+        if (side) m.xadd(keys.results, "NOMKSTREAM", "*", "w", name, "f", id, "t", us, "b", body, "j", side);
+        else m.xadd(keys.results, "NOMKSTREAM", "*", "w", name, "f", id, "t", us, "b", body);
         m.xack(keys.frontier, GROUP, id);
         await m.exec();
       }
     }
   } catch (e) {
+    if (e instanceof ExpandError) {
+      // Not the server's fault: say so, and leave the batch to a worker that can do it.
+      process.stderr.write(`pageproof worker: cannot expand a batch of run ${run}: ${e.message}\n`);
+      return 1;
+    }
     process.stderr.write(`pageproof worker: lost the cluster server at ${url}: ${(e as Error).message}\n`);
     return 2;
+  }
+}
+
+class ExpandError extends Error {}
+
+function expanding<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new ExpandError(e instanceof Error ? e.message : String(e));
   }
 }
