@@ -56,6 +56,9 @@ async function handle(q: NetRequest): Promise<{ value: unknown; transfer?: Array
       if (old) await r.del(...Object.values(runKeys(old)));
       await r.hset(keys.job, "model", Buffer.from(q.model), "opts", q.opts);
       await r.xgroup("CREATE", keys.frontier, GROUP, "0", "MKSTREAM");
+      // The results stream exists from the start: workers add with NOMKSTREAM, so that an
+      // answer arriving after the run ended does not bring its keys back.
+      await r.xgroup("CREATE", keys.results, GROUP, "$", "MKSTREAM");
       await r.set(CURRENT, run);
       renew = setInterval(() => void lease.set(LOCK, run, "PX", LEASE_MS, "XX").catch(() => {}), LEASE_MS / 4);
       return { value: null };
