@@ -258,6 +258,28 @@ describe("cluster search: faults", { skip }, () => {
     }
   });
 
+  test("a coordinator SIGKILLed mid-run: a check started again takes over the server and gets the one-machine result", async () => {
+    const local = await cli(["check", "--format", "json", file]);
+    const server = await startRedis();
+    const a = startWorker(server.url, { PAGEPROOF_CLUSTER_PAUSE_AFTER: "6" });
+    const lease = { PAGEPROOF_CLUSTER_LEASE_MS: "1000" };
+    let b: ChildProcess | null = null;
+    try {
+      const first = spawn(process.execPath, [main, "check", "--cluster", server.url, file], { env: { ...process.env, ...env, ...lease }, stdio: "ignore" });
+      await lineOf(a, /^paused /);
+      await stop(first, "SIGKILL"); // its run is left behind, half done, its lease no longer renewed
+      await stop(a, "SIGKILL");
+      b = startWorker(server.url);
+      const again = await cli(["check", "--format", "json", "--cluster", server.url, file], { ...env, ...lease });
+      assert.equal(again.status, local.status, again.stderr);
+      assert.deepEqual(essence(JSON.parse(again.stdout) as CheckResult), essence(JSON.parse(local.stdout) as CheckResult));
+    } finally {
+      await stop(a, "SIGKILL");
+      if (b) await stop(b);
+      await stopRedis(server);
+    }
+  });
+
   test("an unreachable server is a clear error, exit 2, for check and worker; a bad URL is a usage error", async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     const c = await cli(["check", "--cluster", url, file]);

@@ -48,7 +48,13 @@ async function handle(q: NetRequest): Promise<{ value: unknown; transfer?: Array
         lease = connectRedis(url);
         await reach(lease, url);
       }
-      if ((await r.set(LOCK, q.run, "PX", LEASE_MS, "NX")) !== "OK") throw new Error(`another check (run ${await r.get(LOCK)}) is using the cluster server at ${url} (if its coordinator was killed, its lease runs out within ${LEASE_MS / 1000} s)`);
+      // A coordinator that was killed stops renewing its lease: wait one lease period for it to
+      // run out. A live one renews it, and this run is refused.
+      const until = Date.now() + LEASE_MS + 1000;
+      while ((await r.set(LOCK, q.run, "PX", LEASE_MS, "NX")) !== "OK") {
+        if (Date.now() > until) throw new Error(`another check (run ${await r.get(LOCK)}) is using the cluster server at ${url}`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
       run = q.run;
       keys = runKeys(run);
       // A coordinator that was killed left its run behind (its lease ran out): drop it.

@@ -9,7 +9,8 @@ import { Redis, RedisOptions } from "ioredis";
 export const LOCK = "pp:lock";
 export const CURRENT = "pp:current";
 export const GROUP = "w";
-export const LEASE_MS = 10_000;
+/** The coordinator's lease on the server; a killed coordinator's run is taken over after it. */
+export const LEASE_MS = Number(process.env.PAGEPROOF_CLUSTER_LEASE_MS) || 10_000;
 
 export const runKeys = (id: string) => ({
   job: `pp:{${id}}:job`, // hash: model (v8-serialized ModelIR), opts (JSON)
