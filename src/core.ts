@@ -6,6 +6,7 @@ import { UnsupportedLanguageError, isPlainHerd7Test } from "./frontend/header.js
 import { CompileOptions, compileSource } from "./ir/compile.js";
 import { ModelIR } from "./ir/ir.js";
 import { SearchLimits, SearchOptions, SearchOutcome, search } from "./engine/bfs.js";
+import type { SwarmReport } from "./engine/cluster/swarm.js";
 import { Trace, formatValue, replay } from "./engine/trace.js";
 import { SymmetryExclusion, symmetryAnalysis } from "./engine/symmetry.js";
 import { Fairness, Goal, Graph, findLasso } from "./engine/liveness.js";
@@ -66,6 +67,8 @@ export interface CheckResult {
     collisionProbability: number;
     /** Threads that explored the state space (--workers). */
     threads: number;
+    /** Worker processes that expanded states (--cluster). */
+    workers?: number;
   };
   incomplete?: { limit: string; completeDepth: number };
   expectation?: Expectation;
@@ -74,6 +77,8 @@ export interface CheckResult {
   reductions?: Reductions;
   /** The kernel model the scenario's `#include`s read (absent when it includes no prelude header). */
   kernel?: { version: string; source: "option" | "scenario" | "default" };
+  /** --swarm: the jobs' coverage (src/engine/cluster/swarm.ts). */
+  swarm?: SwarmReport;
   /** herd7's test metadata: the quoted doc string and the `Key=Value` info lines (diy7's Cycle=, Relax=, ...). */
   metadata?: { doc: string | null; info: Record<string, string> };
   error?: { file: string; line: number; col: number; message: string; formatted: string; unsupportedLanguage?: boolean };
@@ -118,7 +123,8 @@ export function checkSource(text: string, path = "<input>", opts: CheckOptions =
       };
     }
     // A bug of pageproof's own: still a clean message, never a stack trace for the user.
-    const message = `internal error: ${e instanceof Error ? e.message : String(e)} (please report it with this scenario)`;
+    // (A cluster server that refuses the run is the user's to fix, not a bug: ClusterError.)
+    const message = e instanceof Error && e.name === "ClusterError" ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)} (please report it with this scenario)`;
     return { file: path, name: path, verdict: "error", warnings: [], mode: "strict", finalStates: [], stats: EMPTY_STATS, error: { file: path, line: 0, col: 0, message, formatted: `${path}: ${message}` } };
   }
 }
@@ -137,8 +143,8 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   let out = graph
     ? search(model, { ...opts, warnAsViolation, por: false, symmetry: false, exact: true, graph })
     : run(model, { ...opts, warnAsViolation, findingsAsWarnings, por });
-  let shortest = true;
-  if (por && out.status === "violation") {
+  let shortest = out.notShortest !== true;
+  if (por && out.status === "violation" && shortest) {
     // The reduced graph may hide the shortest path: find it in the full graph, which a BFS
     // reaches before going deeper than the violation the reduced search found.
     const full = run(model, { ...opts, warnAsViolation, findingsAsWarnings, por: false });
@@ -172,6 +178,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
       visited: opts.exact || graph ? "exact" : "fingerprint",
       collisionProbability: s.collisionProbability,
       threads: s.threads,
+      ...(s.workers !== undefined ? { workers: s.workers } : {}),
     },
   };
   result.reductions = reductionsOf(model, opts, graph !== null, por);
@@ -183,6 +190,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     result.violation = { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, shortest, trace };
   }
   if (out.status === "limit") result.incomplete = { limit: out.limit!, completeDepth: s.completeDepth };
+  if (out.swarm) result.swarm = out.swarm;
   if (graph) {
     const fairness = opts.fairness ?? "weak";
     result.liveness = { fairness, goals: goals.map((g) => g.message), note: "partial-order and symmetry reduction are off for liveness (not shown sound under fairness)" };

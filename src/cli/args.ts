@@ -2,6 +2,7 @@
 
 import { availableParallelism } from "node:os";
 import { KERNELS } from "../frontend/kernel.js";
+import { clusterUrlError } from "../engine/cluster/url.js";
 
 export class UsageError extends Error {}
 
@@ -25,6 +26,10 @@ export interface CliOptions {
   /** The kernel model; undefined: the scenario's `Kernel:` line, else the newest. */
   kernel?: string;
   workers: number;
+  /** --cluster URL: a Redis server whose workers run the search (engine/cluster/). */
+  cluster?: string;
+  /** --swarm N: N randomized bounded depth-first jobs on the cluster instead of the exhaustive search. */
+  swarm?: number;
   files: string[];
 }
 
@@ -107,6 +112,16 @@ export function parseArgs(argv: string[]): CliOptions {
         o.workers = v === "auto" ? availableParallelism() : Math.floor(num("--workers", v, 1));
         break;
       }
+      case "--cluster": {
+        const url = take();
+        const bad = clusterUrlError(url);
+        if (bad) throw new UsageError(bad);
+        o.cluster = url;
+        break;
+      }
+      case "--swarm":
+        o.swarm = Math.floor(num("--swarm", take(), 2));
+        break;
       case "--exact":
         o.exact = true;
         break;

@@ -12,6 +12,16 @@ import { INTERRUPTED_EXIT, checkInWorker } from "./run-in-worker.js";
 export async function runCheck(o: CliOptions): Promise<number> {
   if (o.files.length === 0) throw new UsageError("check needs at least one scenario file");
   if (o.format === "ktap" || o.format === "junit") throw new UsageError(`--format ${o.format} is for pageproof test`);
+  if (o.swarm !== undefined && !o.cluster) throw new UsageError("--swarm runs its jobs on a cluster: give --cluster redis://HOST:PORT");
+  if (o.cluster) {
+    if (o.exact) throw new UsageError("--exact is not available with --cluster (the cluster search stores fingerprints)");
+    // An unreachable server is the user's to fix: say so before any search starts.
+    const bad = await import("../engine/cluster/redis.js").then((m) => m.probe(o.cluster!));
+    if (bad) {
+      process.stderr.write(`pageproof: ${bad}\n`);
+      return 2;
+    }
+  }
   const { results, interrupted } = await checkInWorker(o.files, o);
   let out: string | null;
   // A bad file's diagnostic goes to stderr, as gcc, clang and herd7 print theirs, so that

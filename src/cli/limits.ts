@@ -8,6 +8,8 @@ import { CliOptions } from "./args.js";
 export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY): NodeCheckOptions {
   return {
     workers: o.workers,
+    cluster: o.cluster,
+    swarm: o.swarm,
     maxStates: o.maxStates,
     timeoutMs: o.timeoutMs,
     maxMemoryMB: o.maxMemoryMB,

@@ -12,6 +12,7 @@ commands:
   check FILE...          explore every interleaving and report the verdict
   test [DIR|FILE...]     run scenarios and compare with their Expect:/Result: lines (default: scenarios/)
   export --promela OUT FILE  write an equivalent SPIN model (one atomic sequence per step; OUT - is stdout)
+  worker --cluster URL   serve a cluster search (redis://HOST:PORT); runs until killed
   lsp --stdio            Language Server Protocol server for editors (diagnostics, hover, definition,
                          completion, and the pageproof.check command)
 
@@ -34,6 +35,10 @@ options:
   --exact                store full states (default: 64-bit fingerprints, TLC-style)
   --hash-table           fingerprints in a hash table: faster, 11-21 bytes/state instead of <= 7.75
   --no-color             no colours (also NO_COLOR=1)
+  --cluster URL          check on the workers of a Redis server (redis://HOST:PORT): same verdict,
+                         counts and shortest trace as one machine; a lost server ends it incomplete
+  --swarm N              with --cluster: N randomized depth-first jobs of at most --max-states states
+                         (default 100000) each, not exhaustive: a violation, or incomplete with coverage
 
 exit codes: 0 no violation and expectations met, 1 violation or unmet expectation, 2 bad input or usage,
 130 interrupted (Ctrl-C: the report shows the verdict incomplete and the stats so far)`;
@@ -47,6 +52,7 @@ function main(argv: string[]): number | Promise<number> {
   if (cmd === "export") return runExport(rest);
   // Loaded only for this command: the checker itself needs none of the LSP packages.
   if (cmd === "lsp") return import("../lsp/server.js").then((m) => m.runLsp(rest));
+  if (cmd === "worker") return import("./cluster-worker.js").then((m) => m.runWorker(rest));
   const opts = parseArgs(rest);
   switch (cmd) {
     case "check":

@@ -10,6 +10,7 @@ import { PartialOrder } from "./por.js";
 import { CompactFingerprintSet } from "./compact.js";
 import { FingerprintStore, FingerprintTable, StateStore, Store } from "./store.js";
 import { Canonicaliser, symmetryGroups } from "./symmetry.js";
+import type { SwarmReport } from "./cluster/swarm.js";
 
 export type { FinalState, GraphRecorder };
 export { evalFinal } from "./expand.js";
@@ -43,18 +44,23 @@ export interface SearchStats {
   visitedBytes: number;
   collisionProbability: number; // 0 in exact mode
   threads: number; // threads that explored (parallel/search.ts)
+  workers?: number; // worker processes whose results were used (cluster/search.ts)
 }
 
 export interface SearchOutcome {
   status: "done" | "violation" | "limit";
   /** Groups of processes treated as interchangeable (paths name canonical positions). */
   groups: number[][];
-  limit?: "max-states" | "timeout" | "max-memory" | "interrupted";
+  limit?: "max-states" | "timeout" | "max-memory" | "interrupted" | "server-lost" | "swarm";
   violation?: Violation;
   path?: number[]; // process ids from the initial state to the violation
   warnings: { warning: Violation; path: number[] }[];
   finals: Map<string, FinalState>;
   stats: SearchStats;
+  /** The swarm mode's coverage (cluster/swarm.ts). */
+  swarm?: SwarmReport;
+  /** The path is the shortest one found, not necessarily a shortest one (swarm mode). */
+  notShortest?: boolean;
 }
 
 export interface SearchOptions extends SearchLimits {

@@ -68,7 +68,8 @@ export class Expander {
   private readonly nexts: Int32Array[];
   private readonly en: Uint8Array;
   private readonly live: Uint8Array;
-  private readonly chosen: Uint8Array;
+  /** The persistent subset of the last reduced expansion (the cluster search tells chosen from proviso steps by it). */
+  readonly chosen: Uint8Array;
   private readonly pcs: Int32Array;
   private readonly marks: Int32Array;
   // Words a successor may differ from cur in, besides the shared cells: the moving
@@ -332,6 +333,18 @@ export class Expander {
       this.canon?.canonStep(rebuilt, pid);
       batch.append(rebuilt, hi, lo, this.batchHead[batchFrom[i]], pid);
     }
+  }
+
+  /**
+   * The successor of parent by a step of pid into out, as the search stores it (the step, then
+   * the canonical form): the cluster search ships a parent once and remakes its new children
+   * where they are expanded (steps are deterministic; warnings were reported the first time).
+   */
+  successor(parent: Int32Array, pid: number, out: Int32Array): void {
+    out.set(parent);
+    this.steps[pid](out, this.ctx, false);
+    if (this.ctx.warnings.length) this.ctx.warnings.length = 0;
+    this.canon?.canonStep(out, pid);
   }
 
   /**

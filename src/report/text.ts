@@ -21,7 +21,7 @@ export function statsLine(r: CheckResult): string {
   const s = r.stats;
   const perState = `visited set ${s.visitedBytesPerState} bytes/state`;
   const visited = s.visited === "exact" ? `exact states, ${perState}` : `64-bit fingerprints, ${perState}, P(missed state) < ${s.collisionProbability < 1e-15 ? "1e-15" : s.collisionProbability.toExponential(1)}`;
-  const threads = s.threads > 1 ? `, ${s.threads} threads` : "";
+  const threads = (s.threads > 1 ? `, ${s.threads} threads` : "") + (s.workers !== undefined ? `, ${s.workers} cluster worker${s.workers === 1 ? "" : "s"}` : "");
   return `states ${s.states}, transitions ${s.transitions}, depth ${s.depth}, ${s.seconds.toFixed(3)} s${threads}, ${s.statesPerSecond} states/s, memory ${formatMemory(s.memoryBytes)} (${visited})`;
 }
 
@@ -76,6 +76,7 @@ export function verdictLine(r: CheckResult, color?: boolean): string {
     case "violation":
       return `${r.file}: ${paint(color, "31", `VIOLATION ${r.violation!.kind}`)}: ${r.violation!.message}`;
     case "incomplete":
+      if (r.incomplete!.limit === "swarm") return `${r.file}: ${paint(color, "33", "incomplete")}: swarm search (not exhaustive), no violation found`;
       return `${r.file}: ${paint(color, "33", "incomplete")}: stopped by ${r.incomplete!.limit}; levels 0..${r.incomplete!.completeDepth} fully explored, no violation there`;
     case "error":
       return r.error!.formatted;
@@ -132,9 +133,14 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   if (r.mode === "herd7") out.push(`  ${HERD7_MODE_NOTE}`);
   if (r.kernel) out.push(`  ${kernelLine(r.kernel)}`);
   if (r.liveness) out.push(`  liveness under ${r.liveness.fairness} fairness; ${r.liveness.note}`);
+  if (r.swarm) {
+    const w = r.swarm;
+    const total = w.estimatedTotal === null ? "the space's size unknown (no two jobs overlapped)" : `of an estimated ${w.estimatedTotal} (coverage ~${Math.round((w.coverage ?? 0) * 100)} %, rough: depth-first jobs are not uniform samples)`;
+    out.push(`  swarm: ${w.jobs} randomized depth-first jobs of at most ${w.boundPerJob} states (${w.statesPerJob.join(", ")}); ${w.exactDistinct ? "" : "~"}${w.distinct} distinct states seen ${total}`);
+  }
   if (r.violation) {
     const t = r.violation.trace;
-    const what = t.cycleStart !== undefined ? `lasso (${t.cycleStart}-step prefix, shortest, then a fair cycle)` : r.violation.shortest ? "shortest trace" : "trace (not guaranteed shortest: the unreduced re-run hit a limit)";
+    const what = t.cycleStart !== undefined ? `lasso (${t.cycleStart}-step prefix, shortest, then a fair cycle)` : r.violation.shortest ? "shortest trace" : r.swarm ? "trace (the shortest the swarm's jobs found, not guaranteed shortest)" : "trace (not guaranteed shortest: the unreduced re-run hit a limit)";
     out.push(`  ${what} (${t.steps.length} step${t.steps.length === 1 ? "" : "s"}):`);
     out.push(...formatTrace(t, r.violation.kind, r.violation.message));
   }
