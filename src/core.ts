@@ -182,7 +182,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     },
   };
   result.reductions = reductionsOf(model, opts, graph !== null, por);
-  if (program.files.some((f) => f.startsWith("prelude/"))) result.kernel = { version: program.kernel, source: kernelSource(program.comment, opts) };
+  if (program.files.some((f) => f.startsWith("prelude/"))) result.kernel = { version: program.kernel, source: program.kernelSource };
   if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
   if (out.status === "violation" && out.violation) {
     const { violation, ...trace } = replay(model, out.path ?? [], out.violation, warnAsViolation, out.groups, findingsAsWarnings);
@@ -255,10 +255,6 @@ function conditionText(text: string, offset: number): string {
     if (rest[i] === ")" && --depth === 0) return rest.slice(0, i + 1).replace(/\s+/g, " ");
   }
   return rest.split("\n")[0].trim();
-}
-
-function kernelSource(comment: string, opts: CheckOptions): "option" | "scenario" | "default" {
-  return opts.kernel !== undefined ? "option" : /\bKernel:/.test(comment) ? "scenario" : "default";
 }
 
 /** `Expect:` and `Result:` lines of the header comment, compared with what the run found. */

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { compileSource } from "../ir/compile.js";
 import { SourceError, formatSourceError } from "../frontend/diagnostics.js";
 import { resolveFromDisk } from "../node/prelude.js";
+import { KERNELS, isKnownKernel } from "../frontend/kernel.js";
 import { ExportError, exportPromela } from "../export/promela.js";
 import { UsageError } from "./args.js";
 
@@ -12,11 +13,16 @@ export function runExport(argv: string[]): number {
   let out: string | null = null;
   const files: string[] = [];
   let refcountBits: number | undefined;
+  let kernel: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--promela") out = argv[++i] ?? null;
     else if (a.startsWith("--promela=")) out = a.slice("--promela=".length);
     else if (a === "--refcount-bits") refcountBits = Number(argv[++i]);
+    else if (a === "--kernel" || a.startsWith("--kernel=")) {
+      kernel = a === "--kernel" ? argv[++i] : a.slice("--kernel=".length);
+      if (!isKnownKernel(kernel ?? "")) throw new UsageError(`--kernel is ${KERNELS.join(" or ")}`);
+    }
     else if (a.startsWith("-")) throw new UsageError(`export: unknown option ${a}`);
     else files.push(a);
   }
@@ -31,7 +37,7 @@ export function runExport(argv: string[]): number {
     return 2;
   }
   try {
-    const { model } = compileSource(path, text, { resolveInclude: resolveFromDisk, ...(refcountBits !== undefined ? { refcountBits } : {}) });
+    const { model } = compileSource(path, text, { resolveInclude: resolveFromDisk, ...(refcountBits !== undefined ? { refcountBits } : {}), ...(kernel !== undefined ? { kernel } : {}) });
     const pml = exportPromela(model, { source: path });
     if (out === "-") process.stdout.write(pml);
     else writeFileSync(out, pml);

@@ -108,4 +108,5 @@ export interface Program {
   locations: { proc: number | null; name: string; loc: Loc }[];
   settings: Map<string, string>; // `// pageproof: key=value` lines
   kernel: string; // the kernel model whose prelude `#include <...>` reads (src/frontend/kernel.ts)
+  kernelSource: "option" | "scenario" | "default"; // what chose it: --kernel, a Kernel: line, or neither
 }

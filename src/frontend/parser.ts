@@ -82,6 +82,7 @@ export function parseProgram(file: SourceFile, opts: ParseOptions): Program {
     locations: [],
     settings: new Map(),
     kernel: opts.kernel ?? DEFAULT_KERNEL,
+    kernelSource: opts.kernel !== undefined ? "option" : "default",
   };
   // Settings live in comments so that herd7 still reads the file: `// pageproof: key=value`.
   for (const m of file.text.matchAll(/\/\/\s*pageproof:\s*([A-Za-z-]+)\s*=\s*(\S+)/g)) prog.settings.set(m[1], m[2]);
@@ -96,7 +97,11 @@ export function parseProgram(file: SourceFile, opts: ParseOptions): Program {
   prog.comment = header.comments.join("\n");
   prog.doc = header.doc;
   prog.info = header.info;
-  if (opts.kernel === undefined) prog.kernel = kernelLine(file, 0, header.initOffset) ?? DEFAULT_KERNEL;
+  const stated = opts.kernel === undefined ? kernelLine(file, 0, header.initOffset) : null;
+  if (stated !== null) {
+    prog.kernel = stated;
+    prog.kernelSource = "scenario";
+  }
   // Directives before the init block come first, then the tokens from the init block on.
   const toks = header.directives.flatMap(([start, end]) => tokenize(file, start, end).filter((t) => t.kind !== "eof"));
   toks.push(...tokenize(file, header.initOffset, file.text.length, true));
