@@ -119,23 +119,40 @@ static inline int make_secure_pte(struct page *page)
 }
 
 /*
- * v5.7 arch/s390/kernel/uv.c gmap_make_secure(): lock the page, make_secure_pte,
- * unlock. Then: -EAGAIN (writeback): wait for the writeback to end and return
- * -EAGAIN; -EBUSY (extra references): the first time, drain the local LRU
- * pagevec and try again at once; the second time, drain all CPUs' pagevecs and
- * return -EAGAIN; -ENXIO: fault the page in (gmap_fault; not modelled, the page
- * stays as it is) and return -EAGAIN. The caller retries on -EAGAIN.
- * Signature: the (gmap, gaddr, uvcb) triple is replaced by the page it resolves
- * to (follow_page without FOLL_GET, as v5.7: no reference is taken), and the
- * per-CPU pagevec is passed explicitly (NULL: nothing to drain).
+ * v5.7 arch/s390/kernel/uv.c gmap_make_secure(), the body both entry points below
+ * share. follow_page(vma, uaddr, FOLL_WRITE) finds the page - without taking a
+ * reference - with a pte: under its PTL, dropped again; without one, `page` is the
+ * page and it stays mapped. Lock the page, make_secure_pte (with a pte: under the
+ * PTL, after checking that the pte still maps that page, else -ENXIO), unlock.
+ * Then: -EAGAIN (writeback): wait for the writeback to end and return -EAGAIN;
+ * -EBUSY (extra references): the first time, drain the local LRU pagevec and try
+ * again at once; the second time, drain all CPUs' pagevecs and return -EAGAIN;
+ * -ENXIO: fault the page in (gmap_fault; not modelled) and return -EAGAIN. The
+ * caller retries on -EAGAIN. The vma lookup and mmap_sem are not modelled.
  */
-static inline int gmap_make_secure(struct page *page, struct pagevec *pvec)
+static inline int __gmap_make_secure(struct page *page, struct pte *pte, struct pagevec *pvec)
 {
 	bool local_drain = false;
 	int rc;
 again:
+	if (pte != NULL) {
+		spin_lock(&pte->ptl);
+		page = pte->state == PTE_PRESENT ? pte->page : NULL;
+		spin_unlock(&pte->ptl);
+		if (page == NULL)
+			return -EAGAIN;
+	}
 	lock_page(page);
-	rc = make_secure_pte(page);
+	if (pte != NULL) {
+		spin_lock(&pte->ptl);
+		if (pte->state != PTE_PRESENT || pte->page != page)
+			rc = -ENXIO;
+		else
+			rc = make_secure_pte(page);
+		spin_unlock(&pte->ptl);
+	} else {
+		rc = make_secure_pte(page);
+	}
 	unlock_page(page);
 	if (rc == -EAGAIN) {
 		wait_on_page_writeback(page);
@@ -154,50 +171,24 @@ again:
 }
 
 /*
+ * v5.7 arch/s390/kernel/uv.c gmap_make_secure(). Signature: the (gmap, gaddr,
+ * uvcb) triple is replaced by the page it resolves to, which stays mapped, and the
+ * per-CPU pagevec is passed explicitly (NULL: nothing to drain).
+ */
+static inline int gmap_make_secure(struct page *page, struct pagevec *pvec)
+{
+	return __gmap_make_secure(page, NULL, pvec);
+}
+
+/*
  * v5.7 arch/s390/kernel/uv.c gmap_make_secure(), reached through the pte of the
- * guest address, for scenarios in which the page can be unmapped (the model's
- * gmap_make_secure above takes the page directly and treats it as always mapped).
- * follow_page(vma, uaddr, FOLL_WRITE) finds the page under the PTL and drops the
- * PTL - without taking a reference; lock_page; get_locked_pte; make_secure_pte,
- * which first checks that the pte still maps that page (else -ENXIO); unlock the
- * PTL and the page; then -EAGAIN waits for writeback, -EBUSY drains and retries
- * once, -ENXIO returns -EAGAIN, as gmap_make_secure. The vma lookup and mmap_sem
- * are not modelled. Later kernels hold the PTL across the whole attempt and a
- * reference across the wait (docs/scenarios.md, scenarios/v5.7/).
+ * guest address, for scenarios in which the page can be unmapped and freed under
+ * it (follow_page took no reference). Later kernels hold the PTL across the whole
+ * attempt and a reference across the wait (docs/scenarios.md, scenarios/v5.7/).
  */
 static inline int gmap_make_secure_at(struct pte *pte, struct pagevec *pvec)
 {
-	bool local_drain = false;
-	int rc;
-	struct page *page;
-again:
-	spin_lock(&pte->ptl);
-	page = pte->state == PTE_PRESENT ? pte->page : NULL;
-	spin_unlock(&pte->ptl);
-	if (page == NULL)
-		return -EAGAIN;
-	lock_page(page);
-	spin_lock(&pte->ptl);
-	if (pte->state != PTE_PRESENT || pte->page != page)
-		rc = -ENXIO;
-	else
-		rc = make_secure_pte(page);
-	spin_unlock(&pte->ptl);
-	unlock_page(page);
-	if (rc == -EAGAIN) {
-		wait_on_page_writeback(page);
-	} else if (rc == -EBUSY) {
-		if (local_drain) {
-			lru_add_drain_all(pvec);
-			return -EAGAIN;
-		}
-		lru_add_drain(pvec);
-		local_drain = true;
-		goto again;
-	} else if (rc == -ENXIO) {
-		return -EAGAIN;
-	}
-	return rc;
+	return __gmap_make_secure(NULL, pte, pvec);
 }
 
 /*
