@@ -151,7 +151,7 @@ static inline int make_hva_secure(struct pte *pte, struct folio_batch *fbatch)
 		spin_unlock(&pte->ptl);
 		return -ENXIO;
 	}
-	struct folio *folio = pte->folio;
+	struct folio *folio = page_folio(pte->page);
 	folio_get(folio);
 	if (folio_test_hugetlb(folio))
 		rc = -EFAULT;

@@ -1,8 +1,9 @@
 /*
  * pageproof kernel model, v6.15: splitting a large folio (v6.15 mm/huge_memory.c).
- * The model's large folios have two pages and are mapped by at most one pte (the
- * head's); after the split the scenario's folio is the small folio of the first
- * page. The second page's new folio is not modelled.
+ * The model's large folios have two pages (folio_page(folio, 0) and (folio, 1))
+ * and are mapped by at most one pte. After the split the scenario's folio is the
+ * small folio of the first page; the second page moves to the folio the scenario
+ * declared for it (its __ghost_split_folio), when the scenario links the pages.
  */
 #ifndef _PAGEPROOF_LINUX_HUGE_MM_H
 #define _PAGEPROOF_LINUX_HUGE_MM_H
@@ -31,10 +32,13 @@ static inline int can_split_folio(struct folio *folio)
  * the caller: a small folio is already split (0); a file folio no longer in its
  * mapping (truncated) is -EBUSY; can_split_folio or -EAGAIN; unmap_folio (ptes to
  * migration entries); freeze the count at 1 + extra_pins, else remap and
- * -EAGAIN; split (nr_pages 1; the first page's folio keeps the caller's and its
- * cache reference); unfreeze; remap (remove_migration_ptes). The anon_vma /
- * i_mmap locks, the xa_lock, the split queue and the second page's folio are not
- * modelled. Returns 0, -EAGAIN or -EBUSY.
+ * -EAGAIN; split: each page becomes a small folio with one temporary reference
+ * plus its share of the cache references (the first keeps the caller's), and the
+ * second page's compound head moves to its new folio; unfreeze; remap
+ * (remove_migration_ptes, on whichever folio the pte's page now belongs to); drop
+ * the new folios' temporary references (a tail nobody maps or caches is freed).
+ * The anon_vma / i_mmap locks, the xa_lock and the split queue are not modelled.
+ * Returns 0, -EAGAIN or -EBUSY.
  */
 static inline int split_folio(struct folio *folio, struct pte *pte)
 {
@@ -49,16 +53,26 @@ static inline int split_folio(struct folio *folio, struct pte *pte)
 		try_to_unmap_one(folio, pte, 1);
 	if (!folio_ref_freeze(folio, 1 + extra_pins)) {
 		if (pte != NULL)
-			remove_migration_pte(pte, folio);
+			remove_migration_pte(pte, folio, folio);
 		return -EAGAIN;
 	}
-	WRITE_ONCE(folio->nr_pages, 1);
-	int keep = 1;
+	int cache = 0;
 	if (extra_pins > 0)
-		keep = 2;
-	folio_ref_unfreeze(folio, keep);
+		cache = 1;
+	struct page *tail = folio->__ghost_tail;
+	struct folio *nf = NULL;
+	WRITE_ONCE(folio->nr_pages, 1);
+	if (tail != NULL) {
+		nf = tail->__ghost_split_folio;
+		WRITE_ONCE(nf->mapping, READ_ONCE(folio->mapping));
+		atomic_set(&nf->_refcount, 1 + cache);
+		WRITE_ONCE(tail->folio, nf);
+	}
+	folio_ref_unfreeze(folio, 1 + cache);
 	if (pte != NULL)
-		remove_migration_pte(pte, folio);
+		remove_migration_pte(pte, folio, folio);
+	if (nf != NULL)
+		folio_put(nf);
 	return 0;
 }
 

@@ -50,7 +50,8 @@ static inline int __folio_migrate_mapping(struct folio *newfolio, struct folio *
  * caller with its one reference, unlocked, unmapped). Isolate it (a reference,
  * isolate_folio_to_list: folio_try_get), lock it (MIGRATE_SYNC: folio_lock), wait
  * for writeback (MIGRATE_SYNC), turn its pte into a migration entry
- * (try_to_migrate), lock the new folio; __folio_migrate_mapping; the migration
+ * (try_to_migrate), lock the new folio (whose pages, __ghost_head, the scenario
+ * links); __folio_migrate_mapping; the migration
  * pte then maps the new folio on success, the old one on failure
  * (remove_migration_ptes); unlock both; on success the new folio's allocation
  * reference is dropped and the old folio is freed by dropping the isolation
@@ -68,7 +69,7 @@ static inline int migrate_folio_one(struct folio *folio, struct folio *newfolio,
 	folio_lock(newfolio);
 	int rc = __folio_migrate_mapping(newfolio, folio, folio_expected_refs(folio));
 	if (pte != NULL)
-		remove_migration_pte(pte, rc == 0 ? newfolio : folio);
+		remove_migration_pte(pte, folio, rc == 0 ? newfolio : folio);
 	folio_unlock(newfolio);
 	folio_unlock(folio);
 	if (rc == 0)

@@ -25,6 +25,8 @@
 
 /* v6.15 include/linux/page-flags.h page_folio(): the folio a page belongs to; one read (a split can change it) */
 static inline struct folio *page_folio(struct page *page) { return READ_ONCE(page->folio); }
+/* v6.15 include/linux/mm.h folio_page(): the folio's n-th page (n is 0 or 1 in the model; see struct folio) */
+static inline struct page *folio_page(struct folio *folio, int n) { return n == 0 ? folio->__ghost_head : folio->__ghost_tail; }
 
 /* v6.15 include/linux/mm.h folio_mapcount(): _mapcount + 1, one read (see struct folio) */
 static inline int folio_mapcount(struct folio *folio) { return atomic_read(&folio->_mapcount) + 1; }
@@ -100,16 +102,22 @@ static inline void folio_put_refs(struct folio *folio, int refs)
 /* ---- get_user_pages (v6.15 mm/gup.c) -------------------------------------- */
 
 /*
- * v6.15 mm/gup.c try_get_folio(page, refs): folio_ref_try_add on the page's
- * folio (one step, fails on a free or frozen folio). The kernel then re-checks
- * that the page still belongs to that folio (a split in between) and retries;
- * here the caller passes the folio the pte mapped, and the pte re-check after the
- * grab (gup_fast_pte_one) catches a split or unmap.
+ * v6.15 mm/gup.c try_get_folio(page, refs): take `refs` references on the page's
+ * folio with folio_ref_try_add (fails on a free or frozen folio), then re-check that
+ * the page still belongs to that folio - a split in between moved it - and if not,
+ * give the references back and start again.
  */
-static inline struct folio *try_get_folio(struct folio *folio, int refs)
+static inline struct folio *try_get_folio(struct page *page, int refs)
 {
+	struct folio *folio;
+retry:
+	folio = page_folio(page);
 	if (!folio_ref_try_add(folio, refs))
 		return NULL;
+	if (page_folio(page) != folio) {
+		folio_put_refs(folio, refs);
+		goto retry;
+	}
 	return folio;
 }
 
@@ -120,11 +128,12 @@ static inline struct folio *try_get_folio(struct folio *folio, int refs)
  * count, so that a pin is worth BIAS references. The kernel's zero-folio and
  * longterm-pinnable checks are left out.
  */
-static inline struct folio *try_grab_folio_fast(struct folio *folio, int refs, unsigned int flags)
+static inline struct folio *try_grab_folio_fast(struct page *page, int refs, unsigned int flags)
 {
 	if (flags & FOLL_GET)
-		return try_get_folio(folio, refs);
-	if (!try_get_folio(folio, refs))
+		return try_get_folio(page, refs);
+	struct folio *folio = try_get_folio(page, refs);
+	if (folio == NULL)
 		return NULL;
 	if (folio_test_large(folio))
 		atomic_add(refs, &folio->_pincount);
@@ -197,22 +206,23 @@ static inline void unpin_user_page(struct page *page)
 static inline struct folio *gup_fast_pte_one(struct pte *pte, unsigned int flags)
 {
 	int state;
-	struct folio *folio;
+	struct page *page;
 	int write;
 	__atomic {
 		state = pte->state;
-		folio = pte->folio;
+		page = pte->page;
 		write = pte->write;
 	}
 	if (state != PTE_PRESENT)
 		return NULL;
 	if ((flags & FOLL_WRITE) && !write)
 		return NULL;
-	if (try_grab_folio_fast(folio, 1, flags) == NULL)
+	struct folio *folio = try_grab_folio_fast(page, 1, flags);
+	if (folio == NULL)
 		return NULL;
 	bool changed;
 	__atomic {
-		changed = pte->state != state || pte->folio != folio;
+		changed = pte->state != state || pte->page != page;
 	}
 	if (changed) {
 		gup_put_folio(folio, 1, flags);
@@ -229,7 +239,8 @@ static inline struct folio *gup_fast_pte_one(struct pte *pte, unsigned int flags
 /*
  * v6.15 mm/gup.c follow_page_pte() (the slow path of __get_user_pages, one pte):
  * take the PTL; a non-present pte fails (the kernel would fault the page in and
- * retry - not modelled: NULL); try_grab_folio; with FOLL_PIN,
+ * retry - not modelled: NULL); the page's folio (stable under the PTL: a split
+ * must unmap first); try_grab_folio; with FOLL_PIN,
  * arch_make_folio_accessible, unpinning on failure; drop the PTL.
  */
 static inline struct folio *follow_page_pte(struct pte *pte, unsigned int flags)
@@ -237,7 +248,7 @@ static inline struct folio *follow_page_pte(struct pte *pte, unsigned int flags)
 	struct folio *folio = NULL;
 	spin_lock(&pte->ptl);
 	if (pte->state == PTE_PRESENT && (!(flags & FOLL_WRITE) || pte->write)) {
-		folio = pte->folio;
+		folio = page_folio(pte->page);
 		if (try_grab_folio(folio, 1, flags) != 0) {
 			folio = NULL;
 		} else if ((flags & FOLL_PIN) && arch_make_folio_accessible(folio) != 0) {

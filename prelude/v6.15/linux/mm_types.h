@@ -37,6 +37,11 @@ struct folio {
 	/* folio_nr_pages(): 1 for a small folio, 2 for the large folios of the model
 	 * (split_folio makes it 1) */
 	int nr_pages = 1;
+	/* The folio's pages, for folio_page(): the kernel's folio and its first page
+	 * share memory, and its tail pages follow it; the model links them (a scenario
+	 * sets them where it needs folio_page() or a split; NULL otherwise) */
+	struct page *__ghost_head;
+	struct page *__ghost_tail;
 
 	/* ---- ghost state: not kernel data, only the checker reads it ---------- */
 	/* Ultravisor view (s390 protected virtualization): 1 = secure */
@@ -59,13 +64,17 @@ struct folio {
  */
 struct page {
 	struct folio *folio;
+	/* The folio a tail page becomes when its large folio is split (the model
+	 * allocates nothing: the scenario declares it); NULL for a head page */
+	struct folio *__ghost_split_folio;
 };
 
 /*
  * One page-table entry of a user address and the lock of its page table. Not a
  * kernel structure as such: the kernel's pte_t is one word in a page-table page
  * whose split lock (the PTL, pte_lockptr()) guards it; here the entry is the
- * folio it maps, its state and its write permission, with the PTL beside it.
+ * page it maps (its folio is page_folio(page)), its state and its write
+ * permission, with the PTL beside it. A migration entry keeps the page.
  */
 #define PTE_NONE 0
 #define PTE_PRESENT 1
@@ -73,7 +82,7 @@ struct page {
 
 struct pte {
 	int state;
-	struct folio *folio;
+	struct page *page;
 	int write = 1;
 	spinlock_t ptl;
 };

@@ -24,9 +24,9 @@ static inline int zap_pte_one(struct pte *pte)
 	struct folio *folio = NULL;
 	spin_lock(&pte->ptl);
 	if (pte->state == PTE_PRESENT) {
-		folio = pte->folio;
+		folio = page_folio(pte->page);
 		pte->state = PTE_NONE;
-		pte->folio = NULL;
+		pte->page = NULL;
 		atomic_dec(&folio->_mapcount);
 	}
 	spin_unlock(&pte->ptl);
@@ -48,10 +48,10 @@ static inline int try_to_unmap_one(struct folio *folio, struct pte *pte, int mig
 {
 	int hit = 0;
 	spin_lock(&pte->ptl);
-	if (pte->state == PTE_PRESENT && pte->folio == folio) {
+	if (pte->state == PTE_PRESENT && page_folio(pte->page) == folio) {
 		pte->state = migration ? PTE_MIGRATION : PTE_NONE;
 		if (!migration)
-			pte->folio = NULL;
+			pte->page = NULL;
 		atomic_dec(&folio->_mapcount);
 		hit = 1;
 	}
@@ -63,17 +63,23 @@ static inline int try_to_unmap_one(struct folio *folio, struct pte *pte, int mig
 
 /*
  * v6.15 mm/migrate.c remove_migration_pte(): replace the migration entry by a
- * present pte mapping `dst` (the new folio after a migration, the old one after a
- * failed migration or a split), taking a reference and a mapcount (folio_get,
- * folio_add_anon_rmap_pte / folio_add_file_rmap_pte), under the PTL.
+ * present pte, under the PTL. After a migration it maps the page of `dst` at the
+ * index the old page had in `src`; after a failed migration or a split (dst ==
+ * src) the same page, whose folio a split may have changed. The pte takes a
+ * reference and a mapcount of that page's folio (folio_get,
+ * folio_add_anon_rmap_pte / folio_add_file_rmap_pte).
  */
-static inline void remove_migration_pte(struct pte *pte, struct folio *dst)
+static inline void remove_migration_pte(struct pte *pte, struct folio *src, struct folio *dst)
 {
 	spin_lock(&pte->ptl);
 	if (pte->state == PTE_MIGRATION) {
-		folio_get(dst);
-		atomic_inc(&dst->_mapcount);
-		pte->folio = dst;
+		struct page *page = pte->page;
+		if (dst != src)
+			page = folio_page(dst, page == folio_page(src, 0) ? 0 : 1);
+		struct folio *folio = page_folio(page);
+		folio_get(folio);
+		atomic_inc(&folio->_mapcount);
+		pte->page = page;
 		pte->state = PTE_PRESENT;
 	}
 	spin_unlock(&pte->ptl);
