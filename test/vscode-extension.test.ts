@@ -99,6 +99,8 @@ test("the litmus parts get their scopes", () => {
   assert.deepEqual(scoped(toks, "try-get-page-speculative"), ["entity.name.section.test.litmus"]);
   assert.deepEqual(scoped(toks, "Expect"), ["keyword.other.expectation.litmus"]);
   assert.deepEqual(scoped(toks, "warn"), ["constant.language.expectation.litmus"]);
+  assert.deepEqual(scoped(toks, "Kernel"), ["keyword.other.expectation.litmus"]);
+  assert.deepEqual(scoped(toks, "v5.7"), ["constant.language.expectation.litmus"]);
   assert.ok(toks.filter((t) => t.text.includes("speculative user")).every((t) => t.scopes.includes("comment.block.herd7.litmus")));
   assert.deepEqual(scoped(toks, "P0"), ["entity.name.function.process.litmus"]);
   assert.deepEqual(scoped(toks, "P1"), ["entity.name.function.process.litmus"]);
