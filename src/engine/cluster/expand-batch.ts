@@ -19,6 +19,8 @@ export interface JobOptions {
   warnAsViolation: boolean;
   findingsAsWarnings: boolean;
   stepCacheBits?: number;
+  /** "partitioned": the workers own the visited set (partition-worker.ts). */
+  mode?: "ordered" | "partitioned";
 }
 
 export class BatchExpander {

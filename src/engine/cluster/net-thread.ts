@@ -12,6 +12,7 @@ export type NetRequest =
   | { op: "begin"; run: string; model: Uint8Array; opts: string }
   | { op: "push"; batches: ArrayBuffer[] }
   | { op: "pull"; last: string; blockMs: number }
+  | { op: "exec"; cmds: (string | number | Uint8Array)[][] }
   | { op: "end" };
 
 export interface PulledResult {
@@ -102,11 +103,28 @@ async function handle(q: NetRequest): Promise<{ value: unknown; transfer?: Array
       await p.exec();
       return { value: out, transfer };
     }
+    case "exec": {
+      // A pipeline of plain commands (the partitioned mode's control traffic: a few per level).
+      const res = await r.pipeline(q.cmds.map(([c, ...a]) => [String(c).toLowerCase(), ...a.map((x) => (x instanceof Uint8Array ? Buffer.from(x) : x))] as [string, ...(string | number | Buffer)[]])).exec();
+      const out: unknown[] = [];
+      for (const [e, v] of res ?? []) {
+        if (e) throw e;
+        out.push(v);
+      }
+      return { value: out };
+    }
     case "end": {
       if (renew) clearInterval(renew);
       try {
         if ((await r.get(CURRENT)) === run) await r.del(CURRENT);
         await r.del(...Object.values(keys));
+        // The partitioned mode's keys (roster, inboxes, heartbeats) share the run's prefix.
+        let cursor = "0";
+        do {
+          const [c, found] = await r.scan(cursor, "MATCH", `pp:{${run}}:*`, "COUNT", 1000);
+          cursor = c;
+          if (found.length) await r.del(...found);
+        } while (cursor !== "0");
         if ((await r.get(LOCK)) === run) await r.del(LOCK);
       } catch {
         // the server is gone: nothing left to clean
