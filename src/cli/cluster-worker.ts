@@ -142,7 +142,7 @@ async function partitioned(r: Redis, run: string, name: string, x: BatchExpander
     if (owners) {
       const list = JSON.parse(owners) as string[];
       const k = list.indexOf(name);
-      if (k >= 0) await servePartition(r, run, name, k, list.length, x, opts.findingsAsWarnings, pauseAfter);
+      if (k >= 0) await servePartition(r, run, name, k, list.length, x, opts.findingsAsWarnings, opts.batch ?? 512, pauseAfter);
       while ((await r.get(CURRENT)) === run) await new Promise((res) => setTimeout(res, IDLE_MS));
       return;
     }

@@ -21,6 +21,8 @@ export interface JobOptions {
   stepCacheBits?: number;
   /** "partitioned": the workers own the visited set (partition-worker.ts). */
   mode?: "ordered" | "partitioned";
+  /** Partitioned: candidates per batch to one owner. */
+  batch?: number;
 }
 
 export class BatchExpander {

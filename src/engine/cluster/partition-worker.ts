@@ -13,8 +13,6 @@ import { F_MAGIC, HEADER, IntList, ResultSide, checkBatch, int32View } from "./b
 import { BatchExpander } from "./expand-batch.js";
 import { CURRENT, HEARTBEAT_MS, fields, partKeys } from "./redis.js";
 
-const BATCH = Number(process.env.PAGEPROOF_CLUSTER_BATCH) || 512;
-
 /** The slot owning a fingerprint: its high word (the visited table hashes the low one). */
 export const ownerOf = (hi: number, n: number): number => (hi >>> 0) % n;
 
@@ -115,6 +113,7 @@ export class PartBuilder {
   constructor(
     private readonly width: number,
     private readonly src: number,
+    private readonly batch: number,
   ) {}
   add(parentKey: number, vec: Int32Array, phi: number, plo: number, hi: number, lo: number, pid: number, level: number, out: Int32Array[]): void {
     if (parentKey !== this.lastParent) {
@@ -128,7 +127,7 @@ export class PartBuilder {
     this.children.push(lo);
     this.children.push(this.nParents - 1);
     this.children.push(pid);
-    if (this.children.n >> 2 === BATCH) this.flush(level, out);
+    if (this.children.n >> 2 === this.batch) this.flush(level, out);
   }
   flush(level: number, out: Int32Array[]): void {
     const n = this.children.n >> 2;
@@ -148,11 +147,11 @@ export class PartBuilder {
 }
 
 /** Serves slot k of a partitioned run until the run ends (pp:current changes). */
-export async function servePartition(r: Redis, run: string, name: string, k: number, n: number, x: BatchExpander, findingsAsWarnings: boolean, pauseAfter: number): Promise<void> {
+export async function servePartition(r: Redis, run: string, name: string, k: number, n: number, x: BatchExpander, findingsAsWarnings: boolean, batch: number, pauseAfter: number): Promise<void> {
   const keys = partKeys(run);
   const w = x.m.width;
   const table = new PartTable();
-  const builders = Array.from({ length: n }, () => new PartBuilder(w, k));
+  const builders = Array.from({ length: n }, () => new PartBuilder(w, k, batch));
   const expect = new Map<number, number>();
   const buffered = new Map<number, Int32Array[]>();
   let level = 0;

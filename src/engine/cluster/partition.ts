@@ -23,6 +23,8 @@ import { ClusterError, NetClient } from "./search.js";
 
 /** Owners to wait for before the run starts (PAGEPROOF_CLUSTER_WORKERS, default 1). */
 const MIN_OWNERS = Number(process.env.PAGEPROOF_CLUSTER_WORKERS) || 1;
+/** Candidates per batch to one owner (the owners read it from the job). */
+const BATCH = Number(process.env.PAGEPROOF_CLUSTER_BATCH) || 512;
 
 type Outcome = Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">;
 type Entries = [string, [string, string[]][]][] | null;
@@ -42,7 +44,7 @@ export function partitionedSearch(model: ModelIR, opts: SearchOptions, url: stri
   const maxStates = opts.maxStates ?? Infinity;
   const net = NetClient.for(url);
   const profiling = process.env.PAGEPROOF_CLUSTER_PROFILE === "1";
-  const prof = { workerUs: 0, bytesOut: 0, levels: [] as number[] };
+  const prof = { workerUs: 0, bytesOut: 0, messages: 0, levels: [] as number[] };
   let ended = false;
   let tableBytes = 0;
   const done = (o: Outcome): SearchOutcome => {
@@ -54,7 +56,7 @@ export function partitionedSearch(model: ModelIR, opts: SearchOptions, url: stri
     stats.workers = owners.length;
     if (profiling) {
       const cpu = process.cpuUsage();
-      process.stderr.write(`cluster-profile ${JSON.stringify({ mode: "partitioned", cpuMs: (cpu.user + cpu.system) / 1000, workerMs: prof.workerUs / 1000, bytesOut: prof.bytesOut, states: stats.states, transitions: stats.transitions, seconds: stats.seconds, workers: owners.length, levels: prof.levels })}\n`);
+      process.stderr.write(`cluster-profile ${JSON.stringify({ mode: "partitioned", cpuMs: (cpu.user + cpu.system) / 1000, workerMs: prof.workerUs / 1000, bytesOut: prof.bytesOut, messages: prof.messages, batch: BATCH, states: stats.states, transitions: stats.transitions, seconds: stats.seconds, workers: owners.length, levels: prof.levels })}\n`);
     }
     return { ...o, warnings, finals, stats, groups };
   };
@@ -72,7 +74,7 @@ export function partitionedSearch(model: ModelIR, opts: SearchOptions, url: stri
     if (groups.length) new Canonicaliser(m, groups).canon(init);
     fp.full(init);
 
-    const job: JobOptions = { por: false, symmetry: opts.symmetry !== false, warnAsViolation: opts.warnAsViolation, findingsAsWarnings, stepCacheBits: opts.stepCacheBits, mode: "partitioned" };
+    const job: JobOptions = { por: false, symmetry: opts.symmetry !== false, warnAsViolation: opts.warnAsViolation, findingsAsWarnings, stepCacheBits: opts.stepCacheBits, mode: "partitioned", batch: BATCH };
     let run: string;
     try {
       run = net.begin(model, job);
@@ -109,7 +111,7 @@ export function partitionedSearch(model: ModelIR, opts: SearchOptions, url: stri
       Atomics.wait(nap, 0, 0, 25);
     }
     const n = owners.length;
-    const first = new PartBuilder(w, -1);
+    const first = new PartBuilder(w, -1, BATCH);
     const out: Int32Array[] = [];
     first.add(0, init, 0, 0, fp.hi, fp.lo, -1, 0, out);
     first.flush(0, out);
@@ -189,6 +191,7 @@ export function partitionedSearch(model: ModelIR, opts: SearchOptions, url: stri
         for (const f of q.findings) findings.push({ ...f, len: f.kind === "violation" ? level + 1 : level });
         prof.workerUs += q.us;
         prof.bytesOut += q.bytesOut;
+        for (const c of q.sent) prof.messages += c;
         tableBytes += q.tableBytes;
       }
       stats.states += newStates;
