@@ -11,7 +11,7 @@ import { DEADLOCKED, FinalState, VIOLATED } from "../expand.js";
 import { Violation } from "../machine.js";
 import { F_MAGIC, HEADER, IntList, ResultSide, checkBatch, int32View } from "./batch.js";
 import { BatchExpander } from "./expand-batch.js";
-import { CURRENT, HEARTBEAT_MS, fields, partKeys } from "./redis.js";
+import { CURRENT, fields, partKeys } from "./redis.js";
 
 /** The slot owning a fingerprint: its high word (the visited table hashes the low one). */
 export const ownerOf = (hi: number, n: number): number => (hi >>> 0) % n;
@@ -247,70 +247,64 @@ export async function servePartition(r: Redis, run: string, name: string, k: num
     rep.us += (performance.now() - t0) * 1000;
   };
 
-  const beat = setInterval(() => void r.set(keys.hb(name), "1", "PX", HEARTBEAT_MS).catch(() => {}), HEARTBEAT_MS / 4);
-  try {
-    await r.set(keys.hb(name), "1", "PX", HEARTBEAT_MS);
-    for (;;) {
-      const got = (await r.xreadBuffer("COUNT", 64, "BLOCK", 200, "STREAMS", keys.ctl, keys.inbox(k), ctlLast, inLast)) as [Buffer, [Buffer, Buffer[]][]][] | null;
-      if (!got) {
-        if ((await r.get(CURRENT)) !== run) return;
-        continue;
-      }
-      const read: string[] = [];
-      for (const [sb, entries] of got) {
-        const s = sb.toString();
-        for (const [idb, f] of entries) {
-          const id = idb.toString();
-          const m = fields(f);
-          if (s === keys.ctl) {
-            ctlLast = id;
-            const q = JSON.parse(m.get("j")!.toString()) as { op: "level"; level: number; expect: number[] } | { op: "link"; id: number; hi: number; lo: number };
-            if (q.op === "level") expect.set(q.level, q.expect[k]);
-            else if (ownerOf(q.hi, n) === k) {
-              const i = table.find(q.hi, q.lo);
-              await send({ op: "link", id: q.id, link: i < 0 ? null : table.parentOf(i) });
-            }
-          } else {
-            inLast = id;
-            read.push(id);
-            const b = int32View(m.get("b")!);
-            if (pauseAfter && ++takenAll === pauseAfter) {
-              // Test hook (cluster-worker.ts): hold here, unanswered, heartbeat still going.
-              process.stdout.write(`paused ${id}\n`);
-              await new Promise(() => setInterval(() => {}, 1 << 30));
-            }
-            let q = buffered.get(b[1]);
-            if (!q) buffered.set(b[1], (q = []));
-            q.push(b);
+  for (;;) {
+    const got = (await r.xreadBuffer("COUNT", 64, "BLOCK", 200, "STREAMS", keys.ctl, keys.inbox(k), ctlLast, inLast)) as [Buffer, [Buffer, Buffer[]][]][] | null;
+    if (!got) {
+      if ((await r.get(CURRENT)) !== run) return;
+      continue;
+    }
+    const read: string[] = [];
+    for (const [sb, entries] of got) {
+      const s = sb.toString();
+      for (const [idb, f] of entries) {
+        const id = idb.toString();
+        const m = fields(f);
+        if (s === keys.ctl) {
+          ctlLast = id;
+          const q = JSON.parse(m.get("j")!.toString()) as { op: "level"; level: number; expect: number[] } | { op: "link"; id: number; hi: number; lo: number };
+          if (q.op === "level") expect.set(q.level, q.expect[k]);
+          else if (ownerOf(q.hi, n) === k) {
+            const i = table.find(q.hi, q.lo);
+            await send({ op: "link", id: q.id, link: i < 0 ? null : table.parentOf(i) });
           }
+        } else {
+          inLast = id;
+          read.push(id);
+          const b = int32View(m.get("b")!);
+          if (pauseAfter && ++takenAll === pauseAfter) {
+            // Test hook (cluster-worker.ts): hold here, unanswered, heartbeat still going.
+            process.stdout.write(`paused ${id}\n`);
+            await new Promise(() => setInterval(() => {}, 1 << 30));
+          }
+          let q = buffered.get(b[1]);
+          if (!q) buffered.set(b[1], (q = []));
+          q.push(b);
         }
-      }
-      // Taken into memory: the inbox need not keep them (a lost owner ends the run anyway).
-      if (read.length) await r.xdel(keys.inbox(k), ...read);
-      for (;;) {
-        const q = buffered.get(level);
-        while (q && q.length) {
-          process1(q.shift()!);
-          taken++;
-          if (out.length >= 16) await send();
-        }
-        const want = expect.get(level);
-        if (want === undefined || taken < want) break;
-        if (taken > want) throw new Error(`slot ${k} got ${taken} batches of level ${level}, expected ${want}`);
-        // Level done: the last partial batches, then the report.
-        for (let d = 0; d < n; d++) {
-          builders[d].flush(level + 1, out);
-          collect(d);
-        }
-        await send({ op: "level", level, k, ...rep, us: Math.round(rep.us), tableBytes: table.bytes });
-        buffered.delete(level);
-        expect.delete(level);
-        level++;
-        taken = 0;
-        rep = fresh();
       }
     }
-  } finally {
-    clearInterval(beat);
+    // Taken into memory: the inbox need not keep them (a lost owner ends the run anyway).
+    if (read.length) await r.xdel(keys.inbox(k), ...read);
+    for (;;) {
+      const q = buffered.get(level);
+      while (q && q.length) {
+        process1(q.shift()!);
+        taken++;
+        if (out.length >= 16) await send();
+      }
+      const want = expect.get(level);
+      if (want === undefined || taken < want) break;
+      if (taken > want) throw new Error(`slot ${k} got ${taken} batches of level ${level}, expected ${want}`);
+      // Level done: the last partial batches, then the report.
+      for (let d = 0; d < n; d++) {
+        builders[d].flush(level + 1, out);
+        collect(d);
+      }
+      await send({ op: "level", level, k, ...rep, us: Math.round(rep.us), tableBytes: table.bytes });
+      buffered.delete(level);
+      expect.delete(level);
+      level++;
+      taken = 0;
+      rep = fresh();
+    }
   }
 }

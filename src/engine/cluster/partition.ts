@@ -120,6 +120,7 @@ export function partitionedSearch(model: ModelIR, opts: SearchOptions, url: stri
     exec(["SET", keys.owners, JSON.stringify(owners)], ["XADD", keys.inbox(ownerOf(fp.hi, n)), "*", "b", new Uint8Array(out[0].buffer)], ["XADD", keys.ctl, "*", "j", JSON.stringify({ op: "level", level: 0, expect: expect0 })]);
 
     let repLast = "0-0";
+    let lastProgress = t0;
     let linkId = 0;
     const links = new Map<number, [number, number, number] | null>();
     const read = (): LevelReport[] => {
@@ -222,6 +223,10 @@ export function partitionedSearch(model: ModelIR, opts: SearchOptions, url: stri
       }
       stats.completeDepth = level;
       if (stats.states >= maxStates) return finish({ status: "limit", limit: "max-states" });
+      if (opts.progress && performance.now() - lastProgress > 2000) {
+        lastProgress = performance.now();
+        opts.progress({ states: stats.states, transitions: stats.transitions, queue: sent, depth: level, seconds: (lastProgress - t0) / 1000, bytes: tableBytes });
+      }
       exec(["XADD", keys.ctl, "*", "j", JSON.stringify({ op: "level", level: level + 1, expect })]);
     }
   } catch (e) {

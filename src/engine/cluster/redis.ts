@@ -28,7 +28,7 @@ export const partKeys = (id: string) => ({
   hb: (name: string) => `pp:{${id}}:hb:${name}`, // a live owner's heartbeat (PX)
 });
 /** An owner's heartbeat lease; one missing means the owner (and its part of the visited set) is lost. */
-export const HEARTBEAT_MS = Number(process.env.PAGEPROOF_CLUSTER_HEARTBEAT_MS) || 3000;
+export const HEARTBEAT_MS = Number(process.env.PAGEPROOF_CLUSTER_HEARTBEAT_MS) || 5000;
 
 /**
  * A connection that fails fast: no reconnecting, no queueing while disconnected, no resending,
