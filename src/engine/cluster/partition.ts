@@ -21,8 +21,7 @@ import { LevelReport, PartBuilder, ownerOf } from "./partition-worker.js";
 import { partKeys } from "./redis.js";
 import { ClusterError, NetClient } from "./search.js";
 
-/** Owners to wait for before the run starts (PAGEPROOF_CLUSTER_WORKERS, default 1). */
-const MIN_OWNERS = Number(process.env.PAGEPROOF_CLUSTER_WORKERS) || 1;
+
 /** Candidates per batch to one owner (the owners read it from the job). */
 const BATCH = Number(process.env.PAGEPROOF_CLUSTER_BATCH) || 512;
 
@@ -33,6 +32,8 @@ const nap = new Int32Array(new SharedArrayBuffer(4));
 export function partitionedSearch(model: ModelIR, opts: SearchOptions, url: string): SearchOutcome {
   const t0 = performance.now();
   if (opts.exact || opts.graph) throw new ClusterError("the cluster search stores fingerprints: --exact and liveness checks run on one machine");
+  // Owners to wait for before the run starts (read per run: a test sets it).
+  const MIN_OWNERS = Number(process.env.PAGEPROOF_CLUSTER_WORKERS) || 1;
   const m = new Machine(model);
   const w = m.width;
   const groups = opts.symmetry !== false ? symmetryGroups(model) : [];
