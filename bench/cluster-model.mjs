@@ -65,3 +65,51 @@ export function project(rows) {
   md += `\nThe ceiling is 1 / max(cc, cr) states/s whatever W is: past a few workers the coordinator's in-order commit (or the one Redis node) is the bottleneck, and narrow BFS levels (the first and last of each model) cannot use many workers at all.\n`;
   return md;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The partitioned mode (partition.ts): level-synchronous, each of W owners dedups and expands
+// its share of a level and sends the successors straight to their owners. Per level l with n
+// states and t = n·τ successors (τ = transitions / states of the model):
+//   - each owner expands n/W states at cs each (its whole CPU per state: dedup of the
+//     candidates, remaking and expanding the new ones, routing) and handles its messages at cm
+//     each (building, sending, receiving, parsing); a pair (source, owner) exchanges
+//     c = t/W² candidates per level, in ceil(c/B) batches when c ≥ B, else in one batch with
+//     probability 1 − e^(−c) — so at large W and small levels the messages, W² per level, are
+//     what costs;
+//   - Redis handles every state's bytes (crs per state) and every message (crm), on one node
+//     (as built: a run's keys share one hash tag), or spread over one node per 8 owners (the
+//     inboxes given per-slot hash tags on a Redis Cluster — not built);
+//   - the level ends at a barrier: the last report reaches the coordinator, which sends the
+//     next level's counts: about 3 hops of L, plus the coordinator's own work per level.
+// A level takes max(owner, Redis) + barrier; levels do not overlap.
+
+export function simulatePartitioned(levels, tau, B, W, { cs, cm, crs, crm, cl }, redisNodes = 1) {
+  let t = 0;
+  for (const n of levels) {
+    const c = (n * tau) / (W * W);
+    const perPair = c >= B ? Math.ceil(c / B) : 1 - Math.exp(-c);
+    const msgs = W * W * perPair;
+    const owner = (n / W) * cs + (msgs / W) * cm;
+    const redis = (n * crs + msgs * crm) / redisNodes;
+    t += Math.max(owner, redis) + 3 * L + cl;
+  }
+  return t;
+}
+
+export function projectPartitioned(rows) {
+  let md = `## Projection of the partitioned mode (bench/cluster-model.mjs, simulatePartitioned)\n\n`;
+  md += `Per level: owners work in parallel on n/W states each (cs per state) and their messages (cm each; a pair of owners exchanges t/W² candidates per level, so messages grow as W² when levels are small); Redis costs crs per state and crm per message; a barrier of 3 hops (L = 0.25 ms) and the coordinator's per-level work (cl) end each level. cs, cm, crs, crm from the 1-worker runs at 512- and 64-state batches (start-up removed), cl from the coordinator's CPU per level. Assumptions: owners on their own cores, network bandwidth not limiting (last column, at 128), Redis on one node as built, and — the column "128, sharded" — one Redis node per 8 owners (per-slot hash tags on the inboxes: not built). "sim. 1" against the measured 1-worker time calibrates (everything shares 2 cores here).\n\n`;
+  md += `| model | cs µs | cm µs | crs µs | crm µs | cl µs | measured 1 s | sim. 1 s | sim. 8 s | sim. 32 s | sim. 128 s | 128, sharded s | speed-up 8 / 32 / 128 / 128 sharded vs 1 | states/s at 128 sharded | Gb/s at 128 sharded |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n`;
+  for (const r of rows) {
+    const k = r.partCosts;
+    const a = r.part[1];
+    const costs = { cs: k.w.perState * 1e-6, cm: k.w.perMsg * 1e-6, crs: k.redis.perState * 1e-6, crm: k.redis.perMsg * 1e-6, cl: k.coordPerLevel * 1e-6 };
+    const tau = r.transitions / r.states;
+    const sim = (w, nodes = 1) => simulatePartitioned(a.levels, tau, a.batch, w, costs, nodes);
+    const t = Object.fromEntries([1, 8, 32, 128].map((w) => [w, sim(w)]));
+    const sh = sim(128, 16);
+    const sps = r.states / sh;
+    md += `| ${r.model} | ${k.w.perState.toFixed(2)} | ${k.w.perMsg.toFixed(1)} | ${k.redis.perState.toFixed(2)} | ${k.redis.perMsg.toFixed(1)} | ${Math.round(k.coordPerLevel)} | ${a.seconds.toFixed(2)} | ${t[1].toFixed(2)} | ${t[8].toFixed(2)} | ${t[32].toFixed(2)} | ${t[128].toFixed(2)} | ${sh.toFixed(2)} | ${[t[8], t[32], t[128], sh].map((x) => (t[1] / x).toFixed(1) + "×").join(" / ")} | ${Math.round(sps)} | ${((sps * a.wireBytesPerState * 8) / 1e9).toFixed(2)} |\n`;
+  }
+  return md;
+}

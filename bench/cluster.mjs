@@ -18,7 +18,7 @@ import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { writeModel } from "./gen-pv.mjs";
-import { project } from "./cluster-model.mjs";
+import { project, projectPartitioned } from "./cluster-model.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -92,6 +92,10 @@ try {
   const workerStartCpu = cpuOf(idle.pid);
   const tiny = run(["check", "--format", "json", "--cluster", url, join(root, "bench/models/pv-ok-1-1.litmus")], { PAGEPROOF_CLUSTER_PROFILE: "1" });
   const coordStartMs = JSON.parse(/cluster-profile (.*)/.exec(tiny.stderr)[1]).cpuMs;
+  // The same for the partitioned mode (a 1-state-per-level model: its CPU is start-up).
+  const tinyPart = run(["check", "--format", "json", "--no-por", "--cluster", url, join(root, "bench/models/pv-ok-1-1.litmus")], { PAGEPROOF_CLUSTER_PROFILE: "1" });
+  const partProf = JSON.parse(/cluster-profile (.*)/.exec(tinyPart.stderr)[1]);
+  const coordStartMsPart = partProf.cpuMs; // its few levels are left in: start-up, slightly over
   await stop(idle);
   for (const m of models) {
     const local = JSON.parse(run(["check", "--format", "json", ...m.opts, m.file]).stdout);
@@ -100,7 +104,8 @@ try {
       const workers = Array.from({ length: n }, () => spawn(process.execPath, [cli, "worker", "--cluster", url], { stdio: "ignore" }));
       await sleep(1500); // started and waiting: the run's time is the search's
       const before = await counters();
-      const r = run(["check", "--format", "json", "--cluster", url, ...m.opts, m.file], { PAGEPROOF_CLUSTER_PROFILE: "1" });
+      // This table is the coordinator-ordered mode (the default with POR; forced here without).
+      const r = run(["check", "--format", "json", "--cluster", url, ...m.opts, m.file], { PAGEPROOF_CLUSTER_PROFILE: "1", PAGEPROOF_CLUSTER_MODE: "ordered" });
       const after = await counters();
       const workerCpu = workers.reduce((s, w) => s + cpuOf(w.pid), 0);
       for (const w of workers) await stop(w);
@@ -126,6 +131,37 @@ try {
       console.error(`${m.name}: ${n} worker(s) ${j.stats.seconds} s (one thread ${local.stats.seconds} s)`);
     }
     rows.push(row);
+    if (!m.opts.includes("--no-por")) continue;
+    // The partitioned mode (the default with --no-por): 1 and 2 owners, and 1 owner with small
+    // batches, whose difference gives the cost per message apart from the cost per state.
+    row.part = {};
+    for (const [key, n, batch] of [[1, 1, 512], [2, 2, 512], ["1s", 1, 64]]) {
+      const workers = Array.from({ length: n }, () => spawn(process.execPath, [cli, "worker", "--cluster", url], { stdio: "ignore" }));
+      await sleep(1500);
+      const before = await counters();
+      const r = run(["check", "--format", "json", "--cluster", url, ...m.opts, m.file], { PAGEPROOF_CLUSTER_PROFILE: "1", PAGEPROOF_CLUSTER_WORKERS: String(n), PAGEPROOF_CLUSTER_BATCH: String(batch) });
+      const after = await counters();
+      const workerCpu = workers.reduce((s, w) => s + cpuOf(w.pid), 0);
+      for (const w of workers) await stop(w);
+      const j = JSON.parse(r.stdout);
+      const prof = JSON.parse(/cluster-profile (.*)/.exec(r.stderr)[1]);
+      if (j.stats.clusterMode !== "partitioned") throw new Error(`${m.name}: expected the partitioned mode`);
+      if (j.stats.states !== local.stats.states || j.stats.transitions !== local.stats.transitions || j.stats.depth !== local.stats.depth) throw new Error(`${m.name}: the partitioned counts differ from one machine's`);
+      row.part[key] = {
+        seconds: j.stats.seconds,
+        workers: j.stats.workers,
+        batch,
+        messages: prof.messages,
+        levels: prof.levels,
+        wireBytesPerState: (after.bytes - before.bytes) / j.stats.states,
+        payloadBytesPerState: prof.bytesOut / j.stats.states,
+        workerCpuUs: (workerCpu - n * workerStartCpu) * 1e6, // start-up removed
+        expandUs: prof.workerMs * 1000,
+        redisCpuUs: (after.cpu - before.cpu) * 1e6,
+        coordCpuUs: Math.max(0, prof.cpuMs - coordStartMsPart) * 1000,
+      };
+      console.error(`${m.name}: partitioned, ${n} worker(s), batch ${batch}: ${j.stats.seconds} s (one thread ${local.stats.seconds} s)`);
+    }
   }
 } finally {
   info.disconnect();
@@ -151,6 +187,27 @@ for (const r of rows) {
   const a = r.cluster[1];
   md += `| ${r.model} | ${f2(a.expandUsPerState)} | ${f2(a.workerCpuUsPerState)} | ${f2(a.commitUsPerState)} | ${f2(a.coordCpuUsPerState)} | ${f2(a.redisCpuUsPerState)} |\n`;
 }
+const prow = rows.filter((r) => r.part);
+if (prow.length) {
+  md += `\n## Partitioned mode (--no-por): workers own the visited set\n\nSame models, same server; the counts (states, transitions, depth) are checked equal to one thread's. "1 worker, 64" is the 1-worker run with 64-state batches: with the 512-state run it separates the cost per message from the cost per state (two equations, two unknowns, for the workers and for Redis).\n\n`;
+  md += `| model | one thread s | 1 worker s | overhead | 2 workers s | overhead | 1 worker, 64 s | messages (512 / 64) | wire bytes/state | payload bytes/state |\n|---|---|---|---|---|---|---|---|---|---|\n`;
+  for (const r of prow) {
+    const [a, b, c] = [r.part[1], r.part[2], r.part["1s"]];
+    md += `| ${r.model} | ${f2(r.local)} | ${f2(a.seconds)} | ${f1(a.seconds / r.local)}× | ${f2(b.seconds)} | ${f1(b.seconds / r.local)}× | ${f2(c.seconds)} | ${a.messages} / ${c.messages} | ${Math.round(a.wireBytesPerState)} | ${Math.round(a.payloadBytesPerState)} |\n`;
+  }
+  md += `\nCPU, 1-worker runs (µs): per state and per message, solved from the 512- and 64-state runs; the coordinator's whole process per level.\n\n| model | worker: expand + dedup per state | worker total per state | worker per message | Redis per state | Redis per message | coordinator per level |\n|---|---|---|---|---|---|---|\n`;
+  for (const r of prow) {
+    const [a, c] = [r.part[1], r.part["1s"]];
+    const solve = (x, y) => {
+      const perMsg = Math.max(0, (y - x) / (c.messages - a.messages));
+      return { perMsg, perState: Math.max(0, (x - perMsg * a.messages) / r.states) };
+    };
+    r.partCosts = { w: solve(a.workerCpuUs, c.workerCpuUs), redis: solve(a.redisCpuUs, c.redisCpuUs), coordPerLevel: a.coordCpuUs / a.levels.length, expand: a.expandUs / r.states };
+    const k = r.partCosts;
+    md += `| ${r.model} | ${f2(k.expand)} | ${f2(k.w.perState)} | ${f1(k.w.perMsg)} | ${f2(k.redis.perState)} | ${f1(k.redis.perMsg)} | ${Math.round(k.coordPerLevel)} |\n`;
+  }
+}
 md += `\n${project(rows)}`;
+md += prow.length ? `\n${projectPartitioned(prow)}` : "";
 writeFileSync(out, md);
 console.log(md);

@@ -66,7 +66,8 @@ for (let i = 0; i < 3; i++) {
   started.push(w);
   process.stderr.write(`demo:cluster: worker pid ${w.pid}\n`);
 }
-const check = spawn(process.execPath, [cli, "check", ...args, "--cluster", url], { stdio: "inherit" });
+// With --no-por the run is partitioned: wait for all three workers to own a slot.
+const check = spawn(process.execPath, [cli, "check", ...args, "--cluster", url], { stdio: "inherit", env: { ...process.env, PAGEPROOF_CLUSTER_WORKERS: process.env.PAGEPROOF_CLUSTER_WORKERS ?? "3" } });
 const code = await new Promise((res) => check.once("exit", (c) => res(c ?? 1)));
 await stopAll();
 process.exit(code);

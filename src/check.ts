@@ -22,7 +22,7 @@ export function checkSource(text: string, path = "<input>", opts: NodeCheckOptio
   const workers = opts.workers ?? 1;
   const cluster = opts.cluster;
   const swarm = opts.swarm;
-  const engine: CheckOptions["engine"] = cluster && swarm ? (model, o) => swarmSearch(model, o, cluster, swarm) : cluster ? (model, o) => clusterSearch(model, o, cluster) : workers > 1 ? (model, o) => parallelSearch(model, o, workers) : undefined;
+  const engine: CheckOptions["engine"] = cluster && swarm ? (model, o) => swarmSearch(model, o, cluster, swarm) : cluster ? (model, o) => clusterSearch(model, o, cluster, opts.por === false) : workers > 1 ? (model, o) => parallelSearch(model, o, workers) : undefined;
   // The swarm's depth-first jobs run without POR (no stack proviso): the report says so.
   return checkCore(text, path, { resolveInclude: resolveFromDisk, engine, ...opts, ...(cluster && swarm ? { por: false } : {}) });
 }

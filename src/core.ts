@@ -69,6 +69,8 @@ export interface CheckResult {
     threads: number;
     /** Worker processes that expanded states (--cluster). */
     workers?: number;
+    /** --cluster: "partitioned" (workers own the visited set; --no-por) or "ordered" (the coordinator commits). */
+    clusterMode?: "ordered" | "partitioned";
   };
   incomplete?: { limit: string; completeDepth: number };
   expectation?: Expectation;
@@ -179,6 +181,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
       collisionProbability: s.collisionProbability,
       threads: s.threads,
       ...(s.workers !== undefined ? { workers: s.workers } : {}),
+      ...(s.clusterMode !== undefined ? { clusterMode: s.clusterMode } : {}),
     },
   };
   result.reductions = reductionsOf(model, opts, graph !== null, por);

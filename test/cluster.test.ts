@@ -110,14 +110,36 @@ function essence(r: CheckResult) {
   };
 }
 
+/**
+ * What the partitioned mode must equal: every count of a complete search; at a violation (where
+ * the serial search stops part-way through a level, in its own order) the verdict, the finding
+ * and the trace's length (a shortest one; which of equally short ones may differ). Final states
+ * and warnings are compared as sets, traces by length.
+ */
+function partitioned(r: CheckResult) {
+  const e = essence(r);
+  const v = r.violation;
+  return {
+    ...e,
+    ...(r.verdict === "violation" ? { states: 0, transitions: 0, completeDepth: 0 } : {}),
+    // The trace is the owners' parent links replayed: it must reach the finding, at the same depth.
+    violation: v && { kind: v.kind, message: v.message, process: v.process, shortest: v.shortest, length: v.trace.steps.length, reaches: v.trace.steps.at(-1)?.violation === true },
+    warnings: r.warnings.map((w) => `${w.kind} ${w.message} @${w.trace.steps.length}`).sort(),
+    finalStates: r.finalStates.map((f) => JSON.stringify(f)).sort(),
+  };
+}
+
 describe("cluster search on a real Redis server", { skip }, () => {
   let server: Server;
   let workers: ChildProcess[] = [];
   before(async () => {
     server = await startRedis();
     workers = [startWorker(server.url), startWorker(server.url)];
+    // Partitioned runs start once both workers own a slot, so states cross between owners.
+    process.env.PAGEPROOF_CLUSTER_WORKERS = "2";
   });
   after(async () => {
+    delete process.env.PAGEPROOF_CLUSTER_WORKERS;
     for (const w of workers) await stop(w);
     await stopRedis(server);
   });
@@ -127,7 +149,13 @@ describe("cluster search on a real Redis server", { skip }, () => {
     assert.notEqual(local.verdict, "error", `${name}: ${local.error?.message}`);
     const remote = checkSource(src, name, { ...opts, cluster: server.url });
     assert.ok((remote.stats.workers ?? 0) >= 1, `${name}: no worker took part (${remote.verdict} ${remote.error?.message ?? ""})`);
-    assert.deepEqual(essence(remote), essence(local), name);
+    // --no-por runs partitioned (the workers own the visited set); POR runs are committed in order.
+    assert.equal(remote.stats.clusterMode, opts.por === false ? "partitioned" : "ordered", name);
+    if (opts.por === false) {
+      assert.equal(remote.stats.workers, 2, name);
+      assert.deepEqual(partitioned(remote), partitioned(local), name);
+    }
+    else assert.deepEqual(essence(remote), essence(local), name);
   };
 
   test("catalog, defaults (POR + symmetry) and no reductions: same verdict, states, transitions, traces", () => {
@@ -136,7 +164,7 @@ describe("cluster search on a real Redis server", { skip }, () => {
     for (const f of files) {
       const src = readFileSync(f, "utf8");
       same(f, src, {});
-      same(f, src, { por: false, symmetry: false });
+      same(f, src, { por: false });
     }
   });
 
@@ -152,9 +180,11 @@ describe("cluster search on a real Redis server", { skip }, () => {
     same("abba", fx("abba.litmus"), {});
     same("warn-helper", fx("warn-helper.litmus"), { warn: "report" });
     same("mp", fx("mp.litmus"), { por: false });
-    const r = checkSource(fx("html-counter.litmus"), "counter", { cluster: server.url, maxStates: 5, por: false });
-    assert.equal(r.verdict, "incomplete");
-    assert.equal(r.incomplete?.limit, "max-states");
+    for (const por of [true, false]) {
+      const r = checkSource(fx("html-counter.litmus"), "counter", { cluster: server.url, maxStates: 5, por });
+      assert.equal(r.verdict, "incomplete");
+      assert.equal(r.incomplete?.limit, "max-states");
+    }
   });
 });
 
@@ -240,6 +270,28 @@ describe("cluster search: faults", { skip }, () => {
     }
   });
 
+  test("partitioned (--no-por): an owner SIGKILLed mid-level loses its part of the visited set: incomplete (worker-lost), never pass", async () => {
+    const server = await startRedis();
+    // Two owners (the coordinator waits for both); a holds its 5th batch of candidates unanswered.
+    const a = startWorker(server.url, { PAGEPROOF_CLUSTER_PAUSE_AFTER: "5", PAGEPROOF_CLUSTER_HEARTBEAT_MS: "400" });
+    const b = startWorker(server.url, { PAGEPROOF_CLUSTER_HEARTBEAT_MS: "400" });
+    try {
+      const run = cli(["check", "--no-por", "--format", "json", "--cluster", server.url, file], { ...env, PAGEPROOF_CLUSTER_WORKERS: "2" });
+      await lineOf(a, /^paused /);
+      await stop(a, "SIGKILL");
+      const out = await run;
+      const j = JSON.parse(out.stdout) as CheckResult;
+      assert.equal(j.verdict, "incomplete", out.stderr);
+      assert.equal(j.incomplete?.limit, "worker-lost");
+      assert.equal(j.stats.clusterMode, "partitioned");
+      assert.equal(out.status, 1);
+    } finally {
+      await stop(a, "SIGKILL");
+      await stop(b);
+      await stopRedis(server);
+    }
+  });
+
   test("the server stopped mid-run: incomplete (server-lost), never pass", async () => {
     const server = await startRedis();
     const a = startWorker(server.url, { PAGEPROOF_CLUSTER_PAUSE_AFTER: "5" });
@@ -281,14 +333,22 @@ describe("cluster search: faults", { skip }, () => {
   });
 
   test("an unreachable server is a clear error, exit 2, for check and worker; a bad URL is a usage error", async () => {
-    const url = `redis://127.0.0.1:${await freePort()}`;
-    const c = await cli(["check", "--cluster", url, file]);
-    assert.equal(c.status, 2);
-    assert.match(c.stderr, /cannot reach the cluster server at redis:\/\/127\.0\.0\.1:\d+/);
-    assert.equal(c.stdout, "");
-    const w = await cli(["worker", "--cluster", url]);
-    assert.equal(w.status, 2);
-    assert.match(w.stderr, /cannot reach the cluster server/);
+    // A port this test holds, whose connections are closed at once: a free port could be taken
+    // meanwhile by another test run's redis-server on this machine, which would then answer.
+    const hold = createServer((sock) => sock.destroy());
+    await new Promise<void>((res) => hold.listen(0, "127.0.0.1", () => res()));
+    const url = `redis://127.0.0.1:${(hold.address() as { port: number }).port}`;
+    try {
+      const c = await cli(["check", "--cluster", url, file]);
+      assert.equal(c.status, 2);
+      assert.match(c.stderr, /cannot reach the cluster server at redis:\/\/127\.0\.0\.1:\d+/);
+      assert.equal(c.stdout, "");
+      const w = await cli(["worker", "--cluster", url]);
+      assert.equal(w.status, 2);
+      assert.match(w.stderr, /cannot reach the cluster server/);
+    } finally {
+      await new Promise<void>((res) => hold.close(() => res()));
+    }
     const bad = await cli(["check", "--cluster", "http://x", file]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--cluster needs a redis:\/\/ URL/);

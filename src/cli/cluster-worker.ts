@@ -14,7 +14,9 @@ import { ModelIR } from "../ir/ir.js";
 import { BatchExpander, JobOptions } from "../engine/cluster/expand-batch.js";
 import { int32View } from "../engine/cluster/batch.js";
 import { S_MAGIC, runSwarmJob } from "../engine/cluster/swarm-job.js";
-import { CURRENT, GROUP, connectRedis, fields, reach, runKeys } from "../engine/cluster/redis.js";
+import { CURRENT, GROUP, HEARTBEAT_MS, connectRedis, fields, partKeys, reach, runKeys } from "../engine/cluster/redis.js";
+import { servePartition } from "../engine/cluster/partition-worker.js";
+import type { Redis } from "ioredis";
 import { clusterUrlError } from "../engine/cluster/url.js";
 import { UsageError } from "./args.js";
 
@@ -66,6 +68,13 @@ export async function runWorker(argv: string[]): Promise<number> {
         const model = deserialize(job.model) as ModelIR;
         const opts = JSON.parse(job.opts.toString()) as JobOptions;
         expander = expanding(() => new BatchExpander(model, opts));
+        if (opts.mode === "partitioned") {
+          // Register, then serve a slot if the coordinator made this worker an owner; either
+          // way, wait for the run to end (a worker that came late serves the next run).
+          await partitioned(r, url!, cur, name, expander, opts, pauseAfter);
+          run = null;
+          continue;
+        }
         swarmJob = { model, opts };
         run = cur;
         keys = runKeys(cur);
@@ -121,6 +130,39 @@ export async function runWorker(argv: string[]): Promise<number> {
     }
     process.stderr.write(`pageproof worker: lost the cluster server at ${url}: ${(e as Error).message}\n`);
     return 2;
+  }
+}
+
+async function partitioned(r: Redis, url: string, run: string, name: string, x: BatchExpander, opts: JobOptions, pauseAfter: number): Promise<void> {
+  const keys = partKeys(run);
+  // The heartbeat exists before the name is in the roster (the coordinator may check it as soon
+  // as it fixes the owners), and is renewed on a connection of its own: the main one blocks in
+  // XREAD and expands between reads, which must not let the lease run out.
+  const hb = connectRedis(url);
+  await hb.connect();
+  const beat = setInterval(() => void hb.set(keys.hb(name), "1", "PX", HEARTBEAT_MS).catch(() => {}), HEARTBEAT_MS / 4);
+  try {
+    await r.multi().set(keys.hb(name), "1", "PX", HEARTBEAT_MS).sadd(keys.roster, name).exec();
+    await serveIfOwner(r, run, name, x, opts, pauseAfter);
+  } finally {
+    clearInterval(beat);
+    hb.disconnect();
+  }
+}
+
+async function serveIfOwner(r: Redis, run: string, name: string, x: BatchExpander, opts: JobOptions, pauseAfter: number): Promise<void> {
+  const keys = partKeys(run);
+  for (;;) {
+    const [[, owners], [, cur]] = (await r.multi().get(keys.owners).get(CURRENT).exec()) as [unknown, string | null][];
+    if (cur !== run) return;
+    if (owners) {
+      const list = JSON.parse(owners) as string[];
+      const k = list.indexOf(name);
+      if (k >= 0) await servePartition(r, run, name, k, list.length, x, opts.findingsAsWarnings, opts.batch ?? 512, pauseAfter);
+      while ((await r.get(CURRENT)) === run) await new Promise((res) => setTimeout(res, IDLE_MS));
+      return;
+    }
+    await new Promise((res) => setTimeout(res, IDLE_MS));
   }
 }
 

@@ -45,13 +45,14 @@ export interface SearchStats {
   collisionProbability: number; // 0 in exact mode
   threads: number; // threads that explored (parallel/search.ts)
   workers?: number; // worker processes whose results were used (cluster/search.ts)
+  clusterMode?: "ordered" | "partitioned"; // how the cluster search committed states
 }
 
 export interface SearchOutcome {
   status: "done" | "violation" | "limit";
   /** Groups of processes treated as interchangeable (paths name canonical positions). */
   groups: number[][];
-  limit?: "max-states" | "timeout" | "max-memory" | "interrupted" | "server-lost" | "swarm";
+  limit?: "max-states" | "timeout" | "max-memory" | "interrupted" | "server-lost" | "worker-lost" | "swarm";
   violation?: Violation;
   path?: number[]; // process ids from the initial state to the violation
   warnings: { warning: Violation; path: number[] }[];

@@ -21,7 +21,7 @@ export function statsLine(r: CheckResult): string {
   const s = r.stats;
   const perState = `visited set ${s.visitedBytesPerState} bytes/state`;
   const visited = s.visited === "exact" ? `exact states, ${perState}` : `64-bit fingerprints, ${perState}, P(missed state) < ${s.collisionProbability < 1e-15 ? "1e-15" : s.collisionProbability.toExponential(1)}`;
-  const threads = (s.threads > 1 ? `, ${s.threads} threads` : "") + (s.workers !== undefined ? `, ${s.workers} cluster worker${s.workers === 1 ? "" : "s"}` : "");
+  const threads = (s.threads > 1 ? `, ${s.threads} threads` : "") + (s.workers !== undefined ? `, ${s.workers} cluster worker${s.workers === 1 ? "" : "s"}${s.clusterMode ? ` (${s.clusterMode})` : ""}` : "");
   return `states ${s.states}, transitions ${s.transitions}, depth ${s.depth}, ${s.seconds.toFixed(3)} s${threads}, ${s.statesPerSecond} states/s, memory ${formatMemory(s.memoryBytes)} (${visited})`;
 }
 

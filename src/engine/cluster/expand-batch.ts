@@ -19,6 +19,10 @@ export interface JobOptions {
   warnAsViolation: boolean;
   findingsAsWarnings: boolean;
   stepCacheBits?: number;
+  /** "partitioned": the workers own the visited set (partition-worker.ts). */
+  mode?: "ordered" | "partitioned";
+  /** Partitioned: candidates per batch to one owner. */
+  batch?: number;
 }
 
 export class BatchExpander {

@@ -12,6 +12,7 @@ export type NetRequest =
   | { op: "begin"; run: string; model: Uint8Array; opts: string }
   | { op: "push"; batches: ArrayBuffer[] }
   | { op: "pull"; last: string; blockMs: number }
+  | { op: "exec"; cmds: (string | number | Uint8Array)[][] }
   | { op: "end" };
 
 export interface PulledResult {
@@ -24,6 +25,8 @@ export interface PulledResult {
   swarm: string | null;
 }
 
+const RENEW = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end return 0`;
+const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`;
 const { url, flag, port } = workerData as { url: string; flag: SharedArrayBuffer; port: MessagePort };
 const wake = new Int32Array(flag);
 // The thread (and its connections) serve every run of the process: loading the client library
@@ -66,7 +69,11 @@ async function handle(q: NetRequest): Promise<{ value: unknown; transfer?: Array
       // answer arriving after the run ended does not bring its keys back.
       await r.xgroup("CREATE", keys.results, GROUP, "$", "MKSTREAM");
       await r.set(CURRENT, run);
-      renew = setInterval(() => void lease.set(LOCK, run, "PX", LEASE_MS, "XX").catch(() => {}), LEASE_MS / 4);
+      // Compare-and-renew: a renewal still in flight when the run ends must not write this run's
+      // id over the next run's lease (a plain SET XX did, and the next run could not release it).
+      const mine = run;
+      if (renew) clearInterval(renew);
+      renew = setInterval(() => void lease.eval(RENEW, 1, LOCK, mine, LEASE_MS).catch(() => {}), LEASE_MS / 4);
       return { value: null };
     }
     case "push": {
@@ -102,12 +109,29 @@ async function handle(q: NetRequest): Promise<{ value: unknown; transfer?: Array
       await p.exec();
       return { value: out, transfer };
     }
+    case "exec": {
+      // A pipeline of plain commands (the partitioned mode's control traffic: a few per level).
+      const res = await r.pipeline(q.cmds.map(([c, ...a]) => [String(c).toLowerCase(), ...a.map((x) => (x instanceof Uint8Array ? Buffer.from(x) : x))] as [string, ...(string | number | Buffer)[]])).exec();
+      const out: unknown[] = [];
+      for (const [e, v] of res ?? []) {
+        if (e) throw e;
+        out.push(v);
+      }
+      return { value: out };
+    }
     case "end": {
       if (renew) clearInterval(renew);
       try {
         if ((await r.get(CURRENT)) === run) await r.del(CURRENT);
         await r.del(...Object.values(keys));
-        if ((await r.get(LOCK)) === run) await r.del(LOCK);
+        // The partitioned mode's keys (roster, inboxes, heartbeats) share the run's prefix.
+        let cursor = "0";
+        do {
+          const [c, found] = await r.scan(cursor, "MATCH", `pp:{${run}}:*`, "COUNT", 1000);
+          cursor = c;
+          if (found.length) await r.del(...found);
+        } while (cursor !== "0");
+        await r.eval(RELEASE, 1, LOCK, run);
       } catch {
         // the server is gone: nothing left to clean
       }

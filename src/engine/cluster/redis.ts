@@ -18,6 +18,18 @@ export const runKeys = (id: string) => ({
   results: `pp:{${id}}:r`, // stream of result batches
 });
 
+/** The partitioned mode's keys (partition.ts, partition-worker.ts). */
+export const partKeys = (id: string) => ({
+  roster: `pp:{${id}}:roster`, // set: workers that loaded the job
+  owners: `pp:{${id}}:owners`, // JSON: the owners, in slot order (the coordinator fixes it once)
+  ctl: `pp:{${id}}:ctl`, // stream: the coordinator's level and link requests (every owner reads all)
+  rep: `pp:{${id}}:rep`, // stream: owners' level reports and link answers
+  inbox: (k: number) => `pp:{${id}}:in:${k}`, // stream: batches of candidate states owned by slot k
+  hb: (name: string) => `pp:{${id}}:hb:${name}`, // a live owner's heartbeat (PX)
+});
+/** An owner's heartbeat lease; one missing means the owner (and its part of the visited set) is lost. */
+export const HEARTBEAT_MS = Number(process.env.PAGEPROOF_CLUSTER_HEARTBEAT_MS) || 5000;
+
 /**
  * A connection that fails fast: no reconnecting, no queueing while disconnected, no resending,
  * so a lost server surfaces as an error at the next command (the run ends incomplete), never

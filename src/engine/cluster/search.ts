@@ -26,6 +26,7 @@ import { Canonicaliser, symmetryGroups } from "../symmetry.js";
 import { F_MAGIC, HEADER, IntList, PROVISO, R_MAGIC, ResultSide, checkBatch } from "./batch.js";
 import { JobOptions } from "./expand-batch.js";
 import type { NetRequest, PulledResult } from "./net-thread.js";
+import { partitionedSearch } from "./partition.js";
 
 /** Children per frontier batch: small enough to spread a level over the workers and to redo
  * little after a loss, big enough that a message carries hundreds of states. */
@@ -57,6 +58,12 @@ export class NetClient {
     if (!m) throw new ClusterError("the cluster network thread did not answer");
     if (m.error !== undefined) throw new ClusterError(m.error);
     return m.value as T;
+  }
+  /** Publishes a run (the model and the job's options); returns its id. */
+  begin(model: ModelIR, job: JobOptions): string {
+    const run = randomBytes(6).toString("hex");
+    this.call({ op: "begin", run, model: serialize(model), opts: JSON.stringify(job) });
+    return run;
   }
   close(): void {
     try {
@@ -141,7 +148,13 @@ class LevelBuilder {
   }
 }
 
-export function clusterSearch(model: ModelIR, opts: SearchOptions, url: string): SearchOutcome {
+/**
+ * The cluster search. `partitioned` (the user turned POR off): states are owned by the workers
+ * (partition.ts); otherwise, and with PAGEPROOF_CLUSTER_MODE=ordered, the coordinator commits in
+ * the serial order (below), which POR's cycle proviso needs.
+ */
+export function clusterSearch(model: ModelIR, opts: SearchOptions, url: string, partitioned = false): SearchOutcome {
+  if (partitioned && !opts.por && process.env.PAGEPROOF_CLUSTER_MODE !== "ordered") return partitionedSearch(model, opts, url);
   const t0 = performance.now();
   if (opts.exact || opts.graph) throw new ClusterError("the cluster search stores fingerprints: --exact and liveness checks run on one machine");
   const m = new Machine(model); // compiles the model here first: a model error is reported before any worker sees it
@@ -152,7 +165,7 @@ export function clusterSearch(model: ModelIR, opts: SearchOptions, url: string):
   const findingsAsWarnings = opts.findingsAsWarnings === true;
   const visited: FingerprintSet = opts.compact === false ? new FingerprintTable() : new CompactFingerprintSet();
   const links = new Links();
-  const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0, visitedBytes: 0, collisionProbability: 0, threads: 1 };
+  const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0, visitedBytes: 0, collisionProbability: 0, threads: 1, clusterMode: "ordered" };
   const warnings: SearchOutcome["warnings"] = [];
   const warnSeen = new Set<string>();
   const finals = new Map<string, FinalState>();
