@@ -22,6 +22,10 @@ export interface CliOptions {
   /** herd7's view or strict; undefined: herd7 for a final condition without an Expect: line. */
   mode?: "herd7" | "strict";
   workers: number;
+  /** The memory model (undefined: the scenario's Model: line, else sc). */
+  model?: "sc" | "lkmm";
+  /** LKMM mode: loop bound (herd7's -unroll). */
+  unroll?: number;
   files: string[];
 }
 
@@ -101,6 +105,12 @@ export function parseArgs(argv: string[]): CliOptions {
         o.workers = v === "auto" ? availableParallelism() : Math.floor(num("--workers", v, 1));
         break;
       }
+      case "--model":
+        o.model = choice("--model", take(), ["sc", "lkmm"] as const);
+        break;
+      case "--unroll":
+        o.unroll = Math.floor(num("--unroll", take(), 0));
+        break;
       case "--exact":
         o.exact = true;
         break;

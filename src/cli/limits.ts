@@ -19,6 +19,8 @@ export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY):
     compact: !o.hashTable,
     fairness: o.fairness,
     mode: o.mode,
+    model: o.model,
+    unroll: o.unroll,
     // A progress line on long runs, only for a person watching a terminal.
     progress: progress
       ? (p) =>

@@ -98,7 +98,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   const seenFindings = new Set<string>();
   let stop = false;
   class Stop extends Error {}
-  const finding = (kind: string, msg: string, x: Execution, src: Src | null) => {
+  const finding = (kind: string, msg: string, x: Execution | null, src: Src | null) => {
     const key = `${kind}:${msg}`;
     if (seenFindings.has(key)) return;
     seenFindings.add(key);
@@ -108,7 +108,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     if (isViolation) {
       result.verdict = "violation";
       result.violation = { kind, message: msg, process: proc, shortest: false, trace };
-      lk.witness = graphOf(model, x, `${kind}: ${msg}`);
+      if (x) lk.witness = graphOf(model, x, `${kind}: ${msg}`);
       stop = true;
       throw new Stop();
     }
@@ -128,10 +128,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     if (mode === "sat" && !sat) return;
     if (mode === "unsat" && sat) return;
     lk.executions++;
-    for (const p of x.paths) {
-      for (const n of p.notes) finding(n.kind, n.msg, x, n.src);
-      for (const v of p.violations) finding(v.kind, v.msg, x, v.src);
-    }
+    for (const p of x.paths) for (const v of p.violations) finding(v.kind, v.msg, x, v.src);
     for (const [i, j] of x.verdict.races) {
       const a = x.events[i];
       const b = x.events[j];
@@ -158,6 +155,10 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
       }
     };
     try {
+      // Unbalanced RCU and self-deadlocks are properties of a path, whichever execution it is
+      // part of (a self-deadlocking grace period leaves no allowed execution at all: herd7's
+      // "Never 0 0").
+      for (const ps of perProc) for (const p of ps) for (const n of p.notes) finding(n.kind, n.msg, null, n.src);
       if (answerOnly) {
         // First an execution that satisfies the condition, among the paths that agree with
         // its register atoms; then one that does not.
@@ -207,10 +208,10 @@ function describe(e: Execution["events"][number]): string {
   return `${e.kind === "R" ? "the read" : "the write"} at line ${e.src.loc.line} (${e.src.text})`;
 }
 
-function traceOf(x: Execution, at: Src | null): Trace {
+function traceOf(x: Execution | null, at: Src | null): Trace {
   const site = (s: Src) => ({ file: s.loc.file?.path ?? "", line: s.loc.line, col: s.loc.col, text: s.text });
   return {
-    steps: x.events
+    steps: (x?.events ?? [])
       .filter((e) => e.proc >= 0)
       .map((e, k) => ({
         step: k + 1,
