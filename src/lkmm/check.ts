@@ -78,12 +78,18 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   try {
     for (let round = 0; ; round++) {
       const before = [...dom.values()].reduce((k, s) => k + s.size, 0);
-      perProc = builders.map((b) => b.paths(domain));
-      for (const ps of perProc) for (const p of ps) for (const e of p.events) if (e.kind === "W") domain(e.loc).add(e.val);
+      const seeds = builders.map((b) => b.paths(domain, true));
+      for (const ps of seeds) for (const p of ps) for (const e of p.events) if (e.kind === "W") domain(e.loc).add(e.val);
       const after = [...dom.values()].reduce((k, s) => k + s.size, 0);
       if (after === before) break;
+      // A value first written in round k needs a chain of k writes, each reading the one
+      // before (atomic_inc() after atomic_inc()); an execution has at most `writes` writes, so
+      // later rounds add only values no execution can produce (the rf check rejects them).
+      const writes = seeds.reduce((k, ps) => k + Math.max(0, ...ps.map((p) => p.events.filter((e) => e.kind === "W").length)), 0);
+      if (round >= writes + 1) break;
       if (round > 64) throw new PathLimit("the values written do not settle (more than 64 rounds)");
     }
+    perProc = builders.map((b) => b.paths(domain));
   } catch (e) {
     if (!(e instanceof PathLimit)) throw e;
     limit = "max-paths";
@@ -117,7 +123,10 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   const visit = (mode: "all" | "sat" | "unsat") => (x: Execution) => {
     const sat = model.final ? evalCond(model.final.cond, x.final) : false;
     if (!x.verdict.ok) {
-      if (sat && !forbiddenWitness && model.final) forbiddenWitness = x;
+      // Show the most telling forbidden execution: one that breaks an ordering axiom rather
+      // than coherence or atomicity, which any value mismatch breaks.
+      const rank = (v: Execution) => (v.verdict.axiom === "coherence" || v.verdict.axiom === "atomic" ? 0 : 1);
+      if (sat && model.final && (!forbiddenWitness || rank(x) > rank(forbiddenWitness))) forbiddenWitness = x;
       return;
     }
     if (x.paths.some((p) => p.cut)) {

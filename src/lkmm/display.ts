@@ -33,7 +33,7 @@ function label(i: number): string {
 export function eventText(model: ModelIR, e: Execution["events"][number]): string {
   const where = e.loc >= 0 ? (model.cells[e.loc]?.name ?? `@${e.loc}`) : "";
   if (e.kind === "F") return `F[${tagText(e.tags)}]${where ? " " + where : ""}`;
-  return `${e.kind}[${tagText(e.tags & ~(1 << 24))}] ${where}=${e.val}`;
+  return `${e.kind}[${tagText(e.tags & ~(1 << 24) & ((e.tags & (1 << 18 | 1 << 20)) ? ~(1 << 1 | 1 << 2) : ~0))}] ${where}=${e.val}`;
 }
 
 export function graphOf(model: ModelIR, x: Execution, finding: string | null): ExecGraph {

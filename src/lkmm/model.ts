@@ -182,7 +182,9 @@ export class Lkmm {
       mb = mb.or(po.dom(M).ran(this.UL).seq(co.or(po)).ran(this.LKW).seq(this.afterUnlockLock));
     }
     const strongFence = mb.or(this.gp);
-    const poUnlockRfLockPo = po.ran(this.UL).seq(rf).ran(this.LKR).seq(po);
+    // po-unlock-lock-po: po ; [UL] ; (po | rf) ; [LKR] ; po (the current kernel's form; older
+    // versions had rf alone).
+    const poUnlockRfLockPo = po.ran(this.UL).seq(rf.or(po)).ran(this.LKR).seq(po);
     const nonrwFence = strongFence.or(this.poRel, this.acqPo);
     const fence = nonrwFence.or(this.wmbRel, this.rmbRel);
     // ppo

@@ -171,7 +171,10 @@ export class PathBuilder {
   }
 
   /** Every path, each read taking every value of `domain(loc)`. */
-  paths(domain: (loc: number) => Iterable<number>): Path[] {
+  /** seed: for the values the locations may hold, also follow each branch on a read's value
+   * the other way (as herd7 does, a branch is a choice constrained by the read's value), so
+   * that a write only a later read-from can enable (LB with control dependencies) is seen. */
+  paths(domain: (loc: number) => Iterable<number>, seed = false): Path[] {
     const out: Path[] = [];
     const nslots = Math.max(this.proc.locals.length, 1);
     const vals = new Int32Array(nslots);
@@ -183,7 +186,7 @@ export class PathBuilder {
     const work: St[] = [st];
     while (work.length) {
       const s = work.pop()!;
-      this.run(s, domain, work, out);
+      this.run(s, domain, work, out, seed);
       if (out.length > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths`);
     }
     return out;
@@ -260,7 +263,7 @@ export class PathBuilder {
   }
 
   /** Runs s until it ends, blocks, is cut, or branches on a read (pushing the branches onto work). */
-  private run(s: St, domain: (loc: number) => Iterable<number>, work: St[], out: Path[]): void {
+  private run(s: St, domain: (loc: number) => Iterable<number>, work: St[], out: Path[], seed: boolean): void {
     const code = this.proc.code;
     for (;;) {
       while (s.regions.length && s.regions[s.regions.length - 1].end === s.pc) s.regions.pop();
@@ -292,20 +295,27 @@ export class PathBuilder {
           const t = this.taintOf(s, ins.cond);
           const end = this.ipdom[s.pc];
           if (t.length && end !== s.pc) s.regions.push({ taint: t, end });
+          if (seed && t.length) {
+            const other = clone(s);
+            const save = s;
+            s = other;
+            if (next(taken ? s.pc + 1 : ins.target)) work.push(other);
+            s = save;
+          }
           if (!next(taken ? ins.target : s.pc + 1)) return this.finish(s, out, true);
           break;
         }
         case "check":
           if (this.eval(s, ins.cond) !== 0) {
             s.violations.push({ kind: ins.kind, msg: ins.msg, src: ins.src, after: s.events.length });
-            if (ins.kind !== "warn") return this.finish(s, out, false);
+            if (ins.kind !== "warn" && !seed) return this.finish(s, out, false);
           }
           s.pc++;
           break;
         case "guard":
           // await(): an execution in which the awaited condition is false does not complete
           // (GenMC's blocked spin loop); no bound is needed.
-          if (this.eval(s, ins.cond) === 0) return;
+          if (this.eval(s, ins.cond) === 0 && !seed) return;
           s.pc++;
           break;
         case "atomic_begin":
@@ -423,7 +433,8 @@ export class PathBuilder {
             f.pc++;
             work.push(f);
           }
-          const r = this.event(s, "R", T.LKR | T.RMW, a, 0, ins.src, prim, at, NONE);
+          // lock.cat: a lock's read is an acquire, an unlock a release.
+          const r = this.event(s, "R", T.LKR | T.RMW | T.ACQUIRE, a, 0, ins.src, prim, at, NONE);
           const w = this.event(s, "W", T.LKW | T.RMW, a, 1, ins.src, prim, at, NONE);
           s.rmw.push([r, w]);
           if (ins.op === "trylock") {
@@ -435,7 +446,7 @@ export class PathBuilder {
         }
         case "unlock": {
           const a = this.eval(s, ins.addr);
-          this.event(s, "W", T.UL, a, 0, ins.src, prim, this.taintOf(s, ins.addr), NONE);
+          this.event(s, "W", T.UL | T.RELEASE, a, 0, ins.src, prim, this.taintOf(s, ins.addr), NONE);
           s.pc++;
           break;
         }
