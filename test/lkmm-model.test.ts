@@ -197,6 +197,16 @@ exists (1:r0=1 /\\ 1:r1=0)`);
     assert.equal(answer(res), "Never");
     assert.deepEqual(res.warnings.map((w) => w.kind), []);
   });
+  test("a dependency carries through a plain store and load of the same process (linux-kernel.bell's carry-dep)", () => {
+    const src = (p0: string) => `C carry
+{}
+P0(int *x, int *y, int *t) { ${p0} }
+P1(int *x, int *y) { int r = smp_load_acquire(y); smp_store_release(x, r); }
+exists (x=1 /\\ y=1)`;
+    assert.equal(answer(lk(src("int a = READ_ONCE(*x); *t = a; if (*t == 1) WRITE_ONCE(*y, 1);"))), "Never");
+    // Without the round trip through *t there is no dependency at all.
+    assert.equal(answer(lk(src("int a = READ_ONCE(*x); *t = 1; if (*t == 1) WRITE_ONCE(*y, 1);"))), "Sometimes");
+  });
   test("herd7's Observation line counts executions, not final states", () => {
     assert.equal(observationLine(lk(sb())), "Observation SB Sometimes 1 3");
     // Two writes to x from two processes: two coherence orders, so executions outnumber states.

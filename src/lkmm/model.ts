@@ -76,6 +76,8 @@ export class Lkmm {
   private readonly wmbRel: Rel;
   private readonly rwdep: Rel;
   private readonly addrPlainWmb: Rel;
+  private readonly dataRel: Rel;
+  private readonly ctrlRel: Rel;
   private readonly barrier: Rel;
   private readonly rscsi: Rel;
   private readonly srcuRscsi: Rel;
@@ -120,6 +122,8 @@ export class Lkmm {
       }
     this.poLoc = po.and(this.loc);
     this.addr = st.addr;
+    this.dataRel = st.data;
+    this.ctrlRel = st.ctrl;
     this.dep = st.addr.or(st.data);
     this.rmw = st.rmw;
     const F = (t: number) => tagged(t);
@@ -188,8 +192,20 @@ export class Lkmm {
     const nonrwFence = strongFence.or(this.poRel, this.acqPo);
     const fence = nonrwFence.or(this.wmbRel, this.rmbRel);
     // ppo
-    const toW = this.rwdep.or(overwrite.and(int), this.addrPlainWmb);
-    const toR = this.addr.or(this.dep.ran(Marked).seq(rfi));
+    // linux-kernel.bell (current): dependencies carry through a value stored to memory and
+    // read back by the same process: carry-dep = (data ; rfi)*, then addr, data and ctrl are
+    // carry-dep ; addr|data|ctrl.
+    let { addr, dep, rwdep, addrPlainWmb } = this;
+    const dataRfi = this.dataRel.seq(rfi);
+    if (!dataRfi.isEmpty()) {
+      const carry = dataRfi.star();
+      addr = carry.seq(addr);
+      dep = addr.or(carry.seq(this.dataRel));
+      rwdep = dep.or(carry.seq(this.ctrlRel)).ran(this.W);
+      addrPlainWmb = addr.ran(this.Plain).seq(this.wmbRel);
+    }
+    const toW = rwdep.or(overwrite.and(int), addrPlainWmb);
+    const toR = addr.or(dep.ran(Marked).seq(rfi));
     const ppo = toR.or(toW, fence, poUnlockRfLockPo.and(int));
     // cumul-fence, prop
     const aCumul = (r: Rel) => rfe.ran(Marked).opt().seq(r);
@@ -253,9 +269,9 @@ export class Lkmm {
       // proposed fix, a control or data dependency also bounds a plain write. herd7's answers in
       // the shared corpus need rwdep (with addr alone 52 of its Result: Never tests come out
       // Sometimes): docs/design.md, "LKMM mode".
-      const wPre = this.rwdep.or(this.addr, fence).opt().dom(Marked);
+      const wPre = rwdep.or(addr, fence).opt().dom(Marked);
       const rmbNR = po.ran(setOf(n, (i) => (this.ev[i].tags & T.RMB) !== 0)).seq(po);
-      const rPre = this.addr.or(nonrwFence, rmbNR.dom(this.R4rmb).ran(this.NotNoreturn)).opt().dom(Marked);
+      const rPre = addr.or(nonrwFence, rmbNR.dom(this.R4rmb).ran(this.NotNoreturn)).opt().dom(Marked);
       const wPost = fenceOpt.ran(Marked);
       const rPost = nonrwFence.or(rmbNR.dom(this.NotNoreturn).ran(this.R4rmb)).opt().ran(Marked);
       const wwVis = wPost.seq(vis).seq(wPre);
