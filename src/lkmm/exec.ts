@@ -42,11 +42,14 @@ export class ExecLimit extends Error {
 /** Calls visit() with every candidate execution (consistent or not: visit decides). */
 export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[], limits: EnumLimits, visit: (x: Execution) => void): number {
   const nP = perProc.length;
+  // Paths that differ only in the values read share the static relations and the model's
+  // precomputed parts (the tests of the corpus have thousands of such combinations).
+  const cache = new Map<string, { st: Static; lk: Lkmm }>();
   const chosen: Path[] = new Array(nP);
   let candidates = 0;
   const pick = (p: number): void => {
     if (p === nP) {
-      candidates += combine(model, chosen.slice(), extraLocs, limits, candidates, visit);
+      candidates += combine(model, chosen.slice(), extraLocs, limits, candidates, visit, cache);
       return;
     }
     for (const path of perProc[p]) {
@@ -58,7 +61,9 @@ export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[]
   return candidates;
 }
 
-function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: EnumLimits, before: number, visit: (x: Execution) => void): number {
+const INIT_SRC = { loc: { file: null as never, offset: 0, line: 0, col: 0 }, text: "init", calls: [] };
+
+function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: EnumLimits, before: number, visit: (x: Execution) => void, cache: Map<string, { st: Static; lk: Lkmm }>): number {
   // Locations: every one accessed, plus those the final condition names.
   const locs = new Set<number>(extraLocs);
   for (const p of paths) for (const e of p.events) if (e.kind !== "F" && e.loc >= 0) locs.add(e.loc);
@@ -67,12 +72,12 @@ function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: Enu
   for (const l of [...locs].sort((a, b) => a - b)) {
     initOf.set(l, events.length);
     const c = model.cells[l];
-    events.push({ kind: "W", tags: T.IW, loc: l, val: c?.init ?? 0, src: { loc: { file: null as never, offset: 0, line: 0, col: 0 }, text: "init", calls: [] }, prim: "init", proc: -1, index: -1 });
+    events.push({ kind: "W", tags: T.IW, loc: l, val: c?.init ?? 0, src: INIT_SRC, prim: "init", proc: -1, index: -1 });
   }
   const base: number[] = [];
   for (const p of paths) {
     base.push(events.length);
-    p.events.forEach((e, index) => events.push({ ...e, proc: p.proc, index }));
+    for (const e of p.events) events.push(e);
   }
   const n = events.length;
   // Reads-from candidates: writes of the same location with the value read.
@@ -107,8 +112,14 @@ function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: Enu
   const coLocs = [...writesAt.entries()];
   const coChoices = coLocs.map(([l, ws]) => permutations(ws, events).map((perm) => [initOf.get(l)!, ...perm]));
 
-  const st = staticOf(events, paths, base);
-  const lk = new Lkmm(st);
+  const key = [...locs].sort((a, b) => a - b).join(",") + "/" + paths.map((p) => p.shape).join(",");
+  let entry = cache.get(key);
+  if (!entry) {
+    const st = staticOf(events, paths, base);
+    entry = { st, lk: new Lkmm(st) };
+    cache.set(key, entry);
+  }
+  const { st, lk } = entry;
   const rf = new Rel(n);
   const pickRf = new Int32Array(reads.length);
   let count = 0;

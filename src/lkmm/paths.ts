@@ -31,9 +31,13 @@ function join(a: Taint, b: Taint): Taint {
   return out;
 }
 
+export type XPEvent = PEvent & { proc: number; index: number };
+
 export interface Path {
   proc: number;
-  events: PEvent[];
+  events: XPEvent[];
+  /** Same number: same events but for the values (kind, tags, location, dependencies). */
+  shape: number;
   addr: [number, number][];
   data: [number, number][];
   ctrl: [number, number][];
@@ -195,9 +199,17 @@ export class PathBuilder {
   private finish(s: St, out: Path[], cut: boolean): void {
     for (const i of s.rcuStack) s.notes.push({ kind: "bug", msg: `P${this.pid} ends inside an RCU read-side critical section`, src: s.events[i].src });
     out.push({
-      proc: this.pid, events: s.events, addr: s.addr, data: s.data, ctrl: s.ctrl, rmw: s.rmw, rscs: s.rscs, srcuRscs: s.srcuRscs,
+      proc: this.pid, events: s.events.map((e, index) => ({ ...e, proc: this.pid, index })), shape: this.shapeOf(s), addr: s.addr, data: s.data, ctrl: s.ctrl, rmw: s.rmw, rscs: s.rscs, srcuRscs: s.srcuRscs,
       slots: s.vals, violations: s.violations, cut, notes: s.notes,
     });
+  }
+
+  private readonly shapes = new Map<string, number>();
+  private shapeOf(s: St): number {
+    const key = [s.events.map((e) => `${e.kind}${e.tags}@${e.loc}`).join(","), s.addr, s.data, s.ctrl, s.rmw, s.rscs, s.srcuRscs].map(String).join("|");
+    let id = this.shapes.get(key);
+    if (id === undefined) this.shapes.set(key, (id = this.shapes.size));
+    return id;
   }
 
   private ctrlTaint(s: St): Taint {
