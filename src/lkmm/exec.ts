@@ -47,8 +47,10 @@ export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[]
   const cache = new Map<string, { st: Static; lk: Lkmm }>();
   const chosen: Path[] = new Array(nP);
   let candidates = 0;
+  let combos = 0;
   const pick = (p: number): void => {
     if (p === nP) {
+      if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
       candidates += combine(model, chosen.slice(), extraLocs, limits, candidates, visit, cache);
       return;
     }
@@ -133,7 +135,7 @@ function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: Enu
     // Locations written by no process: only the initial write, nothing to order.
     count++;
     if (before + count > limits.maxCandidates) throw new ExecLimit("max-candidates");
-    if ((count & 255) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
+    if (((before + count) & 255) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
     const verdict = lk.check(rf, co);
     const mem = new Map<number, number>();
     for (const l of locs) {
