@@ -53,7 +53,8 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   const unroll = opts.unroll ?? DEFAULT_UNROLL;
   const warnAsViolation = opts.warn !== "report";
   const findingsAsWarnings = mode === "herd7";
-  const maxPaths = 200_000;
+  // Per process; the kernel model's primitives read many locations, each read a branch per value.
+  const maxPaths = 20_000;
   const deadline = opts.timeoutMs ? t0 + opts.timeoutMs : Infinity;
   const maxCandidates = opts.maxStates ?? 50_000_000;
   // "count" (default): every candidate, so the Observation line has herd7's execution counts.
@@ -66,7 +67,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
 
   // Values each location may hold: its initial value and what any path writes, to a fixpoint.
-  const builders = model.processes.map((p, pid) => new PathBuilder(model, p, pid, { unroll, maxPaths }));
+  const builders = model.processes.map((p, pid) => new PathBuilder(model, p, pid, { unroll, maxPaths, deadline }));
   const dom = new Map<number, Set<number>>();
   const domain = (a: number): Set<number> => {
     let s = dom.get(a);
@@ -92,7 +93,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     perProc = builders.map((b) => b.paths(domain));
   } catch (e) {
     if (!(e instanceof PathLimit)) throw e;
-    limit = "max-paths";
+    limit = e.limit;
   }
 
   const extraLocs = model.observed.filter((o) => o.kind === "mem").map((o) => o.addr);

@@ -83,7 +83,7 @@ export function graphOf(model: ModelIR, x: Execution, finding: string | null): E
     for (let k = 0; k < cyc.length && cyc.length > 1; k++) {
       const i = cyc[k];
       const j = cyc[(k + 1) % cyc.length];
-      const rel = x.rf.has(i, j) ? "rf" : x.co.has(i, j) ? "co" : fr.has(i, j) ? "fr" : st.po.has(i, j) ? `po (${x.verdict.axiom})` : axiomRel(x.verdict.axiom!);
+      const rel = x.rf.has(i, j) ? "rf" : x.co.has(i, j) ? "co" : fr.has(i, j) ? "fr" : st.po.has(i, j) && x.verdict.axiom === "happens-before" ? "ppo" : x.verdict.axiom === "happens-before" && x.events[i].proc === x.events[j].proc ? "prop" : axiomRel(x.verdict.axiom!);
       add(`cycle:${rel}`, i, j);
     }
   }

@@ -59,9 +59,18 @@ export interface PathOptions {
   unroll: number;
   /** Cap on the paths of one process; beyond it the run is incomplete. */
   maxPaths: number;
+  /** performance.now() deadline (Infinity: none). */
+  deadline: number;
 }
 
-export class PathLimit extends Error {}
+export class PathLimit extends Error {
+  constructor(
+    message: string,
+    readonly limit: "max-paths" | "timeout" = "max-paths",
+  ) {
+    super(message);
+  }
+}
 
 interface St {
   pc: number;
@@ -192,6 +201,7 @@ export class PathBuilder {
       const s = work.pop()!;
       this.run(s, domain, work, out, seed);
       if (out.length > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths`);
+      if ((++this.steps & 255) === 0 && performance.now() > this.opts.deadline) throw new PathLimit("timeout", "timeout");
     }
     return out;
   }
@@ -204,6 +214,7 @@ export class PathBuilder {
     });
   }
 
+  private steps = 0;
   private readonly shapes = new Map<string, number>();
   private shapeOf(s: St): number {
     const key = [s.events.map((e) => `${e.kind}${e.tags}@${e.loc}`).join(","), s.addr, s.data, s.ctrl, s.rmw, s.rscs, s.srcuRscs].map(String).join("|");
