@@ -105,12 +105,12 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   const seenFindings = new Set<string>();
   let stop = false;
   class Stop extends Error {}
-  const finding = (kind: string, msg: string, x: Execution | null, src: Src | null) => {
+  const finding = (kind: string, msg: string, x: Execution | null, src: Src | null, pid = -1) => {
     const key = `${kind}:${msg}`;
     if (seenFindings.has(key)) return;
     seenFindings.add(key);
-    const trace = traceOf(x, src);
-    const proc = src ? null : null;
+    const trace = traceOf(model, x, src);
+    const proc = pid >= 0 ? `P${pid}` : null;
     const isViolation = !findingsAsWarnings && (kind !== "warn" || warnAsViolation);
     if (isViolation) {
       result.verdict = "violation";
@@ -138,7 +138,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     if (mode === "sat" && !sat) return;
     if (mode === "unsat" && sat) return;
     lk.executions++;
-    for (const p of x.paths) for (const v of p.violations) finding(v.kind, v.msg, x, v.src);
+    for (const p of x.paths) for (const v of p.violations) finding(v.kind, v.msg, x, v.src, p.proc);
     for (const [i, j] of x.verdict.races) {
       const a = x.events[i];
       const b = x.events[j];
@@ -168,7 +168,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
       // Unbalanced RCU and self-deadlocks are properties of a path, whichever execution it is
       // part of (a self-deadlocking grace period leaves no allowed execution at all: herd7's
       // "Never 0 0").
-      for (const ps of perProc) for (const p of ps) for (const n of p.notes) finding(n.kind, n.msg, null, n.src);
+      for (const ps of perProc) for (const p of ps) for (const n of p.notes) finding(n.kind, n.msg, null, n.src, p.proc);
       if (answerOnly) {
         // First an execution that satisfies the condition, among the paths that agree with
         // its register atoms; then one that does not.
@@ -218,7 +218,10 @@ function describe(e: Execution["events"][number]): string {
   return `${e.kind === "R" ? "the read" : "the write"} at line ${e.src.loc.line} (${e.src.text})`;
 }
 
-function traceOf(x: Execution | null, at: Src | null): Trace {
+/** The execution's events in the shape of an SC trace (per process, in program order), for
+ * the reports that list steps; the execution graph (display.ts) is the faithful view. */
+function traceOf(model: ModelIR, x: Execution | null, at: Src | null): Trace {
+  const name = (loc: number) => model.cells[loc]?.name ?? String(loc);
   const site = (s: Src) => ({ file: s.loc.file?.path ?? "", line: s.loc.line, col: s.loc.col, text: s.text });
   return {
     steps: (x?.events ?? [])
@@ -229,8 +232,8 @@ function traceOf(x: Execution | null, at: Src | null): Trace {
         procName: `P${e.proc}`,
         site: site(e.src),
         calls: e.src.calls.map((c) => ({ ...site({ loc: c.loc, text: c.text, calls: [] }), fn: c.fn })),
-        changes: e.kind === "W" ? [{ location: String(e.loc), before: "", after: String(e.val) }] : [],
-        reads: e.kind === "R" ? [{ location: String(e.loc), value: String(e.val) }] : [],
+        changes: e.kind === "W" ? [{ location: name(e.loc), before: "", after: String(e.val) }] : [],
+        reads: e.kind === "R" ? [{ location: name(e.loc), value: String(e.val) }] : [],
       })),
     violationSite: at ? { ...site(at), calls: [] } : null,
     blocked: [],
