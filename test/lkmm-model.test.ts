@@ -4,7 +4,7 @@
 // counts, findings, loops and the refusals. Every test is written here, not copied.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CheckOptions, CheckResult } from "../src/check.js";
+import { CheckOptions, CheckResult, checkFile } from "../src/check.js";
 import { observationLine, formatText } from "../src/report/text.js";
 import { run } from "./helpers.js";
 
@@ -243,6 +243,18 @@ P1(int *x, int *y) { int r0 = READ_ONCE(*y); ${b} int r1 = READ_ONCE(*x); assert
   });
 });
 
+describe("LKMM: the kernel model's use-after-free", () => {
+  test("an access the execution does not order before the free is a use after free", () => {
+    const r = checkFile("scenarios/next/thp-tail-raw-ref.litmus", { model: "lkmm" });
+    assert.equal(r.verdict, "violation");
+    assert.equal(r.violation!.kind, "use-after-free");
+  });
+  test("get_page_unless_zero checks the page itself, atomically: no finding (as under SC)", () => {
+    const r = checkFile("scenarios/next/put-vs-speculative-get-unless-zero.litmus", { model: "lkmm" });
+    assert.equal(r.verdict, "pass", formatText(r));
+  });
+});
+
 describe("LKMM: loops, the Model: line, refusals", () => {
   const spin = (wait: string) => `C spin
 {}
@@ -294,5 +306,20 @@ P1(int *x) { WRITE_ONCE(*x, 1); }`);
     assert.equal(res.verdict, "error");
     assert.match(res.error!.message, /liveness is checked under sequential consistency only/);
     assert.equal(res.error!.line, 3);
+  });
+});
+
+describe("LKMM: relations", () => {
+  test("a cycle is found even when an event after it has no successor on it", async () => {
+    const { Rel } = await import("../src/lkmm/rel.js");
+    const r = new Rel(40);
+    // 35 -> 36 -> 35 is the cycle; 36 -> 39 leads out of it, 2 -> 35 into it.
+    for (const [i, j] of [[35, 36], [36, 35], [36, 39], [2, 35]]) r.add(i, j);
+    const c = r.cycle()!;
+    assert.equal(c.length, 2);
+    for (let k = 0; k < c.length; k++) assert.ok(r.has(c[k], c[(k + 1) % c.length]), `${c}`);
+    r.a.fill(0);
+    r.add(1, 2);
+    assert.equal(r.cycle(), null);
   });
 });

@@ -121,6 +121,22 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     }
     result.warnings.push({ kind, message: msg, process: proc, trace });
   };
+  // Use after free, as the SC engine checks it on every access: here an access to a freed
+  // object's cell that the execution does not order before the write marking it freed
+  // (po? ; (hb | pb | rb)* ; po?) — the access may come after the free.
+  const freeable = model.cells.some((c) => c.freedCell >= 0) && perProc.some((ps) => ps.some((p) => p.events.some((e) => e.kind === "W" && e.val !== 0 && model.cells.some((c) => c.freedCell === e.loc))));
+  const useAfterFree = (x: Execution) => {
+    const order = x.verdict.order!;
+    x.events.forEach((e, i) => {
+      if (e.proc < 0 || e.kind === "F" || e.freeChecked) return;
+      const cell = model.cells[e.loc];
+      if (!cell || cell.ghost || cell.freedCell < 0) return;
+      x.events.forEach((w, j) => {
+        if (w.kind === "W" && w.proc >= 0 && w.loc === cell.freedCell && w.val !== 0 && !order.has(i, j))
+          finding("use-after-free", `access to ${cell.name} after the object was freed`, x, e.src, e.proc);
+      });
+    });
+  };
   const visit = (mode: "all" | "sat" | "unsat") => (x: Execution) => {
     const sat = model.final ? evalCond(model.final.cond, x.final) : false;
     if (!x.verdict.ok) {
@@ -139,6 +155,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     if (mode === "unsat" && sat) return;
     lk.executions++;
     for (const p of x.paths) for (const v of p.violations) finding(v.kind, v.msg, x, v.src, p.proc);
+    if (freeable) useAfterFree(x);
     for (const [i, j] of x.verdict.races) {
       const a = x.events[i];
       const b = x.events[j];
@@ -155,7 +172,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     if (mode !== "all") throw new StopEnum();
   };
   if (!limit) {
-    const lim = { maxCandidates, deadline };
+    const lim = { maxCandidates, deadline, wantOrder: freeable };
     const run = (paths: Path[][], mode: "all" | "sat" | "unsat") => {
       try {
         lk.candidates += enumerate(model, paths, extraLocs, { ...lim, maxCandidates: maxCandidates - lk.candidates }, visit(mode));

@@ -49,6 +49,9 @@ export interface PEvent {
   src: Src;
   /** Short text for displays, e.g. "R[once] x=1" is built from kind/tags/loc/val; this is the primitive. */
   prim: string;
+  /** In an __atomic block that read this object's __ghost_freed as 0 first: the kernel model
+   * checked the object itself, atomically with this access (no use-after-free to report). */
+  freeChecked?: boolean;
 }
 
 /** Access annotations for a load/store/rmw, from the primitive that emitted it. null: plain C. */

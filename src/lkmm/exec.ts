@@ -25,6 +25,8 @@ export interface Execution {
 }
 
 export interface EnumLimits {
+  /** Compute the "ordered before" relation of allowed executions (Verdict.order). */
+  wantOrder?: boolean;
   /** Stop after this many candidates (then the result is incomplete). */
   maxCandidates: number;
   deadline: number; // performance.now() deadline, Infinity for none
@@ -136,7 +138,7 @@ function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: Enu
     count++;
     if (before + count > limits.maxCandidates) throw new ExecLimit("max-candidates");
     if (((before + count) & 255) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
-    const verdict = lk.check(rf, co);
+    const verdict = lk.check(rf, co, false, limits.wantOrder ?? false);
     const mem = new Map<number, number>();
     for (const l of locs) {
       const order = coLocs.findIndex(([x]) => x === l);

@@ -47,6 +47,8 @@ export interface Verdict {
   cycle?: number[];
   /** Pairs of racing plain accesses (the data-race flag). */
   races: [number, number][];
+  /** With check(.., wantOrder): po? ; (hb | pb | rb)* ; po?, "ordered before" (for use-after-free). */
+  order?: Rel;
   /** Named relations of the execution, for displays. */
   rels?: Record<string, Rel>;
 }
@@ -161,7 +163,7 @@ export class Lkmm {
   }
 
   /** Checks the execution with reads-from rf and coherence order co (both over all events). */
-  check(rf: Rel, co: Rel, explain = false): Verdict {
+  check(rf: Rel, co: Rel, explain = false, wantOrder = false): Verdict {
     const { n, po, int, ext, M, Marked } = this;
     const races: [number, number][] = [];
     const fr = rf.inv().seq(co);
@@ -291,7 +293,8 @@ export class Lkmm {
       void all;
       for (const [i, j] of wwRace.or(wrRace, rwRace).pairs()) if (i < j || !wwRace.or(wrRace, rwRace).has(j, i)) races.push([i, j]);
     }
-    return { ok: true, races, rels: explain ? { hb, pb, prop, ...(rb ? { rb } : {}) } : undefined };
+    const order = wantOrder ? po.opt().seq((rb ? hb.or(pb, rb) : hb.or(pb)).star()).seq(po.opt()) : undefined;
+    return { ok: true, races, order, rels: explain ? { hb, pb, prop, ...(rb ? { rb } : {}) } : undefined };
   }
 }
 

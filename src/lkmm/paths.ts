@@ -90,6 +90,8 @@ interface St {
   violations: Path["violations"];
   notes: Path["notes"];
   inAtomic: boolean;
+  /** Ghost freed cells read as 0 in the current __atomic block. */
+  checkedFree: number[];
 }
 
 function clone(s: St): St {
@@ -111,6 +113,7 @@ function clone(s: St): St {
     violations: s.violations.slice(),
     notes: s.notes.slice(),
     inAtomic: s.inAtomic,
+    checkedFree: s.checkedFree.slice(),
   };
 }
 
@@ -194,7 +197,7 @@ export class PathBuilder {
     for (const [slot, v] of this.proc.initLocals) vals[slot] = v;
     const st: St = {
       pc: 0, vals, taint: new Array<Taint>(nslots).fill(NONE), events: [], addr: [], data: [], ctrl: [], rmw: [], rscs: [], srcuRscs: [],
-      rcuStack: [], srcuStack: [], regions: [], back: new Map(), violations: [], notes: [], inAtomic: false,
+      rcuStack: [], srcuStack: [], regions: [], back: new Map(), violations: [], notes: [], inAtomic: false, checkedFree: [],
     };
     const work: St[] = [st];
     while (work.length) {
@@ -231,7 +234,11 @@ export class PathBuilder {
 
   private event(s: St, kind: Kind, tags: number, loc: number, val: number, src: Src, prim: string, addrT: Taint, dataT: Taint): number {
     const id = s.events.length;
-    s.events.push({ kind, tags, loc, val, src, prim });
+    const ev: PEvent = { kind, tags, loc, val, src, prim };
+    const f = loc >= 0 && kind !== "F" ? (this.model.cells[loc]?.freedCell ?? -1) : -1;
+    if (f >= 0 && s.inAtomic && s.checkedFree.includes(f)) ev.freeChecked = true;
+    if (s.inAtomic && kind === "R" && val === 0 && this.model.cells[loc]?.ghost) s.checkedFree.push(loc);
+    s.events.push(ev);
     for (const r of addrT) s.addr.push([r, id]);
     for (const r of dataT) s.data.push([r, id]);
     for (const r of this.ctrlTaint(s)) s.ctrl.push([r, id]);
@@ -347,6 +354,7 @@ export class PathBuilder {
           break;
         case "atomic_end":
           s.inAtomic = false;
+          s.checkedFree = [];
           s.pc++;
           break;
         case "progress":
@@ -365,11 +373,11 @@ export class PathBuilder {
           }
           const a = this.eval(s, ins.addr);
           if (!this.validAddr(a)) {
-            s.violations.push({ kind: "bug", msg: `P${this.pid} reads through an invalid pointer (${a === 0 ? "NULL" : a})`, src: ins.src, after: s.events.length });
+            s.violations.push({ kind: "bug", msg: a === 0 ? "NULL pointer dereference" : `access to invalid address ${a}`, src: ins.src, after: s.events.length });
             return this.finish(s, out, false);
           }
           const at = this.taintOf(s, ins.addr);
-          const tg = ins.lockProbe ? 0 : accessTags(ins.prim, "load").r;
+          const tg = ins.lockProbe ? 0 : accessTags(ins.prim, "load").r || (this.model.cells[a]?.ghost ? T.ONCE : 0);
           const vs = [...domain(a)];
           for (let k = vs.length - 1; k >= 0; k--) {
             const b = k === 0 ? s : clone(s);
@@ -387,10 +395,13 @@ export class PathBuilder {
         case "store": {
           const a = this.eval(s, ins.addr);
           if (!this.validAddr(a)) {
-            s.violations.push({ kind: "bug", msg: `P${this.pid} writes through an invalid pointer (${a === 0 ? "NULL" : a})`, src: ins.src, after: s.events.length });
+            s.violations.push({ kind: "bug", msg: a === 0 ? "NULL pointer dereference" : `access to invalid address ${a}`, src: ins.src, after: s.events.length });
             return this.finish(s, out, false);
           }
           const tags = accessTags(ins.prim, "store");
+          // Ghost cells (the kernel model's bookkeeping, e.g. __ghost_freed) are not the
+          // kernel's memory: marked, so they never race.
+          if (!tags.w && this.model.cells[a]?.ghost) tags.w = T.ONCE;
           this.event(s, "W", tags.w, a, this.store(a, this.eval(s, ins.val)), ins.src, prim, this.taintOf(s, ins.addr), this.taintOf(s, ins.val));
           // smp_store_mb(): WRITE_ONCE then smp_mb() (linux-kernel.def).
           if (ins.prim === "smp_store_mb") this.event(s, "F", T.MB, -1, 0, ins.src, "smp_store_mb", NONE, NONE);
@@ -400,7 +411,7 @@ export class PathBuilder {
         case "rmw": {
           const a = this.eval(s, ins.addr);
           if (!this.validAddr(a)) {
-            s.violations.push({ kind: "bug", msg: `P${this.pid} updates through an invalid pointer (${a === 0 ? "NULL" : a})`, src: ins.src, after: s.events.length });
+            s.violations.push({ kind: "bug", msg: a === 0 ? "NULL pointer dereference" : `access to invalid address ${a}`, src: ins.src, after: s.events.length });
             return this.finish(s, out, false);
           }
           const tags = accessTags(ins.prim, "rmw");

@@ -138,20 +138,19 @@ export class Rel {
       });
     }
     if (removed === n) return null;
-    // Walk successors among the remaining events until one repeats.
+    // Every remaining event has a remaining predecessor (its in-degree never reached 0), but
+    // not necessarily a remaining successor: walk predecessors until one repeats, then reverse.
     let v = gone.indexOf(0);
     const seenAt = new Map<number, number>();
     const path: number[] = [];
     while (!seenAt.has(v)) {
       seenAt.set(v, path.length);
       path.push(v);
-      let next = -1;
-      this.forRow(v, (j) => {
-        if (next < 0 && !gone[j]) next = j;
-      });
-      v = next;
+      let prev = -1;
+      for (let u = 0; u < n && prev < 0; u++) if (!gone[u] && this.has(u, v)) prev = u;
+      v = prev;
     }
-    return path.slice(seenAt.get(v)!);
+    return path.slice(seenAt.get(v)!).reverse();
   }
   acyclic(): boolean {
     return this.cycle() === null;
