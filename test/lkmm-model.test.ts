@@ -6,6 +6,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CheckOptions, CheckResult, checkFile } from "../src/check.js";
 import { observationLine, formatText } from "../src/report/text.js";
+import { renderHtml } from "../src/report/html.js";
 import { run } from "./helpers.js";
 
 const lk = (src: string, opts: CheckOptions = {}): CheckResult => run(src, { model: "lkmm", ...opts });
@@ -240,6 +241,22 @@ P1(int *x, int *y) { int r0 = READ_ONCE(*y); ${b} int r1 = READ_ONCE(*x); assert
     for (const rel of ["po", "rf", "co", "fr"]) assert.ok(rels.has(rel), rel);
     assert.deepEqual([...new Set(g.events.map((e) => e.proc))], ["init", "P0", "P1"]);
     assert.ok(g.events.some((e) => e.text === "R[once] y=1"));
+  });
+});
+
+describe("LKMM: reports", () => {
+  test("the HTML report draws the execution as SVG, with the forbidden cycle", () => {
+    const src = mp({ a: "smp_wmb();", b: "smp_rmb();" });
+    const html = renderHtml(lk(src), src);
+    assert.match(html, /<svg[^>]*class="execution"/);
+    assert.match(html, /forbidden: the happens-before axiom fails/);
+    assert.match(html, /stroke-width="3"/, "the cycle's edges are drawn thick");
+  });
+  test("the text report shows the execution, not an interleaving", () => {
+    const text = formatText(lk(mp({})));
+    assert.match(text, /an execution the LKMM allows/);
+    assert.match(text, /^\s+rf: /m);
+    assert.match(text, /Observation MP Sometimes 1 3/);
   });
 });
 
