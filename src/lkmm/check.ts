@@ -138,6 +138,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     });
   };
   const visit = (mode: "all" | "sat" | "unsat") => (x: Execution) => {
+    lk.candidates++; // counted here, so a run stopped by a limit still reports what it checked
     const sat = model.final ? evalCond(model.final.cond, x.final) : false;
     if (!x.verdict.ok) {
       // Show the most telling forbidden execution: one that breaks an ordering axiom rather
@@ -175,7 +176,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     const lim = { maxCandidates, deadline, wantOrder: freeable };
     const run = (paths: Path[][], mode: "all" | "sat" | "unsat") => {
       try {
-        lk.candidates += enumerate(model, paths, extraLocs, { ...lim, maxCandidates: maxCandidates - lk.candidates }, visit(mode));
+        enumerate(model, paths, extraLocs, { ...lim, maxCandidates: maxCandidates - lk.candidates }, visit(mode));
       } catch (e) {
         if (e instanceof ExecLimit) limit = e.limit;
         else if (!(e instanceof StopEnum)) throw e;
