@@ -10,6 +10,7 @@ import type { SwarmReport } from "./engine/cluster/swarm.js";
 import { Trace, formatValue, replay } from "./engine/trace.js";
 import { SymmetryExclusion, symmetryAnalysis } from "./engine/symmetry.js";
 import { Fairness, Goal, Graph, findLasso } from "./engine/liveness.js";
+import { LkmmResult, checkLkmm, modelOf } from "./lkmm/check.js";
 
 export type Verdict = "pass" | "violation" | "incomplete" | "error";
 
@@ -28,6 +29,12 @@ export interface CheckOptions extends SearchLimits, CompileOptions {
   mode?: "herd7" | "strict";
   /** Fairness for liveness checks (PROGRESS(), GOAL()): weak (default), strong or none. */
   fairness?: Fairness;
+  /** The memory model: "sc" (default: every interleaving) or "lkmm" (src/lkmm/); the scenario's `Model:` line otherwise. */
+  model?: "sc" | "lkmm";
+  /** LKMM mode: how many times an execution may go round each loop (herd7's -unroll; default 2). */
+  unroll?: number;
+  /** LKMM mode: "count" (default) checks every candidate execution for herd7's counts; "answer" stops once Never/Sometimes/Always is known. */
+  lkmmSearch?: "count" | "answer";
   /** The exploration engine; the Node entry (check.ts) passes the parallel one for `workers` > 1. */
   engine?: (model: ModelIR, opts: SearchOptions) => SearchOutcome;
 }
@@ -83,6 +90,8 @@ export interface CheckResult {
   swarm?: SwarmReport;
   /** herd7's test metadata: the quoted doc string and the `Key=Value` info lines (diy7's Cycle=, Relax=, ...). */
   metadata?: { doc: string | null; info: Record<string, string> };
+  /** LKMM mode only (docs/design.md, "LKMM mode"): the bound, execution counts, a witness execution. */
+  lkmm?: LkmmResult;
   error?: { file: string; line: number; col: number; message: string; formatted: string; unsupportedLanguage?: boolean };
 }
 
@@ -136,6 +145,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
 
   const warnAsViolation = opts.warn !== "report";
   const mode = opts.mode ?? (isPlainHerd7Test(program) ? "herd7" : "strict");
+  if (modelOf(program, text, path, opts) === "lkmm") return checkLkmm(text, path, program, model, opts, mode);
   const findingsAsWarnings = mode === "herd7";
   // Liveness annotations need the whole graph: exact states, no reductions.
   const goals = livenessGoals(model);

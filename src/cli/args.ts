@@ -30,6 +30,10 @@ export interface CliOptions {
   cluster?: string;
   /** --swarm N: N randomized bounded depth-first jobs on the cluster instead of the exhaustive search. */
   swarm?: number;
+  /** The memory model (undefined: the scenario's Model: line, else sc). */
+  model?: "sc" | "lkmm";
+  /** LKMM mode: loop bound (herd7's -unroll). */
+  unroll?: number;
   files: string[];
 }
 
@@ -121,6 +125,12 @@ export function parseArgs(argv: string[]): CliOptions {
       }
       case "--swarm":
         o.swarm = Math.floor(num("--swarm", take(), 2));
+        break;
+      case "--model":
+        o.model = choice("--model", take(), ["sc", "lkmm"] as const);
+        break;
+      case "--unroll":
+        o.unroll = Math.floor(num("--unroll", take(), 0));
         break;
       case "--exact":
         o.exact = true;

@@ -22,6 +22,8 @@ export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY):
     fairness: o.fairness,
     mode: o.mode,
     kernel: o.kernel,
+    model: o.model,
+    unroll: o.unroll,
     // A progress line on long runs, only for a person watching a terminal.
     progress: progress
       ? (p) =>

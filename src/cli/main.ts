@@ -31,6 +31,10 @@ options:
   --mode herd7|strict     herd7: pageproof's own findings (lock held at exit, deadlock, ...) are warnings
                          beside the final condition's answer; strict: violations (default: herd7 for a
                          file with a final condition and no Expect: line, else strict)
+  --model sc|lkmm        memory model: sc, every interleaving (default; or the file's Model: line);
+                         lkmm, the Linux-kernel memory model (herd7's executions, docs/format.md)
+  --unroll N             lkmm: times an execution may go round a loop (default 2, as herd7);
+                         an execution the bound cuts makes the verdict incomplete
   --fairness weak|strong|none  fairness for PROGRESS()/GOAL() liveness checks (default weak)
   --exact                store full states (default: 64-bit fingerprints, TLC-style)
   --hash-table           fingerprints in a hash table: faster, 11-21 bytes/state instead of <= 7.75

@@ -24,7 +24,11 @@ export const VIOLATION_KINDS = ["assert", "bug", "warn", "deadlock", "io-on-secu
 /** Read-modify-write operations on one cell; `ret` says which value goes to dst. */
 export type RmwOp = "xchg" | "add" | "sub" | "and" | "or" | "xor" | "andnot" | "cmpxchg" | "add_unless";
 
-export type Instr =
+// `prim`: the kernel primitive whose call emitted the instruction (e.g. "smp_load_acquire",
+// "atomic_inc_return_relaxed"); absent for plain C accesses. The SC engine ignores it; the
+// LKMM mode (src/lkmm/) reads each access's ordering from it.
+export type Instr = InstrBody & { prim?: string };
+type InstrBody =
   | { op: "set"; dst: number; e: LExpr; src: Src }
   | { op: "br"; cond: LExpr; target: number; src: Src } // jump when cond != 0
   | { op: "jmp"; target: number; src: Src }
@@ -107,6 +111,9 @@ export interface ProcessIR {
   /** Register name -> slot, for the final condition (the process body's own declarations). */
   registers: Map<string, number>;
   initLocals: Map<number, number>; // slot -> initial value (herd7 `0:r1=5;`)
+  /** Barriers (smp_mb(), ...) emit no instruction; for the LKMM mode each is kept here as the
+   * primitive's name and the index of the instruction it comes before. */
+  fences?: { at: number; name: string; src: Src }[];
 }
 
 export interface FinalAtom {

@@ -49,6 +49,7 @@ export class ProcLowerer {
   private cur!: Src;
   atomicDepth = 0;
   usesRcu = false;
+  readonly fences: NonNullable<ProcessIR["fences"]> = [];
   private assignedNames = new Set<string>();
   private readonly paramSlots = new Set<number>();
   /** A plain herd7 test (a final condition, no Expect: line): herd7's leniency applies. */
@@ -87,7 +88,7 @@ export class ProcLowerer {
     this.cur = this.srcFor(def.loc, "(process ends)");
     this.emit({ op: "end", src: this.cur });
     this.patch();
-    return { name: def.name, code: this.code, locals: this.locals, registers: this.registers, initLocals: this.initLocals };
+    return { name: def.name, code: this.code, locals: this.locals, registers: this.registers, initLocals: this.initLocals, fences: this.fences };
   }
 
   private newFnCtx(name: string, retType: TypeRef): FnCtx {
@@ -747,8 +748,13 @@ export class ProcLowerer {
     const b = lookupBuiltin(e.callee);
     if (b) {
       const saved = this.cur;
+      const start = this.code.length;
       const v = b(this, e);
       this.cur = saved;
+      // For the LKMM mode: which primitive each access came from (the innermost call wins),
+      // and where the barriers, which emit nothing, stand.
+      for (let i = start; i < this.code.length; i++) this.code[i].prim ??= e.callee;
+      if (this.code.length === start) this.fences.push({ at: start, name: e.callee, src: this.srcFor(e.loc, this.callText(e)) });
       return v;
     }
     fail(e.calleeLoc, `call to undefined function '${e.callee}'`);

@@ -11,6 +11,7 @@ import { CheckResult } from "../check.js";
 import { Trace } from "../engine/trace.js";
 import { displayText, esc, flagNamesFrom, modeHtml, procOrder, readSources, reductionsHtml, stepEffects, stepSource } from "./markup.js";
 import { sequenceDiagram, stripKind } from "./sequence-diagram.js";
+import { executionSvg } from "../lkmm/svg.js";
 import { formatMemory, observationLine, warningHeading, warningSummary } from "./text.js";
 
 export interface HtmlOptions {
@@ -208,19 +209,20 @@ function renderSection(r: CheckResult, src: string, opts: HtmlOptions, id: strin
 
   if (r.violation) out.push(`<p class="message"><strong>${esc(r.violation.kind)}</strong>: ${esc(stripKind(r.violation.kind, r.violation.message))}${r.violation.process ? ` <span class="proc">(${esc(r.violation.process)})</span>` : ""}</p>`);
   if (r.incomplete) out.push(`<p class="message incomplete">Stopped by ${esc(r.incomplete.limit)}; levels 0..${r.incomplete.completeDepth} fully explored, no violation there.</p>`);
-  if (r.verdict === "pass") out.push(`<p class="message pass">Every interleaving explored: no violation${esc(warningSummary(r))}.</p>`);
+  if (r.verdict === "pass") out.push(`<p class="message pass">${r.lkmm ? "Every candidate execution checked against the LKMM" : "Every interleaving explored"}: no violation${esc(warningSummary(r))}.</p>`);
   const mode = modeHtml(r);
   if (mode) out.push(mode);
   out.push(statsHtml(r));
   if (r.expectation) out.push(`<p class="expectation ${r.expectation.met ? "met" : "unmet"}">expectation ${r.expectation.met ? "met" : "NOT met"}: ${esc(r.expectation.detail)}</p>`);
 
   const traces: Trace[] = [];
-  if (r.violation) {
+  if (r.lkmm) out.push(lkmmHtml(r, id));
+  else if (r.violation) {
     const t = r.violation.trace;
     traces.push(t);
     out.push(traceBlock(t, r, src, r.violation.kind, r.violation.message, r.violation.process, `${id}-v`, flagNames, `${t.cycleStart !== undefined ? `Lasso (shortest ${t.cycleStart}-step prefix, then a cycle that repeats for ever; ` : r.violation.shortest === false ? "Counterexample (not necessarily the shortest, " : "Shortest counterexample ("}${t.steps.length} step${t.steps.length === 1 ? "" : "s"})`));
   }
-  r.warnings.forEach((w, i) => {
+  if (!r.lkmm) r.warnings.forEach((w, i) => {
     if (!r.violation) traces.push(w.trace);
     out.push(traceBlock(w.trace, r, src, w.kind, w.message, w.process, `${id}-w${i + 1}`, flagNames, `${warningHeading(w)}, shortest trace`));
   });
@@ -340,3 +342,16 @@ const JS = `
 })();
 `;
 
+
+/** LKMM mode: the findings as messages and the witness execution as a graph (src/lkmm/svg.ts). */
+function lkmmHtml(r: CheckResult, id: string): string {
+  const lk = r.lkmm!;
+  const out: string[] = [];
+  out.push(`<p class="stats">model lkmm: ${lk.candidates} candidate executions, ${lk.executions} allowed; loops unrolled ${lk.unroll} times${lk.cut ? `, ${lk.cut} allowed executions cut by the bound` : ""}${lk.exact ? "" : "; stopped once the answer was known"}</p>`);
+  for (const w of r.warnings) out.push(`<p class="message">${esc(warningHeading(w))}</p>`);
+  if (lk.witness) {
+    out.push(`<h3>${lk.witness.status === "allowed" ? "An execution the LKMM allows" : `A forbidden execution (${esc(lk.witness.axiom ?? "")})`}</h3>`);
+    out.push(`<div class="diagram">${executionSvg(lk.witness, `${id}-x`)}</div>`);
+  }
+  return out.join("\n");
+}

@@ -4,6 +4,7 @@
 
 import { CheckResult } from "../check.js";
 import { Trace, TraceStep } from "../engine/trace.js";
+import { formatLkmmText } from "./lkmm-text.js";
 
 export interface TextOptions {
   color?: boolean;
@@ -128,6 +129,7 @@ export function formatTrace(t: Trace, kind: string, message: string): string[] {
 
 export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   if (r.verdict === "error") return r.error!.formatted;
+  if (r.lkmm) return formatLkmmText(r, opts);
   const out = [verdictLine(r, opts.color), `  ${statsLine(r)}`];
   if (r.reductions) out.push(...reductionLines(r.reductions));
   if (r.mode === "herd7") out.push(`  ${HERD7_MODE_NOTE}`);

@@ -1,0 +1,276 @@
+// `--model lkmm`: the scenario's answer under the Linux-kernel memory model instead of
+// sequential consistency. Paths per process (paths.ts), candidate executions (exec.ts), the
+// model's axioms (model.ts); this file turns them into the same CheckResult the SC search
+// gives (observation with herd7's execution counts, final states, findings), plus the
+// execution graph of a witness (display.ts).
+
+import type { CheckOptions, CheckResult } from "../core.js";
+import { EMPTY_STATS, expectationOf } from "../core.js";
+import { Program } from "../frontend/ast.js";
+import { fail, locAt, makeSourceFile } from "../frontend/diagnostics.js";
+import { ModelIR, Src } from "../ir/ir.js";
+import { formatValue, Trace } from "../engine/trace.js";
+import { Execution, ExecLimit, StopEnum, enumerate, evalCond } from "./exec.js";
+import { FinalExpr } from "../ir/ir.js";
+import { Path, PathBuilder, PathLimit } from "./paths.js";
+import { ExecGraph, graphOf } from "./display.js";
+
+export const DEFAULT_UNROLL = 2;
+
+export interface LkmmResult {
+  unroll: number;
+  /** Candidate executions examined and those the model allows. */
+  candidates: number;
+  executions: number;
+  /** Allowed executions that the unroll bound cut short (then the run is incomplete). */
+  cut: number;
+  /** false when only the answer was sought (lkmmSearch "answer"): positive/negative are then lower bounds. */
+  exact: boolean;
+  /** An allowed execution that satisfies the final condition, else a forbidden one that would (and why not). */
+  witness?: ExecGraph;
+}
+
+/** The model to check under: --model, else the scenario's `Model:` header line, else SC. */
+export function modelOf(program: Program, text: string, path: string, opts: CheckOptions): "sc" | "lkmm" {
+  if (opts.model) return opts.model;
+  const m = /\bModel:\s*([A-Za-z0-9_-]+)/.exec(program.comment);
+  if (!m) return "sc";
+  const v = m[1].toLowerCase();
+  if (v !== "sc" && v !== "lkmm") {
+    const at = text.indexOf(m[0]);
+    fail(locAt(makeSourceFile(path, text), Math.max(0, at + m[0].length - m[1].length)), `unknown model '${m[1]}' in the Model: line (write sc or lkmm)`);
+  }
+  return v;
+}
+
+export function checkLkmm(text: string, path: string, program: Program, model: ModelIR, opts: CheckOptions, mode: "herd7" | "strict"): CheckResult {
+  const t0 = performance.now();
+  // Liveness needs infinite runs, which executions of bounded length do not have.
+  for (const p of model.processes)
+    for (const ins of p.code)
+      if (ins.op === "progress" || ins.op === "goal")
+        fail(ins.src.loc, `${ins.op === "progress" ? "PROGRESS()" : "GOAL()"}: liveness is checked under sequential consistency only; run without --model lkmm (LKMM executions have bounded length)`);
+  const unroll = opts.unroll ?? DEFAULT_UNROLL;
+  const warnAsViolation = opts.warn !== "report";
+  const findingsAsWarnings = mode === "herd7";
+  // Per process; the kernel model's primitives read many locations, each read a branch per value.
+  const maxPaths = 20_000;
+  const deadline = opts.timeoutMs ? t0 + opts.timeoutMs : Infinity;
+  const maxCandidates = opts.maxStates ?? 50_000_000;
+  // "count" (default): every candidate, so the Observation line has herd7's execution counts.
+  // "answer": only as far as needed to tell Never / Sometimes / Always (the corpus test, bench).
+  const answerOnly = opts.lkmmSearch === "answer" && model.final !== null;
+
+  const result: CheckResult = { file: path, name: model.name, verdict: "pass", warnings: [], mode, finalStates: [], stats: { ...EMPTY_STATS } };
+  const lk: LkmmResult = { unroll, candidates: 0, executions: 0, cut: 0, exact: true };
+  result.lkmm = lk;
+  if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
+
+  // Values each location may hold: its initial value and what any path writes, to a fixpoint.
+  const builders = model.processes.map((p, pid) => new PathBuilder(model, p, pid, { unroll, maxPaths, deadline }));
+  const dom = new Map<number, Set<number>>();
+  const domain = (a: number): Set<number> => {
+    let s = dom.get(a);
+    if (!s) dom.set(a, (s = new Set([model.cells[a]?.init ?? 0])));
+    return s;
+  };
+  let perProc: Path[][] = [];
+  let limit: string | null = null;
+  try {
+    for (let round = 0; ; round++) {
+      const before = [...dom.values()].reduce((k, s) => k + s.size, 0);
+      const seeds = builders.map((b) => b.paths(domain, true));
+      for (const ps of seeds) for (const p of ps) for (const e of p.events) if (e.kind === "W") domain(e.loc).add(e.val);
+      const after = [...dom.values()].reduce((k, s) => k + s.size, 0);
+      if (after === before) break;
+      // A value first written in round k needs a chain of k writes, each reading the one
+      // before (atomic_inc() after atomic_inc()); an execution has at most `writes` writes, so
+      // later rounds add only values no execution can produce (the rf check rejects them).
+      const writes = seeds.reduce((k, ps) => k + Math.max(0, ...ps.map((p) => p.events.filter((e) => e.kind === "W").length)), 0);
+      if (round >= writes + 1) break;
+      if (round > 64) throw new PathLimit("the values written do not settle (more than 64 rounds)");
+    }
+    perProc = builders.map((b) => b.paths(domain));
+  } catch (e) {
+    if (!(e instanceof PathLimit)) throw e;
+    limit = e.limit;
+  }
+
+  const extraLocs = model.observed.filter((o) => o.kind === "mem").map((o) => o.addr);
+  const finals = new Map<string, { values: number[]; satisfies: boolean | null }>();
+  let positive = 0;
+  let negative = 0;
+  let witness: Execution | null = null;
+  let forbiddenWitness: Execution | null = null;
+  const seenFindings = new Set<string>();
+  let stop = false;
+  class Stop extends Error {}
+  const finding = (kind: string, msg: string, x: Execution | null, src: Src | null, pid = -1) => {
+    const key = `${kind}:${msg}`;
+    if (seenFindings.has(key)) return;
+    seenFindings.add(key);
+    const trace = traceOf(model, x, src);
+    const proc = pid >= 0 ? `P${pid}` : null;
+    const isViolation = !findingsAsWarnings && (kind !== "warn" || warnAsViolation);
+    if (isViolation) {
+      result.verdict = "violation";
+      result.violation = { kind, message: msg, process: proc, shortest: false, trace };
+      if (x) lk.witness = graphOf(model, x, `${kind}: ${msg}`);
+      stop = true;
+      throw new Stop();
+    }
+    result.warnings.push({ kind, message: msg, process: proc, trace });
+  };
+  // Use after free, as the SC engine checks it on every access: here an access to a freed
+  // object's cell that the execution does not order before the write marking it freed
+  // (po? ; (hb | pb | rb)* ; po?) — the access may come after the free.
+  const freeable = model.cells.some((c) => c.freedCell >= 0) && perProc.some((ps) => ps.some((p) => p.events.some((e) => e.kind === "W" && e.val !== 0 && model.cells.some((c) => c.freedCell === e.loc))));
+  const useAfterFree = (x: Execution) => {
+    const order = x.verdict.order!;
+    x.events.forEach((e, i) => {
+      if (e.proc < 0 || e.kind === "F" || e.freeChecked) return;
+      const cell = model.cells[e.loc];
+      if (!cell || cell.ghost || cell.freedCell < 0) return;
+      x.events.forEach((w, j) => {
+        if (w.kind === "W" && w.proc >= 0 && w.loc === cell.freedCell && w.val !== 0 && !order.has(i, j))
+          finding("use-after-free", `access to ${cell.name} after the object was freed`, x, e.src, e.proc);
+      });
+    });
+  };
+  const visit = (mode: "all" | "sat" | "unsat") => (x: Execution) => {
+    lk.candidates++; // counted here, so a run stopped by a limit still reports what it checked
+    const sat = model.final ? evalCond(model.final.cond, x.final) : false;
+    if (!x.verdict.ok) {
+      // Show the most telling forbidden execution: one that breaks an ordering axiom rather
+      // than coherence or atomicity, which any value mismatch breaks.
+      const rank = (v: Execution) => (v.verdict.axiom === "coherence" || v.verdict.axiom === "atomic" ? 0 : 1);
+      if (sat && model.final && (!forbiddenWitness || rank(x) > rank(forbiddenWitness))) forbiddenWitness = x;
+      return;
+    }
+    if (x.paths.some((p) => p.cut)) {
+      lk.cut++;
+      return;
+    }
+    if (model.filter && !evalCond(model.filter, x.final)) return;
+    if (mode === "sat" && !sat) return;
+    if (mode === "unsat" && sat) return;
+    lk.executions++;
+    for (const p of x.paths) for (const v of p.violations) finding(v.kind, v.msg, x, v.src, p.proc);
+    if (freeable) useAfterFree(x);
+    for (const [i, j] of x.verdict.races) {
+      const a = x.events[i];
+      const b = x.events[j];
+      finding("data-race", `data race on ${model.cells[a.loc]?.name ?? a.loc}: ${describe(a)} (P${a.proc}) and ${describe(b)} (P${b.proc}) are not ordered, and one is a plain access`, x, a.src);
+    }
+    if (model.final) {
+      if (sat) positive++;
+      else negative++;
+      if (sat && !witness) witness = x;
+    }
+    const values = model.observed.map((o) => (o.kind === "mem" ? (x.final.mem.get(o.addr) ?? model.cells[o.addr]?.init ?? 0) : x.final.slots[o.proc][o.slot]));
+    const key = values.join(",");
+    if (!finals.has(key)) finals.set(key, { values, satisfies: model.final ? sat : null });
+    if (mode !== "all") throw new StopEnum();
+  };
+  if (!limit) {
+    const lim = { maxCandidates, deadline, wantOrder: freeable };
+    const run = (paths: Path[][], mode: "all" | "sat" | "unsat") => {
+      try {
+        enumerate(model, paths, extraLocs, { ...lim, maxCandidates: maxCandidates - lk.candidates }, visit(mode));
+      } catch (e) {
+        if (e instanceof ExecLimit) limit = e.limit;
+        else if (!(e instanceof StopEnum)) throw e;
+      }
+    };
+    try {
+      // Unbalanced RCU and self-deadlocks are properties of a path, whichever execution it is
+      // part of (a self-deadlocking grace period leaves no allowed execution at all: herd7's
+      // "Never 0 0").
+      for (const ps of perProc) for (const p of ps) for (const n of p.notes) finding(n.kind, n.msg, null, n.src, p.proc);
+      if (answerOnly) {
+        // First an execution that satisfies the condition, among the paths that agree with
+        // its register atoms; then one that does not.
+        const need = registerAtoms(model.final!.cond);
+        const agrees = (p: Path) => need.every((a) => a.proc !== p.proc || (p.slots[a.slot] === a.value) !== a.negate);
+        run(perProc.map((ps) => ps.filter(agrees)), "sat");
+        if (!limit && !stop) run(perProc, "unsat");
+        lk.exact = false;
+      } else run(perProc, "all");
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  result.stats = { ...EMPTY_STATS, states: lk.executions, transitions: lk.candidates, seconds: Math.round(seconds * 1000) / 1000, statesPerSecond: seconds > 0 ? Math.round(lk.candidates / seconds) : lk.candidates, visited: "exact" };
+  result.finalStates = [...finals.values()].map((f) => ({
+    values: Object.fromEntries(model.observed.map((o, i) => [o.label, formatValue(model, f.values[i], o.pointer)])),
+    satisfies: f.satisfies,
+  }));
+  if (!stop) {
+    if (limit) {
+      result.verdict = "incomplete";
+      result.incomplete = { limit, completeDepth: 0 };
+    } else if (lk.cut > 0) {
+      result.verdict = "incomplete";
+      result.incomplete = { limit: "unroll", completeDepth: 0 };
+    }
+  }
+  if (model.final && result.verdict !== "incomplete" && !stop) {
+    result.observation = {
+      quantifier: model.final.quant,
+      condition: conditionText(text, program.final!.loc.offset),
+      result: positive === 0 ? "Never" : negative === 0 ? "Always" : "Sometimes",
+      positive,
+      negative,
+    };
+  }
+  if (!lk.witness) {
+    const w = witness ?? forbiddenWitness;
+    if (w) lk.witness = graphOf(model, w, null);
+  }
+  result.expectation = expectationOf(program.comment, result) ?? undefined;
+  return result;
+}
+
+function describe(e: Execution["events"][number]): string {
+  return `${e.kind === "R" ? "the read" : "the write"} at line ${e.src.loc.line} (${e.src.text})`;
+}
+
+/** The execution's events in the shape of an SC trace (per process, in program order), for
+ * the reports that list steps; the execution graph (display.ts) is the faithful view. */
+function traceOf(model: ModelIR, x: Execution | null, at: Src | null): Trace {
+  const name = (loc: number) => model.cells[loc]?.name ?? String(loc);
+  const site = (s: Src) => ({ file: s.loc.file?.path ?? "", line: s.loc.line, col: s.loc.col, text: s.text });
+  return {
+    steps: (x?.events ?? [])
+      .filter((e) => e.proc >= 0)
+      .map((e, k) => ({
+        step: k + 1,
+        proc: e.proc,
+        procName: `P${e.proc}`,
+        site: site(e.src),
+        calls: e.src.calls.map((c) => ({ ...site({ loc: c.loc, text: c.text, calls: [] }), fn: c.fn })),
+        changes: e.kind === "W" ? [{ location: name(e.loc), before: "", after: String(e.val) }] : [],
+        reads: e.kind === "R" ? [{ location: name(e.loc), value: String(e.val) }] : [],
+      })),
+    violationSite: at ? { ...site(at), calls: [] } : null,
+    blocked: [],
+  };
+}
+
+function conditionText(text: string, offset: number): string {
+  const rest = text.slice(offset);
+  let depth = 0;
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === "(") depth++;
+    if (rest[i] === ")" && --depth === 0) return rest.slice(0, i + 1).replace(/\s+/g, " ");
+  }
+  return rest.split("\n")[0].trim();
+}
+
+/** The register atoms a conjunction requires (none for a condition with a disjunction above them). */
+function registerAtoms(e: FinalExpr): { proc: number; slot: number; value: number; negate: boolean }[] {
+  if (e.k === "and") return [...registerAtoms(e.a), ...registerAtoms(e.b)];
+  if (e.k === "atom" && e.atom.kind === "reg" && !e.atom.rhs) return [{ proc: e.atom.proc, slot: e.atom.slot, value: e.atom.value, negate: e.atom.negate }];
+  return [];
+}

@@ -1,0 +1,216 @@
+// Relations over the events of one candidate execution, as bit matrices: row i is the set of
+// events j with (i, j) in the relation, in w = ceil(n / 32) 32-bit words. Executions of litmus
+// tests have tens of events, so a relation is a few hundred bytes and composition is a few
+// thousand word operations. Sets of events are single rows.
+
+export type EvSet = Uint32Array;
+
+export class Rel {
+  readonly w: number;
+  readonly a: Uint32Array;
+  constructor(readonly n: number, a?: Uint32Array) {
+    this.w = (n + 31) >>> 5;
+    this.a = a ?? new Uint32Array(n * this.w);
+  }
+  static id(n: number, s?: EvSet): Rel {
+    const r = new Rel(n);
+    for (let i = 0; i < n; i++) if (!s || has(s, i)) r.add(i, i);
+    return r;
+  }
+  /** The cartesian product a × b. */
+  static cross(n: number, a: EvSet, b: EvSet): Rel {
+    const r = new Rel(n);
+    for (let i = 0; i < n; i++) if (has(a, i)) r.a.set(b, i * r.w);
+    return r;
+  }
+  has(i: number, j: number): boolean {
+    return (this.a[i * this.w + (j >>> 5)] & (1 << (j & 31))) !== 0;
+  }
+  add(i: number, j: number): void {
+    this.a[i * this.w + (j >>> 5)] |= 1 << (j & 31);
+  }
+  row(i: number): Uint32Array {
+    return this.a.subarray(i * this.w, (i + 1) * this.w);
+  }
+  clone(): Rel {
+    return new Rel(this.n, this.a.slice());
+  }
+  or(...rs: Rel[]): Rel {
+    const a = this.a.slice();
+    for (const r of rs) for (let k = 0; k < a.length; k++) a[k] |= r.a[k];
+    return new Rel(this.n, a);
+  }
+  and(r: Rel): Rel {
+    const a = this.a.slice();
+    for (let k = 0; k < a.length; k++) a[k] &= r.a[k];
+    return new Rel(this.n, a);
+  }
+  minus(r: Rel): Rel {
+    const a = this.a.slice();
+    for (let k = 0; k < a.length; k++) a[k] &= ~r.a[k];
+    return new Rel(this.n, a);
+  }
+  /** Sequential composition this ; r. */
+  seq(r: Rel): Rel {
+    const { n, w } = this;
+    const out = new Uint32Array(n * w);
+    for (let i = 0; i < n; i++) {
+      const base = i * w;
+      for (let kw = 0; kw < w; kw++) {
+        let bits = this.a[base + kw];
+        while (bits !== 0) {
+          const t = bits & -bits;
+          const k = (kw << 5) + (31 - Math.clz32(t));
+          bits ^= t;
+          const kb = k * w;
+          for (let x = 0; x < w; x++) out[base + x] |= r.a[kb + x];
+        }
+      }
+    }
+    return new Rel(n, out);
+  }
+  inv(): Rel {
+    const r = new Rel(this.n);
+    this.forEach((i, j) => r.add(j, i));
+    return r;
+  }
+  /** [s] ; this */
+  dom(s: EvSet): Rel {
+    const r = this.clone();
+    for (let i = 0; i < this.n; i++) if (!has(s, i)) r.a.fill(0, i * this.w, (i + 1) * this.w);
+    return r;
+  }
+  /** this ; [s] */
+  ran(s: EvSet): Rel {
+    const r = this.clone();
+    for (let i = 0; i < this.n; i++) for (let k = 0; k < this.w; k++) r.a[i * this.w + k] &= s[k];
+    return r;
+  }
+  /** r? (reflexive closure) */
+  opt(): Rel {
+    const r = this.clone();
+    for (let i = 0; i < this.n; i++) r.add(i, i);
+    return r;
+  }
+  /** r+ (transitive closure, Warshall over rows). */
+  plus(): Rel {
+    const { n, w } = this;
+    const a = this.a.slice();
+    for (let k = 0; k < n; k++) {
+      const kb = k * w;
+      const kw = k >>> 5;
+      const kbit = 1 << (k & 31);
+      for (let i = 0; i < n; i++) {
+        const ib = i * w;
+        if ((a[ib + kw] & kbit) === 0) continue;
+        for (let x = 0; x < w; x++) a[ib + x] |= a[kb + x];
+      }
+    }
+    return new Rel(n, a);
+  }
+  star(): Rel {
+    return this.plus().opt();
+  }
+  isEmpty(): boolean {
+    for (let k = 0; k < this.a.length; k++) if (this.a[k] !== 0) return false;
+    return true;
+  }
+  irreflexive(): boolean {
+    for (let i = 0; i < this.n; i++) if (this.has(i, i)) return false;
+    return true;
+  }
+  /** A cycle of the relation (event list, first = last omitted), or null when acyclic. */
+  cycle(): number[] | null {
+    // Kahn's algorithm strips events without predecessors; what remains lies on or before a cycle.
+    const { n } = this;
+    const indeg = new Int32Array(n);
+    this.forEach((_, j) => indeg[j]++);
+    const stack: number[] = [];
+    for (let i = 0; i < n; i++) if (indeg[i] === 0) stack.push(i);
+    let removed = 0;
+    const gone = new Uint8Array(n);
+    while (stack.length) {
+      const i = stack.pop()!;
+      gone[i] = 1;
+      removed++;
+      this.forRow(i, (j) => {
+        if (--indeg[j] === 0) stack.push(j);
+      });
+    }
+    if (removed === n) return null;
+    // Every remaining event has a remaining predecessor (its in-degree never reached 0), but
+    // not necessarily a remaining successor: walk predecessors until one repeats, then reverse.
+    let v = gone.indexOf(0);
+    const seenAt = new Map<number, number>();
+    const path: number[] = [];
+    while (!seenAt.has(v)) {
+      seenAt.set(v, path.length);
+      path.push(v);
+      let prev = -1;
+      for (let u = 0; u < n && prev < 0; u++) if (!gone[u] && this.has(u, v)) prev = u;
+      v = prev;
+    }
+    return path.slice(seenAt.get(v)!).reverse();
+  }
+  acyclic(): boolean {
+    return this.cycle() === null;
+  }
+  forRow(i: number, f: (j: number) => void): void {
+    const base = i * this.w;
+    for (let kw = 0; kw < this.w; kw++) {
+      let bits = this.a[base + kw];
+      while (bits !== 0) {
+        const t = bits & -bits;
+        bits ^= t;
+        f((kw << 5) + (31 - Math.clz32(t)));
+      }
+    }
+  }
+  forEach(f: (i: number, j: number) => void): void {
+    for (let i = 0; i < this.n; i++) this.forRow(i, (j) => f(i, j));
+  }
+  pairs(): [number, number][] {
+    const out: [number, number][] = [];
+    this.forEach((i, j) => out.push([i, j]));
+    return out;
+  }
+  domainSet(): EvSet {
+    const s = new Uint32Array(this.w);
+    for (let i = 0; i < this.n; i++) {
+      const base = i * this.w;
+      for (let k = 0; k < this.w; k++)
+        if (this.a[base + k] !== 0) {
+          s[i >>> 5] |= 1 << (i & 31);
+          break;
+        }
+    }
+    return s;
+  }
+  rangeSet(): EvSet {
+    const s = new Uint32Array(this.w);
+    for (let i = 0; i < this.n; i++) for (let k = 0; k < this.w; k++) s[k] |= this.a[i * this.w + k];
+    return s;
+  }
+}
+
+export function has(s: EvSet, i: number): boolean {
+  return (s[i >>> 5] & (1 << (i & 31))) !== 0;
+}
+
+export function setOf(n: number, pred: (i: number) => boolean): EvSet {
+  const s = new Uint32Array((n + 31) >>> 5);
+  for (let i = 0; i < n; i++) if (pred(i)) s[i >>> 5] |= 1 << (i & 31);
+  return s;
+}
+
+export function setOr(...ss: EvSet[]): EvSet {
+  const s = ss[0].slice();
+  for (const t of ss.slice(1)) for (let k = 0; k < s.length; k++) s[k] |= t[k];
+  return s;
+}
+
+export function setMinus(a: EvSet, b: EvSet): EvSet {
+  const s = a.slice();
+  for (let k = 0; k < s.length; k++) s[k] &= ~b[k];
+  return s;
+}

@@ -1,0 +1,32 @@
+// The text report of an LKMM run: the verdict, what was enumerated, findings, and the witness
+// execution as a graph of events (src/lkmm/display.ts) instead of an interleaving.
+
+import { CheckResult } from "../check.js";
+import { formatGraph } from "../lkmm/display.js";
+import { HERD7_MODE_NOTE, TextOptions, observationLine, verdictLine, warningHeading } from "./text.js";
+
+export function formatLkmmText(r: CheckResult, opts: TextOptions = {}): string {
+  const lk = r.lkmm!;
+  const out = [verdictLine(r, opts.color)];
+  const s = r.stats;
+  out.push(
+    `  model lkmm (Linux-kernel memory model): ${lk.candidates} candidate executions, ${lk.executions} allowed, ${s.seconds.toFixed(3)} s, ${s.statesPerSecond} candidates/s; loops unrolled ${lk.unroll} times` +
+      (lk.cut ? `, ${lk.cut} allowed execution${lk.cut === 1 ? "" : "s"} cut by the bound (raise --unroll)` : ", no execution cut by the bound") +
+      (lk.exact ? "" : "; stopped once the answer was known (counts are lower bounds)"),
+  );
+  if (r.mode === "herd7") out.push(`  ${HERD7_MODE_NOTE}`);
+  if (r.violation) out.push(`  ${r.violation.kind}: ${r.violation.message}` + (r.violation.trace.violationSite ? ` (line ${r.violation.trace.violationSite.line}: ${r.violation.trace.violationSite.text})` : ""));
+  for (const w of r.warnings) out.push(`  ${warningHeading(w)}` + (w.trace.violationSite ? ` (line ${w.trace.violationSite.line}: ${w.trace.violationSite.text})` : ""));
+  if (lk.witness) out.push(...formatGraph(lk.witness).map((l) => "  " + l));
+  if (r.observation) {
+    const o = r.observation;
+    if (opts.states) {
+      out.push(`  States ${r.finalStates.length}`);
+      for (const f of r.finalStates) out.push("  " + Object.entries(f.values).map(([k, v]) => `${k}=${v};`).join(" ") + (f.satisfies ? "   <- satisfies the condition" : ""));
+    }
+    out.push(`  Condition ${o.condition}`);
+    out.push(`  ${observationLine(r)}`);
+  }
+  if (r.expectation) out.push(`  expectation ${r.expectation.met ? "met" : "NOT met"}: ${r.expectation.detail}`);
+  return out.join("\n");
+}
