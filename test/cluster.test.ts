@@ -161,7 +161,8 @@ describe("cluster search on a real Redis server", { skip }, () => {
   };
 
   test("catalog, defaults (POR + symmetry) and no reductions: same verdict, states, transitions, traces", () => {
-    const files = collectScenarioFiles([join(root, "scenarios")]).filter((f) => !f.includes("/liveness/"));
+    // Liveness and LKMM scenarios run on one machine (their engines are not the BFS).
+    const files = collectScenarioFiles([join(root, "scenarios")]).filter((f) => !f.includes("/liveness/") && !/\bModel:\s*lkmm/.test(readFileSync(f, "utf8")));
     assert.ok(files.length > 20);
     for (const f of files) {
       const src = readFileSync(f, "utf8");
