@@ -145,7 +145,8 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
 
   const warnAsViolation = opts.warn !== "report";
   const mode = opts.mode ?? (isPlainHerd7Test(program) ? "herd7" : "strict");
-  if (modelOf(program, text, path, opts) === "lkmm") return checkLkmm(text, path, program, model, opts, mode);
+  const kernel = program.files.some((f) => f.startsWith("prelude/")) ? { kernel: { version: program.kernel, source: program.kernelSource } } : {};
+  if (modelOf(program, text, path, opts) === "lkmm") return { ...checkLkmm(text, path, program, model, opts, mode), ...kernel };
   const findingsAsWarnings = mode === "herd7";
   // Liveness annotations need the whole graph: exact states, no reductions.
   const goals = livenessGoals(model);
@@ -195,7 +196,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     },
   };
   result.reductions = reductionsOf(model, opts, graph !== null, por);
-  if (program.files.some((f) => f.startsWith("prelude/"))) result.kernel = { version: program.kernel, source: program.kernelSource };
+  Object.assign(result, kernel);
   if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
   if (out.status === "violation" && out.violation) {
     const { violation, ...trace } = replay(model, out.path ?? [], out.violation, warnAsViolation, out.groups, findingsAsWarnings);
