@@ -104,6 +104,16 @@ test("playground: check the splice/tee scenario in headless Chromium", { skip: e
     await page2.locator(".cm-content", { hasText: "edited in the e2e test" }).waitFor({ timeout: 10_000 });
     assert.equal(await page2.inputValue("#picker"), "__edited__");
 
+    // An LKMM scenario (Model: lkmm) shows the execution graph, not interleavings.
+    const LKMM = "scenarios/lkmm/01-put-page-void-dec.litmus";
+    await page.selectOption("#picker", LKMM);
+    await page.locator(".cm-content", { hasText: "C put-page-void-dec" }).waitFor({ timeout: 10_000 });
+    await page.click("#check");
+    await page.locator("#result[data-state=done]").waitFor({ timeout: 60_000 });
+    await page.locator("#result .diagram svg.execution").waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator("#result svg.pp-seq").count(), 0, "no interleaving diagram under lkmm");
+    assert.match(await page.locator("#result").innerText(), /An execution the LKMM allows/);
+
     assert.deepEqual(errors, [], "no uncaught errors in the page");
   } finally {
     await browser?.close();

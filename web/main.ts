@@ -11,7 +11,7 @@ import { c as cMode } from "@codemirror/legacy-modes/mode/clike";
 import type { CheckResult } from "../src/core.js";
 import type { Trace, TraceStep } from "../src/engine/trace.js";
 import { sequenceDiagram, stripKind } from "../src/report/sequence-diagram.js";
-import { esc, flagNamesFrom, modeHtml, procOrder, reductionsHtml } from "../src/report/markup.js";
+import { esc, flagNamesFrom, lkmmHtml, modeHtml, procOrder, reductionsHtml } from "../src/report/markup.js";
 import { warningHeading, warningSummary } from "../src/report/text.js";
 import { catalog, prelude } from "./catalog.js";
 import type { FromWorker } from "./worker.js";
@@ -328,9 +328,11 @@ function renderResult(r: CheckResult, src: string, path: string): void {
   } else {
     if (r.violation) out.push(`<p class="message violation"><strong>${esc(r.violation.kind)}</strong>: ${esc(stripKind(r.violation.kind, r.violation.message))}${r.violation.process ? ` <span class="proc">(${esc(r.violation.process)})</span>` : ""}</p>`);
     if (r.incomplete) out.push(`<p class="message incomplete">Stopped by ${esc(r.incomplete.limit)}; levels 0..${r.incomplete.completeDepth} fully explored, no violation there.</p>`);
-    if (r.verdict === "pass") out.push(`<p class="message pass">Every interleaving explored: no violation${esc(warningSummary(r))}.</p>`);
+    if (r.verdict === "pass") out.push(`<p class="message pass">${r.lkmm ? "Every candidate execution checked against the LKMM" : "Every interleaving explored"}: no violation${esc(warningSummary(r))}.</p>`);
     const mode = modeHtml(r);
     if (mode) out.push(mode);
+    // LKMM mode: the execution graph instead of interleavings (src/lkmm/svg.ts).
+    if (r.lkmm) out.push(lkmmHtml(r, "pg"));
     const s = r.stats;
     const item = (k: string, v: string) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`;
     out.push(`<dl class="stats">${item("states", fmt(s.states))}${item("transitions", fmt(s.transitions))}${item("depth", String(s.depth))}${item("time", `${s.seconds.toFixed(3)} s`)}${item("states/s", fmt(s.statesPerSecond))}</dl>`);
@@ -342,12 +344,12 @@ function renderResult(r: CheckResult, src: string, path: string): void {
       out.push(`<h3>${esc(heading)}</h3>`);
       out.push(`<div class="diagram" data-trace="${i}">${sequenceDiagram(t, { kind, message, process: proc, processes: procs, flagNames, idPrefix: `t${i}` })}</div>`);
     };
-    if (r.violation) {
+    if (r.violation && !r.lkmm) {
       const n = r.violation.trace.steps.length;
       out.push(`<p class="legend">One lane per process, time going down; shared-state changes beside each step. Click a step to highlight its line in the editor (and the write a read observed).</p>`);
       diagram(r.violation.trace, r.violation.kind, r.violation.message, r.violation.process, `${r.violation.shortest ? "Shortest counterexample" : "Counterexample (not necessarily the shortest)"} (${n} step${n === 1 ? "" : "s"})`);
     }
-    r.warnings.forEach((w) => diagram(w.trace, w.kind, w.message, w.process, warningHeading(w)));
+    if (!r.lkmm) r.warnings.forEach((w) => diagram(w.trace, w.kind, w.message, w.process, warningHeading(w)));
     if (r.observation) {
       const o = r.observation;
       out.push(`<h3>Observation</h3><p><code>${esc(o.condition)}</code>: <b>${esc(o.result)}</b> (${o.positive} satisfy, ${o.negative} do not)</p>`);

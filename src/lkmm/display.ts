@@ -13,7 +13,7 @@ export interface ExecGraph {
   axiom?: string;
   /** A finding this execution reaches (violation or data race). */
   finding?: string;
-  events: { id: string; proc: string; text: string; line: number; source: string }[];
+  events: { id: string; proc: string; text: string; line: number; where: string; source: string }[];
   edges: { from: string; to: string; rel: string }[];
   /** The events of the cycle (or the pair) the failed axiom found, in order. */
   cycle?: string[];
@@ -30,6 +30,11 @@ function label(i: number): string {
   return s;
 }
 
+/** "line 12" for the scenario's own lines, "prelude/v6.15/linux/mm.h:88" for the kernel model's. */
+export function lineWhere(file: string, line: number): string {
+  return file.startsWith("prelude/") ? `${file}:${line}` : `line ${line}`;
+}
+
 export function eventText(model: ModelIR, e: Execution["events"][number]): string {
   const where = e.loc >= 0 ? (model.cells[e.loc]?.name ?? `@${e.loc}`) : "";
   if (e.kind === "F") return `F[${tagText(e.tags)}]${where ? " " + where : ""}`;
@@ -43,6 +48,7 @@ export function graphOf(model: ModelIR, x: Execution, finding: string | null): E
     proc: e.proc < 0 ? "init" : `P${e.proc}`,
     text: eventText(model, e),
     line: e.src.loc.line,
+    where: lineWhere(e.src.loc.file?.path ?? "", e.src.loc.line),
     source: e.proc < 0 ? "" : e.src.text,
   }));
   const edges: ExecGraph["edges"] = [];
@@ -110,7 +116,7 @@ export function formatGraph(g: ExecGraph): string[] {
       continue;
     }
     out.push(`  ${p}:`);
-    for (const e of evs) out.push(`    ${e.id}: ${e.text.padEnd(26)} line ${e.line}: ${e.source}`);
+    for (const e of evs) out.push(`    ${e.id}: ${e.text.padEnd(26)} ${e.where}: ${e.source}`);
   }
   const byRel = new Map<string, string[]>();
   for (const e of g.edges) {

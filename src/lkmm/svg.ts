@@ -70,7 +70,7 @@ export function executionSvg(g: ExecGraph, idPrefix = "x"): string {
   for (const e of g.events) {
     const p = pos.get(e.id)!;
     const inCycle = g.cycle?.includes(e.id);
-    out.push(`<g><title>${esc(e.source ? `line ${e.line}: ${e.source}` : e.text)}</title><rect x="${p.x}" y="${p.y}" width="${boxW}" height="${boxH}" rx="4" fill="${inCycle ? "#f5eef8" : "#fff"}" stroke="${inCycle ? "#8e44ad" : "#333"}"/>` +
+    out.push(`<g><title>${esc(e.source ? `${e.where}: ${e.source}` : e.text)}</title><rect x="${p.x}" y="${p.y}" width="${boxW}" height="${boxH}" rx="4" fill="${inCycle ? "#f5eef8" : "#fff"}" stroke="${inCycle ? "#8e44ad" : "#333"}"/>` +
       `<text x="${p.x + 6}" y="${p.y + 17}">${esc(`${e.id}: ${e.text}`)}</text></g>`);
   }
   const caption = g.status === "allowed" ? `an execution the LKMM allows${g.finding ? ` (${g.finding})` : ""}` : `forbidden: the ${g.axiom} axiom fails`;

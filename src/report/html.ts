@@ -9,9 +9,8 @@
 
 import { CheckResult } from "../check.js";
 import { Trace } from "../engine/trace.js";
-import { displayText, esc, flagNamesFrom, modeHtml, procOrder, readSources, reductionsHtml, stepEffects, stepSource } from "./markup.js";
+import { displayText, esc, flagNamesFrom, lkmmHtml, modeHtml, procOrder, readSources, reductionsHtml, stepEffects, stepSource } from "./markup.js";
 import { sequenceDiagram, stripKind } from "./sequence-diagram.js";
-import { executionSvg } from "../lkmm/svg.js";
 import { formatMemory, observationLine, warningHeading, warningSummary } from "./text.js";
 
 export interface HtmlOptions {
@@ -341,17 +340,3 @@ const JS = `
   });
 })();
 `;
-
-
-/** LKMM mode: the findings as messages and the witness execution as a graph (src/lkmm/svg.ts). */
-function lkmmHtml(r: CheckResult, id: string): string {
-  const lk = r.lkmm!;
-  const out: string[] = [];
-  out.push(`<p class="stats">model lkmm: ${lk.candidates} candidate executions, ${lk.executions} allowed; loops unrolled ${lk.unroll} times${lk.cut ? `, ${lk.cut} allowed executions cut by the bound` : ""}${lk.exact ? "" : "; stopped once the answer was known"}</p>`);
-  for (const w of r.warnings) out.push(`<p class="message">${esc(warningHeading(w))}</p>`);
-  if (lk.witness) {
-    out.push(`<h3>${lk.witness.status === "allowed" ? "An execution the LKMM allows" : `A forbidden execution (${esc(lk.witness.axiom ?? "")})`}</h3>`);
-    out.push(`<div class="diagram">${executionSvg(lk.witness, `${id}-x`)}</div>`);
-  }
-  return out.join("\n");
-}

@@ -2,7 +2,7 @@
 // execution as a graph of events (src/lkmm/display.ts) instead of an interleaving.
 
 import { CheckResult } from "../check.js";
-import { formatGraph } from "../lkmm/display.js";
+import { formatGraph, lineWhere } from "../lkmm/display.js";
 import { HERD7_MODE_NOTE, TextOptions, observationLine, verdictLine, warningHeading } from "./text.js";
 
 export function formatLkmmText(r: CheckResult, opts: TextOptions = {}): string {
@@ -15,8 +15,8 @@ export function formatLkmmText(r: CheckResult, opts: TextOptions = {}): string {
       (lk.exact ? "" : "; stopped once the answer was known (counts are lower bounds)"),
   );
   if (r.mode === "herd7") out.push(`  ${HERD7_MODE_NOTE}`);
-  if (r.violation) out.push(`  ${r.violation.kind}: ${r.violation.message}` + (r.violation.trace.violationSite ? ` (line ${r.violation.trace.violationSite.line}: ${r.violation.trace.violationSite.text})` : ""));
-  for (const w of r.warnings) out.push(`  ${warningHeading(w)}` + (w.trace.violationSite ? ` (line ${w.trace.violationSite.line}: ${w.trace.violationSite.text})` : ""));
+  if (r.violation) out.push(`  ${r.violation.kind}: ${r.violation.message}` + (r.violation.trace.violationSite ? ` (${lineWhere(r.violation.trace.violationSite.file, r.violation.trace.violationSite.line)}: ${r.violation.trace.violationSite.text})` : ""));
+  for (const w of r.warnings) out.push(`  ${warningHeading(w)}` + (w.trace.violationSite ? ` (${lineWhere(w.trace.violationSite.file, w.trace.violationSite.line)}: ${w.trace.violationSite.text})` : ""));
   if (lk.witness) out.push(...formatGraph(lk.witness).map((l) => "  " + l));
   if (r.observation) {
     const o = r.observation;

@@ -4,7 +4,8 @@
 
 import type { CheckResult } from "../core.js";
 import { TraceStep } from "../engine/trace.js";
-import { HERD7_MODE_NOTE, kernelLine, reductionLines } from "./text.js";
+import { HERD7_MODE_NOTE, kernelLine, reductionLines, warningHeading } from "./text.js";
+import { executionSvg } from "../lkmm/svg.js";
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -166,4 +167,17 @@ export function reductionsHtml(r: CheckResult): string {
 export function modeHtml(r: CheckResult): string {
   const mode = r.mode === "herd7" ? `<p class="mode">${esc(HERD7_MODE_NOTE)}.</p>` : "";
   return mode + (r.kernel ? `<p class="mode">${esc(kernelLine(r.kernel))}.</p>` : "");
+}
+
+/** LKMM mode: the findings as messages and the witness execution as a graph (src/lkmm/svg.ts); the HTML report and the playground. */
+export function lkmmHtml(r: CheckResult, id: string): string {
+  const lk = r.lkmm!;
+  const out: string[] = [];
+  out.push(`<p class="stats">model lkmm: ${lk.candidates} candidate executions, ${lk.executions} allowed; loops unrolled ${lk.unroll} times${lk.cut ? `, ${lk.cut} allowed executions cut by the bound` : ""}${lk.exact ? "" : "; stopped once the answer was known"}</p>`);
+  for (const w of r.warnings) out.push(`<p class="message">${esc(warningHeading(w))}</p>`);
+  if (lk.witness) {
+    out.push(`<h3>${lk.witness.status === "allowed" ? "An execution the LKMM allows" : `A forbidden execution (${esc(lk.witness.axiom ?? "")})`}</h3>`);
+    out.push(`<div class="diagram">${executionSvg(lk.witness, `${id}-x`)}</div>`);
+  }
+  return out.join("\n");
 }
