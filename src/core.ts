@@ -4,6 +4,7 @@
 import { SourceError, formatSourceError } from "./frontend/diagnostics.js";
 import { UnsupportedLanguageError, isPlainHerd7Test } from "./frontend/header.js";
 import { CompileOptions, compileSource } from "./ir/compile.js";
+import { conditionText } from "./frontend/condition-text.js";
 import { ModelIR } from "./ir/ir.js";
 import { SearchLimits, SearchOptions, SearchOutcome, search } from "./engine/bfs.js";
 import type { SwarmReport } from "./engine/cluster/swarm.js";
@@ -259,16 +260,6 @@ function reductionsOf(model: ModelIR, opts: CheckOptions, liveness: boolean, por
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
-}
-
-function conditionText(text: string, offset: number): string {
-  const rest = text.slice(offset);
-  let depth = 0;
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === "(") depth++;
-    if (rest[i] === ")" && --depth === 0) return rest.slice(0, i + 1).replace(/\s+/g, " ");
-  }
-  return rest.split("\n")[0].trim();
 }
 
 /** `Expect:` and `Result:` lines of the header comment, compared with what the run found. */

@@ -4,6 +4,7 @@
 // gives (observation with herd7's execution counts, final states, findings), plus the
 // execution graph of a witness (display.ts).
 
+import { conditionText } from "../frontend/condition-text.js";
 import type { CheckOptions, CheckResult } from "../core.js";
 import { EMPTY_STATS, expectationOf } from "../core.js";
 import { Program } from "../frontend/ast.js";
@@ -256,16 +257,6 @@ function traceOf(model: ModelIR, x: Execution | null, at: Src | null): Trace {
     violationSite: at ? { ...site(at), calls: [] } : null,
     blocked: [],
   };
-}
-
-function conditionText(text: string, offset: number): string {
-  const rest = text.slice(offset);
-  let depth = 0;
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === "(") depth++;
-    if (rest[i] === ")" && --depth === 0) return rest.slice(0, i + 1).replace(/\s+/g, " ");
-  }
-  return rest.split("\n")[0].trim();
 }
 
 /** The register atoms a conjunction requires (none for a condition with a disjunction above them). */

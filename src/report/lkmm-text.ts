@@ -3,7 +3,7 @@
 
 import { CheckResult } from "../check.js";
 import { formatGraph, lineWhere } from "../lkmm/display.js";
-import { HERD7_MODE_NOTE, TextOptions, observationLine, verdictLine, warningHeading } from "./text.js";
+import { HERD7_MODE_NOTE, TextOptions, observationLines, verdictLine, warningHeading } from "./text.js";
 
 export function formatLkmmText(r: CheckResult, opts: TextOptions = {}): string {
   const lk = r.lkmm!;
@@ -18,15 +18,7 @@ export function formatLkmmText(r: CheckResult, opts: TextOptions = {}): string {
   if (r.violation) out.push(`  ${r.violation.kind}: ${r.violation.message}` + (r.violation.trace.violationSite ? ` (${lineWhere(r.violation.trace.violationSite.file, r.violation.trace.violationSite.line)}: ${r.violation.trace.violationSite.text})` : ""));
   for (const w of r.warnings) out.push(`  ${warningHeading(w)}` + (w.trace.violationSite ? ` (${lineWhere(w.trace.violationSite.file, w.trace.violationSite.line)}: ${w.trace.violationSite.text})` : ""));
   if (lk.witness) out.push(...formatGraph(lk.witness).map((l) => "  " + l));
-  if (r.observation) {
-    const o = r.observation;
-    if (opts.states) {
-      out.push(`  States ${r.finalStates.length}`);
-      for (const f of r.finalStates) out.push("  " + Object.entries(f.values).map(([k, v]) => `${k}=${v};`).join(" ") + (f.satisfies ? "   <- satisfies the condition" : ""));
-    }
-    out.push(`  Condition ${o.condition}`);
-    out.push(`  ${observationLine(r)}`);
-  }
+  out.push(...observationLines(r, opts));
   if (r.expectation) out.push(`  expectation ${r.expectation.met ? "met" : "NOT met"}: ${r.expectation.detail}`);
   return out.join("\n");
 }

@@ -150,15 +150,20 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
     out.push(`  ${warningHeading(w)}, shortest trace:`);
     out.push(...formatTrace(w.trace, w.kind, w.message));
   }
-  if (r.observation) {
-    const o = r.observation;
-    if (opts.states) {
-      out.push(`  States ${r.finalStates.length}`);
-      for (const f of r.finalStates) out.push("  " + Object.entries(f.values).map(([k, v]) => `${k}=${v};`).join(" ") + (f.satisfies ? "   <- satisfies the condition" : ""));
-    }
-    out.push(`  Condition ${o.condition}`);
-    out.push(`  ${observationLine(r)}`);
-  }
+  out.push(...observationLines(r, opts));
   if (r.expectation) out.push(`  expectation ${r.expectation.met ? "met" : paint(opts.color, "31", "NOT met")}: ${r.expectation.detail}`);
   return out.join("\n");
+}
+
+/** The final states (with --states), the Condition and herd7's Observation line, when there is a final condition. */
+export function observationLines(r: CheckResult, opts: TextOptions): string[] {
+  if (!r.observation) return [];
+  const out: string[] = [];
+  if (opts.states) {
+    out.push(`  States ${r.finalStates.length}`);
+    for (const f of r.finalStates) out.push("  " + Object.entries(f.values).map(([k, v]) => `${k}=${v};`).join(" ") + (f.satisfies ? "   <- satisfies the condition" : ""));
+  }
+  out.push(`  Condition ${r.observation.condition}`);
+  out.push(`  ${observationLine(r)}`);
+  return out;
 }

@@ -3,16 +3,8 @@
 // shared ints (one of them a u8, to reach wrap-around), an atomic_t, one or two spinlocks,
 // bounded loops, if/else, await and asserts over shared values. Deterministic per seed.
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from "../../src/engine/rng.js";
+import { rng } from "../../src/engine/rng.js";
 
 export function generate(seed: number): string {
   const r = rng(seed);

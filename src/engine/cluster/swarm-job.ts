@@ -9,6 +9,7 @@
 // Without POR (a depth-first search would need the stack proviso, which the engine does not
 // have); symmetry applies as usual (canonical forms are per state).
 
+import { rng } from "../rng.js";
 import { ModelIR } from "../../ir/ir.js";
 import { BatchTarget, DEADLOCKED, Expander, VIOLATED } from "../expand.js";
 import { Machine, StepContext, Violation } from "../machine.js";
@@ -32,17 +33,6 @@ export interface SwarmJobResult {
   sketch: number[]; // the SKETCH smallest fingerprint highs (as unsigned), ascending
 }
 
-/** mulberry32: a small seeded generator for the successor order. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function runSwarmJob(model: ModelIR, o: JobOptions, index: number, seed: number, bound: number): SwarmJobResult {
   const m = new Machine(model);
