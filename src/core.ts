@@ -4,7 +4,7 @@
 import { SourceError, formatSourceError } from "./frontend/diagnostics.js";
 import { UnsupportedLanguageError, isPlainHerd7Test } from "./frontend/header.js";
 import { CompileOptions, compileSource } from "./ir/compile.js";
-import { conditionText } from "./frontend/condition-text.js";
+import { observationOf } from "./observation.js";
 import { ModelIR } from "./ir/ir.js";
 import { SearchLimits, SearchOptions, SearchOutcome, search } from "./engine/bfs.js";
 import type { SwarmReport } from "./engine/cluster/swarm.js";
@@ -228,13 +228,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   if (model.final && out.status === "done") {
     const positive = result.finalStates.filter((f) => f.satisfies).length;
     const negative = result.finalStates.length - positive;
-    result.observation = {
-      quantifier: model.final.quant,
-      condition: conditionText(text, program.final!.loc.offset),
-      result: positive === 0 ? "Never" : negative === 0 ? "Always" : "Sometimes",
-      positive,
-      negative,
-    };
+    result.observation = observationOf(model.final.quant, text, program.final!.loc.offset, positive, negative);
   }
   result.expectation = expectationOf(program.comment, result) ?? undefined;
   return result;

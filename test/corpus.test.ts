@@ -8,33 +8,12 @@
 // Each file gets a state budget; a run that hits it is incomplete: not wrong, only not counted.
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CheckResult, checkSource } from "../src/check.js";
+import { Header, Row, checkCorpus, corpusSkip as skip } from "./corpus-files.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const DIR = resolve(ROOT, process.env.PAGEPROOF_CORPUS_DIR ?? "../shared/corpus/paulmckrcu-litmus-auto");
 // A state budget per file (PAGEPROOF_CORPUS_MAX_STATES overrides it). With 10 000, the
 // whole corpus takes about 17 s of CPU on the 2-core CI machine and about 1800 of the 2768
 // files complete; the rest (mostly 6-8 processes with RCU) are counted as incomplete.
 const MAX_STATES = Number(process.env.PAGEPROOF_CORPUS_MAX_STATES ?? 10_000);
-
-const missing = !existsSync(DIR);
-const skip = missing ? `LKMM corpus not found at ${DIR}` : false;
-
-type Header = "Never" | "Always" | "Sometimes" | "Maybe" | "DEADLOCK" | "none";
-
-interface Row {
-  file: string;
-  header: Header;
-  r: CheckResult;
-}
-
-function headerOf(text: string): Header {
-  const m = /\bResult:\s*(Never|Always|Sometimes|Maybe|DEADLOCK)\b/.exec(text);
-  return (m?.[1] as Header | undefined) ?? "none";
-}
 
 /** Why this row is a wrong answer, or null. Incomplete runs are never wrong. */
 function wrong(row: Row): string | null {
@@ -51,16 +30,11 @@ function wrong(row: Row): string | null {
 }
 
 describe("LKMM corpus (paulmckrcu/litmus auto/)", { skip }, () => {
-  const rows: Row[] = [];
+  let rows: Row[] = [];
   let seconds = 0;
 
   before(() => {
-    const t0 = performance.now();
-    for (const f of readdirSync(DIR).filter((n) => n.endsWith(".litmus")).sort()) {
-      const text = readFileSync(join(DIR, f), "utf8");
-      rows.push({ file: f, header: headerOf(text), r: checkSource(text, f, { maxStates: MAX_STATES }) });
-    }
-    seconds = (performance.now() - t0) / 1000;
+    ({ rows, seconds } = checkCorpus({ maxStates: MAX_STATES }));
   });
 
   const failures = (pred: (row: Row) => boolean) =>

@@ -9,39 +9,20 @@
 // can only shrink.
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CheckResult, checkSource } from "../src/check.js";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const DIR = resolve(ROOT, process.env.PAGEPROOF_CORPUS_DIR ?? "../shared/corpus/paulmckrcu-litmus-auto");
-const skip = existsSync(DIR) ? false : `LKMM corpus not found at ${DIR}`;
+import { CheckResult } from "../src/check.js";
+import { Header, Row, checkCorpus, corpusSkip as skip } from "./corpus-files.js";
 
 const KNOWN_MISMATCHES = new Map<string, string>([
   // (none: every Never / Sometimes / Always test matches)
 ]);
 
-type Header = "Never" | "Always" | "Sometimes" | "Maybe" | "DEADLOCK" | "none";
-interface Row {
-  file: string;
-  header: Header;
-  r: CheckResult;
-}
-
-const headerOf = (text: string): Header => (/\bResult:\s*(Never|Always|Sometimes|Maybe|DEADLOCK)\b/.exec(text)?.[1] as Header | undefined) ?? "none";
 const answer = (r: CheckResult) => (r.verdict === "error" ? `error: ${r.error!.message}` : r.observation?.result ?? r.verdict);
 
 describe("LKMM corpus under --model lkmm", { skip }, () => {
-  const rows: Row[] = [];
+  let rows: Row[] = [];
   let seconds = 0;
   before(() => {
-    const t0 = performance.now();
-    for (const f of readdirSync(DIR).filter((n) => n.endsWith(".litmus")).sort()) {
-      const text = readFileSync(join(DIR, f), "utf8");
-      rows.push({ file: f, header: headerOf(text), r: checkSource(text, f, { model: "lkmm", lkmmSearch: "answer" }) });
-    }
-    seconds = (performance.now() - t0) / 1000;
+    ({ rows, seconds } = checkCorpus({ model: "lkmm", lkmmSearch: "answer" }));
   });
 
   test("every file runs to an answer (no error, nothing incomplete)", () => {

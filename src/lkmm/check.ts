@@ -4,7 +4,7 @@
 // gives (observation with herd7's execution counts, final states, findings), plus the
 // execution graph of a witness (display.ts).
 
-import { conditionText } from "../frontend/condition-text.js";
+import { observationOf } from "../observation.js";
 import type { CheckOptions, CheckResult } from "../core.js";
 import { EMPTY_STATS, expectationOf } from "../core.js";
 import { Program } from "../frontend/ast.js";
@@ -217,13 +217,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     }
   }
   if (model.final && result.verdict !== "incomplete" && !stop) {
-    result.observation = {
-      quantifier: model.final.quant,
-      condition: conditionText(text, program.final!.loc.offset),
-      result: positive === 0 ? "Never" : negative === 0 ? "Always" : "Sometimes",
-      positive,
-      negative,
-    };
+    result.observation = observationOf(model.final.quant, text, program.final!.loc.offset, positive, negative);
   }
   if (!lk.witness) {
     const w = witness ?? forbiddenWitness;

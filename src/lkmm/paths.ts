@@ -288,8 +288,11 @@ export class PathBuilder {
     return c ? wrapValue(v, c.bits, c.signed) : v | 0;
   }
 
-  private validAddr(a: number): boolean {
-    return a > 0 && a < this.model.cells.length;
+  /** A NULL or out-of-range address: the path ends with the finding the SC search reports (codegen.ts). */
+  private invalidAccess(s: St, a: number, src: Src): boolean {
+    if (a > 0 && a < this.model.cells.length) return false;
+    s.violations.push({ kind: "bug", msg: a === 0 ? "NULL pointer dereference" : `access to invalid address ${a}`, src, after: s.events.length });
+    return true;
   }
 
   /** Runs s until it ends, blocks, is cut, or branches on a read (pushing the branches onto work). */
@@ -372,10 +375,7 @@ export class PathBuilder {
             break;
           }
           const a = this.eval(s, ins.addr);
-          if (!this.validAddr(a)) {
-            s.violations.push({ kind: "bug", msg: a === 0 ? "NULL pointer dereference" : `access to invalid address ${a}`, src: ins.src, after: s.events.length });
-            return this.finish(s, out, false);
-          }
+          if (this.invalidAccess(s, a, ins.src)) return this.finish(s, out, false);
           const at = this.taintOf(s, ins.addr);
           const tg = ins.lockProbe ? 0 : accessTags(ins.prim, "load").r || (this.model.cells[a]?.ghost ? T.ONCE : 0);
           const vs = [...domain(a)];
@@ -394,10 +394,7 @@ export class PathBuilder {
         }
         case "store": {
           const a = this.eval(s, ins.addr);
-          if (!this.validAddr(a)) {
-            s.violations.push({ kind: "bug", msg: a === 0 ? "NULL pointer dereference" : `access to invalid address ${a}`, src: ins.src, after: s.events.length });
-            return this.finish(s, out, false);
-          }
+          if (this.invalidAccess(s, a, ins.src)) return this.finish(s, out, false);
           const tags = accessTags(ins.prim, "store");
           // Ghost cells (the kernel model's bookkeeping, e.g. __ghost_freed) are not the
           // kernel's memory: marked, so they never race.
@@ -410,10 +407,7 @@ export class PathBuilder {
         }
         case "rmw": {
           const a = this.eval(s, ins.addr);
-          if (!this.validAddr(a)) {
-            s.violations.push({ kind: "bug", msg: a === 0 ? "NULL pointer dereference" : `access to invalid address ${a}`, src: ins.src, after: s.events.length });
-            return this.finish(s, out, false);
-          }
+          if (this.invalidAccess(s, a, ins.src)) return this.finish(s, out, false);
           const tags = accessTags(ins.prim, "rmw");
           const x = this.eval(s, ins.a);
           const y = this.eval(s, ins.b);
