@@ -3,6 +3,8 @@
 
 import { SourceError, formatSourceError } from "./frontend/diagnostics.js";
 import { UnsupportedLanguageError, isPlainHerd7Test } from "./frontend/header.js";
+import { ReleaseMerging, mergeReleases } from "./ir/movers.js";
+import { SiteInfo } from "./engine/trace.js";
 import { CompileOptions, compileSource } from "./ir/compile.js";
 import { observationOf } from "./observation.js";
 import { ModelIR } from "./ir/ir.js";
@@ -22,6 +24,8 @@ export interface CheckOptions extends SearchLimits, CompileOptions {
   por?: boolean;
   /** Symmetry reduction of identical processes (default on). */
   symmetry?: boolean;
+  /** Lock releases run in the step before them when they are left movers (src/ir/movers.ts; default on). */
+  mergeReleases?: boolean;
   /** Keep full states in the visited set instead of 64-bit fingerprints. */
   exact?: boolean;
   /** Fingerprints in the compact sorted set (default), or in a hash table: faster probes, about 2.5x the memory. */
@@ -107,6 +111,8 @@ export interface Reductions {
     excluded: SymmetryExclusion[];
   };
   por: { applied: boolean; note: string | null };
+  /** Lock releases merged into the step before them (src/ir/movers.ts). */
+  releases: { applied: boolean; merged: number; note: string | null; site: SiteInfo | null };
 }
 
 export const EMPTY_STATS: CheckResult["stats"] = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, statesPerSecond: 0, memoryBytes: 0, visitedBytesPerState: 0, visited: "fingerprint", collisionProbability: 0, threads: 1 };
@@ -142,16 +148,18 @@ export function checkSource(text: string, path = "<input>", opts: CheckOptions =
 }
 
 function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResult {
-  const { program, model } = compileSource(path, text, opts);
+  const { program, model: compiled } = compileSource(path, text, opts);
 
   const warnAsViolation = opts.warn !== "report";
   const mode = opts.mode ?? (isPlainHerd7Test(program) ? "herd7" : "strict");
   const kernel = program.files.some((f) => f.startsWith("prelude/")) ? { kernel: { version: program.kernel, source: program.kernelSource } } : {};
-  if (modelOf(program, text, path, opts) === "lkmm") return { ...checkLkmm(text, path, program, model, opts, mode), ...kernel };
+  if (modelOf(program, text, path, opts) === "lkmm") return { ...checkLkmm(text, path, program, compiled, opts, mode), ...kernel };
   const findingsAsWarnings = mode === "herd7";
   // Liveness annotations need the whole graph: exact states, no reductions.
-  const goals = livenessGoals(model);
+  const goals = livenessGoals(compiled);
   const graph = goals.length ? new Graph() : null;
+  const releases = opts.mergeReleases !== false && !graph ? mergeReleases(compiled) : null;
+  const model = releases?.model ?? compiled;
   const por = opts.por !== false && !graph;
   const run = opts.engine ?? search;
   let out = graph
@@ -196,7 +204,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
       ...(s.clusterMode !== undefined ? { clusterMode: s.clusterMode } : {}),
     },
   };
-  result.reductions = reductionsOf(model, opts, graph !== null, por);
+  result.reductions = reductionsOf(model, opts, graph !== null, por, releases?.report ?? null);
   Object.assign(result, kernel);
   if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
   if (out.status === "violation" && out.violation) {
@@ -234,7 +242,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   return result;
 }
 
-function reductionsOf(model: ModelIR, opts: CheckOptions, liveness: boolean, por: boolean): Reductions {
+function reductionsOf(model: ModelIR, opts: CheckOptions, liveness: boolean, por: boolean, merging: ReleaseMerging | null): Reductions {
   const { groups, excluded } = symmetryAnalysis(model);
   const symOn = opts.symmetry !== false && !liveness;
   const applied = symOn && groups.length > 0;
@@ -249,6 +257,9 @@ function reductionsOf(model: ModelIR, opts: CheckOptions, liveness: boolean, por
   return {
     symmetry: { applied, groups: groups.map((g) => g.map((pid) => model.processes[pid].name)), note: symNote, excluded },
     por: { applied: por && model.processes.length > 1, note: porNote },
+    releases: merging
+      ? { applied: merging.merged > 0, merged: merging.merged, note: merging.note, site: merging.site }
+      : { applied: false, merged: 0, note: opts.mergeReleases === false ? "switched off (--no-merge-unlock)" : "off for liveness (not shown sound under fairness)", site: null },
   };
 }
 

@@ -17,6 +17,7 @@ export interface CliOptions {
   refcountBits?: number;
   color: boolean;
   por: boolean;
+  mergeReleases: boolean;
   symmetry: boolean;
   exact: boolean;
   hashTable: boolean;
@@ -57,6 +58,7 @@ export function parseArgs(argv: string[]): CliOptions {
     warn: "fail",
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
     por: true,
+    mergeReleases: true,
     symmetry: true,
     exact: false,
     hashTable: false,
@@ -143,6 +145,9 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case "--no-por":
         o.por = false;
+        break;
+      case "--no-merge-unlock":
+        o.mergeReleases = false;
         break;
       case "--no-color":
         o.color = false;

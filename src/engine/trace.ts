@@ -22,6 +22,8 @@ export interface TraceStep {
   changes: { location: string; before: string; after: string }[];
   reads: { location: string; value: string }[];
   violation?: boolean; // the step that hit the violation
+  /** Lock releases the step ran after its own access (merged into it: src/ir/movers.ts). */
+  released?: SiteInfo[];
 }
 
 export interface Trace {
@@ -34,6 +36,12 @@ export interface Trace {
 
 function site(src: Src): SiteInfo {
   return { file: src.loc.file.path, line: src.loc.line, col: src.loc.col, text: src.text };
+}
+
+/** Where the scenario makes the call (its outermost call site), else the instruction itself. */
+function outerSite(src: Src): SiteInfo {
+  const c = src.calls[0];
+  return c ? { file: c.loc.file.path, line: c.loc.line, col: c.loc.col, text: c.text } : site(src);
 }
 
 function calls(src: Src): (SiteInfo & { fn: string })[] {
@@ -97,7 +105,11 @@ export function replay(model: ModelIR, path: number[], violation: Violation | nu
       if (a.kind === "w") changes.push({ location: cell.name, before: formatValue(model, a.before, ptr), after: formatValue(model, a.after, ptr) });
       else if (a.kind === "r") reads.push({ location: cell.name, value: formatValue(model, a.after, ptr) });
     }
-    steps.push({ step: i + 1, proc: pid, procName: model.processes[pid].name, site: site(ins.src), calls: calls(ins.src), changes, reads, violation: violation !== null && i === path.length - 1 && violation.proc === pid });
+    const released = rec.pcs.flatMap((pc) => {
+      const r = code[pc];
+      return r.op === "unlock" && r.merged && r !== ins ? [outerSite(r.src)] : [];
+    });
+    steps.push({ step: i + 1, proc: pid, procName: model.processes[pid].name, site: site(ins.src), calls: calls(ins.src), changes, reads, violation: violation !== null && i === path.length - 1 && violation.proc === pid, ...(released.length ? { released } : {}) });
   });
   ctx.record = null;
   let violationSite: Trace["violationSite"] = null;

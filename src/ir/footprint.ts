@@ -9,7 +9,7 @@
 // (a single access, or the whole body of an `__atomic` block) and the cells the process
 // may touch from there on (`future`), as bitsets over the shared cells.
 
-import { Instr, LExpr, ModelIR, ProcessIR } from "./ir.js";
+import { Instr, LExpr, ModelIR, ProcessIR, yields } from "./ir.js";
 import { deadSlots } from "./liveness.js";
 import { evalBin } from "./lower.js";
 
@@ -245,17 +245,15 @@ export function computeFootprints(proc: ProcessIR, pid: number, model: ModelIR):
       }
     }
   }
-  // Step footprint: the access at pc, or for `atomic_begin` every access inside the block.
+  // Step footprint: every access from pc until the step ends - the access at pc, every access
+  // of an `__atomic` block starting there, and the releases merged into the step (movers.ts),
+  // which run in the local code after it.
   const stepR = new Uint32Array(n * words);
   const stepW = new Uint32Array(n * words);
   code.forEach((ins, pc) => {
-    if (ins.op !== "atomic_begin") {
-      or(stepR, pc, accR, pc);
-      or(stepW, pc, accW, pc);
-      return;
-    }
+    if (!yields(ins)) return;
     const seen = new Set<string>();
-    const work: [number, number][] = [[pc + 1, 1]];
+    const work: [number, number][] = [[pc, 0]];
     while (work.length) {
       const [at, depth] = work.pop()!;
       const key = `${at}:${depth}`;
@@ -265,8 +263,7 @@ export function computeFootprints(proc: ProcessIR, pid: number, model: ModelIR):
       or(stepW, pc, accW, at);
       const op = code[at].op;
       const d = op === "atomic_begin" ? depth + 1 : op === "atomic_end" ? depth - 1 : depth;
-      if (d === 0) continue;
-      for (const s of succ(at)) work.push([s, d]);
+      for (const s of succ(at)) if (d > 0 || (!yields(code[s]) && code[s].op !== "end")) work.push([s, d]);
     }
   });
   return { words, stepR, stepW, futR, futW };

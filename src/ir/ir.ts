@@ -39,7 +39,8 @@ type InstrBody =
   | { op: "rmw"; rmw: RmwOp; dst: number; ret: "old" | "new" | "ok"; addr: LExpr; a: LExpr; b: LExpr; src: Src }
   | { op: "lock"; addr: LExpr; src: Src } // blocking acquire: cell 0 -> pid+1
   | { op: "trylock"; dst: number; addr: LExpr; src: Src }
-  | { op: "unlock"; addr: LExpr; src: Src }
+  // merged: a left mover, run in the step before it (src/ir/movers.ts)
+  | { op: "unlock"; addr: LExpr; src: Src; merged?: boolean }
   | { op: "unlock_wait"; addr: LExpr; src: Src } // spin_unlock_wait: blocked while the lock is held; does not take it
   | { op: "rcu_lock"; src: Src }
   | { op: "rcu_unlock"; src: Src }
@@ -80,6 +81,8 @@ export function yields(ins: Instr): boolean {
       return false;
     case "load":
       return !ins.constCell;
+    case "unlock":
+      return !ins.merged;
     default:
       return true;
   }

@@ -112,14 +112,17 @@ export function displayText(text: string): string {
 
 /** The effects of a step as shown beside it: its changes, or (when it changed nothing) its reads. */
 export function stepEffects(st: TraceStep, flagNames?: Map<number, string>, from?: ReadSources): { text: string; raw: string; read: boolean }[] {
-  if (st.changes.length) return st.changes.map((c) => ({ ...(lockChange(st, c) ?? describeChange(c, flagNames)), read: false }));
-  return st.reads.map((r, i) => {
+  const changes = st.changes.map((c) => ({ ...(lockChange(st, c) ?? describeChange(c, flagNames)), read: false }));
+  // A step with a merged release (src/ir/movers.ts) read what decided it, then released: both.
+  if (changes.length && !st.released) return changes;
+  const reads = st.reads.map((r, i) => {
     const w = from?.get(st.step)?.[i];
     const raw = `read ${r.location}=${r.value}`;
     const flags = flagWord(r.location, r.value, flagNames);
     const text = flags !== null ? `${raw} [${flags}]` : raw;
     return { text: w ? `${text} ← ${w.procName} step ${w.step}` : text, raw, read: true };
   });
+  return [...reads, ...changes];
 }
 
 /** Per step number, per read: the other process's step whose write it observed (if any). */

@@ -55,7 +55,14 @@ export function reductionLines(red: NonNullable<CheckResult["reductions"]>): str
     ? `symmetry: ${red.symmetry.groups.map((g) => `{${processList(g)}}`).join(" ")} interchangeable`
     : `symmetry off: ${red.symmetry.note}`;
   const por = red.por.applied ? "partial-order reduction on" : `partial-order reduction off: ${red.por.note}`;
-  const lines = [`  reductions: ${sym}; ${por}`];
+  const rel = !red.releases
+    ? null
+    : red.releases.applied
+      ? `${red.releases.merged} lock release${red.releases.merged === 1 ? "" : "s"} merged into the step before`
+      : red.releases.merged === 0 && red.releases.note === "no lock is released"
+        ? null
+        : `releases not merged: ${red.releases.note}${red.releases.site ? ` (${red.releases.site.text}  ${red.releases.site.file}:${red.releases.site.line})` : ""}`;
+  const lines = [`  reductions: ${sym}; ${por}${rel ? `; ${rel}` : ""}`];
   for (const x of red.symmetry.excluded)
     lines.push(`    symmetry leaves out ${x.process}: ${x.reason}${x.site ? ` (${x.site.text}  ${x.site.file}:${x.site.line})` : ""}`);
   return lines;
@@ -90,8 +97,11 @@ function where(s: { file: string; line: number }): string {
 
 /** What a step did, plainly: the shared cells it changed, or else those it read. */
 export function plainEffects(st: TraceStep): string[] {
-  if (st.changes.length) return st.changes.map((c) => `${c.location} ${c.before}→${c.after}`);
-  return st.reads.map((r) => `read ${r.location}=${r.value}`);
+  const reads = st.reads.map((r) => `read ${r.location}=${r.value}`);
+  const changes = st.changes.map((c) => `${c.location} ${c.before}→${c.after}`);
+  // A step with a merged release read what decided it, then released: show both.
+  if (st.released) return [...reads, ...changes];
+  return changes.length ? changes : reads;
 }
 
 /** herd7's Observation line: `Observation NAME RESULT POSITIVE NEGATIVE`. */
@@ -107,6 +117,7 @@ export function stepLine(st: TraceStep): string {
     // The scenario's own line first, then the primitive inside the prelude that made the step.
     text = `${outer.text}  ${where(outer)}  -> ${st.site.text}  ${where(st.site)}`;
   } else text = `${st.site.text}  ${where(st.site)}`;
+  for (const r of st.released ?? []) text += `; then ${r.text}  ${where(r)}`;
   const effects = plainEffects(st);
   return `${String(st.step).padStart(4)}  ${st.procName.padEnd(3)} ${text}${effects.length ? "   [" + effects.join(", ") + "]" : ""}`;
 }
