@@ -4,6 +4,7 @@
 import { SourceError, formatSourceError } from "./frontend/diagnostics.js";
 import { UnsupportedLanguageError, isPlainHerd7Test } from "./frontend/header.js";
 import { ReleaseMerging, mergeReleases } from "./ir/movers.js";
+import { MERGE_UNSOUND } from "./ir/ir.js";
 import { SiteInfo } from "./engine/trace.js";
 import { CompileOptions, compileSource } from "./ir/compile.js";
 import { observationOf } from "./observation.js";
@@ -158,20 +159,34 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   // Liveness annotations need the whole graph: exact states, no reductions.
   const goals = livenessGoals(compiled);
   const graph = goals.length ? new Graph() : null;
-  const releases = opts.mergeReleases !== false && !graph ? mergeReleases(compiled) : null;
-  const model = releases?.model ?? compiled;
+  let releases = opts.mergeReleases !== false && !graph ? mergeReleases(compiled) : null;
+  let model = releases?.model ?? compiled;
   const por = opts.por !== false && !graph;
   const run = opts.engine ?? search;
-  let out = graph
-    ? search(model, { ...opts, warnAsViolation, por: false, symmetry: false, exact: true, graph })
-    : run(model, { ...opts, warnAsViolation, findingsAsWarnings, por });
-  let shortest = out.notShortest !== true;
-  if (por && out.status === "violation" && shortest) {
-    // The reduced graph may hide the shortest path: find it in the full graph, which a BFS
-    // reaches before going deeper than the violation the reduced search found.
-    const full = run(model, { ...opts, warnAsViolation, findingsAsWarnings, por: false });
-    if (full.status === "violation") out = { ...full, stats: out.stats };
-    else shortest = false;
+  const explore = () => {
+    let out = graph
+      ? search(model, { ...opts, warnAsViolation, por: false, symmetry: false, exact: true, graph })
+      : run(model, { ...opts, warnAsViolation, findingsAsWarnings, por });
+    let shortest = out.notShortest !== true;
+    if (por && out.status === "violation" && shortest && out.violation?.kind !== MERGE_UNSOUND) {
+      // The reduced graph may hide the shortest path: find it in the full graph, which a BFS
+      // reaches before going deeper than the violation the reduced search found.
+      const full = run(model, { ...opts, warnAsViolation, findingsAsWarnings, por: false });
+      if (full.status === "violation") out = { ...full, stats: out.stats };
+      else shortest = false;
+    }
+    return { out, shortest };
+  };
+  let { out, shortest } = explore();
+  if (releases && out.violation?.kind === MERGE_UNSOUND) {
+    // A plain access reached a merged lock (movers.ts): search again with every release a step.
+    const v = out.violation;
+    const src = model.processes[v.proc].code[v.pc].src;
+    const c = src.calls[0];
+    const loc = c ? c.loc : src.loc;
+    releases = { model: compiled, report: { merged: 0, note: `${v.msg}, which a merged release does not commute with (searched again without merging)`, site: { file: loc.file.path, line: loc.line, col: loc.col, text: c ? c.text : src.text } } };
+    model = compiled;
+    ({ out, shortest } = explore());
   }
   const s = out.stats;
   const result: CheckResult = {

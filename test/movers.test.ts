@@ -152,3 +152,24 @@ P1(struct obj *o) { if (READ_ONCE(o->v) == 1) WRITE_ONCE(o->__ghost_freed, 1); }
   assert.equal(merged.reductions!.releases.applied, false);
   assert.match(merged.reductions!.releases.note ?? "", /object some process frees/);
 });
+
+test("merged releases: a plain access through a pointer read from memory that reaches a lock ends the search, which runs again unmerged", () => {
+  // P2 reads through a pointer P1 stores: not known before the search, so it is checked while
+  // searching; when it reaches the lock, the merged search stops and the plain one answers.
+  const src = `C pointer-to-lock
+{ spinlock_t l; int x = 0; int *p = &x; }
+P0(spinlock_t *l, int *x) { spin_lock(l); WRITE_ONCE(*x, 1); spin_unlock(l); }
+P1(int **p, spinlock_t *l) { WRITE_ONCE(*p, (int *)l); }
+P2(int **p) { int *q = READ_ONCE(*p); int r0 = READ_ONCE(*q); }
+exists (2:r0=1)
+`;
+  const { merged, plain } = agree("pointer-to-lock", src);
+  assert.equal(merged.stats.states, plain.stats.states);
+  assert.equal(merged.reductions!.releases.applied, false);
+  assert.match(merged.reductions!.releases.note ?? "", /P2 accesses l through an address not known before the search.*searched again without merging/);
+  assert.equal(merged.reductions!.releases.site?.line, 5);
+  // The same pointer kept on x: the guard never fires and the releases stay merged.
+  const onX = checkSource(src.replace("WRITE_ONCE(*p, (int *)l);", "WRITE_ONCE(*p, x);").replace("P1(int **p, spinlock_t *l)", "P1(int **p, int *x)"), "on-x");
+  assert.equal(onX.verdict, "pass", onX.error?.formatted);
+  assert.equal(onX.reductions!.releases.applied, true);
+});

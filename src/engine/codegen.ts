@@ -6,7 +6,7 @@
 // unless inside an atomic block) written into each yielding case. V8 compiles it like
 // hand-written code: no closure call per instruction, no interpretation of the IR.
 
-import { Instr, LExpr, ModelIR, ViolationKind, yields } from "../ir/ir.js";
+import { Instr, LExpr, MERGE_UNSOUND, ModelIR, ViolationKind, yields } from "../ir/ir.js";
 
 /** What the generated code needs at run time besides the state. */
 export interface StepEnv {
@@ -15,6 +15,7 @@ export interface StepEnv {
   names: string[]; // cell names, for messages
   budgetError: (pc: number) => never; // endless local loop
   lockCells: Int32Array; // for "ends holding a lock"
+  guard: Uint8Array; // model.releaseGuard, or empty
 }
 
 export type StepFn = (s: Int32Array, ctx: unknown, prefixOnly: boolean) => number;
@@ -90,7 +91,8 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
     `{ if (ctx.findingsAsWarnings) { ctx.warnings.push({ kind: ${js(kind)}, msg: ${msgExpr}, proc: ${pid}, pc: ${pc} }); ${then} } else ${violDyn(pc, kind, msgExpr)} }`;
 
   /** Code that puts the checked address of `e` into `a`, or fails the step. */
-  const address = (pc: number, e: LExpr): string => {
+  const guard = model.releaseGuard;
+  const address = (pc: number, e: LExpr, plain?: "r" | "w"): string => {
     if (e.k === "const") {
       const a = e.v;
       if (a <= 0 || a >= nCells) return finding(pc, "bug", js(a === 0 ? "NULL pointer dereference" : `access to invalid address ${a}`), "return 1;");
@@ -100,7 +102,10 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
     }
     return `a = ${expr(e)};
         if (a <= 0 || a >= ${nCells}) ${finding(pc, "bug", `a === 0 ? "NULL pointer dereference" : "access to invalid address " + a`, "return 1;")}
-        if (env.freed[a] >= 0 && s[env.freed[a]] !== 0) ${violDyn(pc, "use-after-free", `"access to " + env.names[a] + " after the object was freed"`)}`;
+        if (env.freed[a] >= 0 && s[env.freed[a]] !== 0) ${violDyn(pc, "use-after-free", `"access to " + env.names[a] + " after the object was freed"`)}${
+          guard && plain ? `
+        if ((env.guard[a] & ${plain === "w" ? 3 : 1}) !== 0) ${violDyn(pc, MERGE_UNSOUND, `"P${pid} accesses " + env.names[a] + " through an address not known before the search"`)}` : ""
+        }`;
   };
   const wrapStore = (e: LExpr, v: string): string => {
     if (e.k === "const") {
@@ -192,10 +197,10 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
         body += `if (${expr(ins.cond)} === 0) return 1; ${next}`;
         break;
       case "load":
-        body += `${address(pc, ins.addr)}\n${L(ins.dst)} = s[a]; ${rec("r", "s[a]", "s[a]")} ${next}`;
+        body += `${address(pc, ins.addr, "r")}\n${L(ins.dst)} = s[a]; ${rec("r", "s[a]", "s[a]")} ${next}`;
         break;
       case "store":
-        body += `${address(pc, ins.addr)}\n{ const before = s[a]; s[a] = ${wrapStore(ins.addr, expr(ins.val))}; ${rec("w", "before", "s[a]")} } ${next}`;
+        body += `${address(pc, ins.addr, "w")}\n{ const before = s[a]; s[a] = ${wrapStore(ins.addr, expr(ins.val))}; ${rec("w", "before", "s[a]")} } ${next}`;
         break;
       case "rmw": {
         const x = expr(ins.a);
@@ -211,7 +216,7 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
           cmpxchg: `(old === ${x} ? ${yv} : old)`,
           add_unless: `(old !== ${yv} ? old + ${x} : old)`,
         };
-        body += `${address(pc, ins.addr)}
+        body += `${address(pc, ins.addr, "w")}
         { const old = s[a]; const nv = ${wrapStore(ins.addr, `(${nv[ins.rmw]})`)}; s[a] = nv; ${L(ins.dst)} = ${ins.ret === "old" ? "old" : "nv"}; ${rec("w", "old", "nv")} } ${next}`;
         break;
       }

@@ -72,7 +72,7 @@ export class Machine {
       const budgetError = (pc: number): never => {
         throw new SourceError(p.code[pc].src.loc, `P${pid} ran ${LOCAL_BUDGET} local instructions without touching shared memory: an endless local loop?`);
       };
-      const env: StepEnv = { freed, wrap, names, budgetError, lockCells };
+      const env: StepEnv = { freed, wrap, names, budgetError, lockCells, guard: model.releaseGuard ?? new Uint8Array(0) };
       const dead = deadSlots(p, keepByProc[pid]);
       let recording: StepFn | null = null;
       const proc: Proc = {

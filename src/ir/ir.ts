@@ -19,6 +19,8 @@ export type LExpr =
 export type BinOp = "+" | "-" | "*" | "/" | "%" | "&" | "|" | "^" | "<<" | ">>" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "&&" | "||";
 
 export type ViolationKind = "assert" | "bug" | "warn" | "deadlock" | "io-on-secure" | "use-after-free" | "livelock" | "starvation" | (string & {});
+/** Not a finding: the search met an access that makes merged releases unsound (movers.ts). */
+export const MERGE_UNSOUND = "merge-unsound";
 export const VIOLATION_KINDS = ["assert", "bug", "warn", "deadlock", "io-on-secure", "use-after-free", "livelock", "starvation"] as const;
 
 /** Read-modify-write operations on one cell; `ret` says which value goes to dst. */
@@ -157,4 +159,9 @@ export interface ModelIR {
   rcuWait: number; // address of the per-process grace-period wait masks, or -1
   srcuStructs: number[]; // base addresses of every struct srcu_struct (each 2 * nProcs hidden cells)
   addrNames: Map<number, string>; // address -> name, for printing pointer values
+  /** With merged lock releases (movers.ts): per cell, 1 = a plain access through an address
+   * not known before the search must not reach it (a merged lock), 2 = must not write it (the
+   * __ghost_freed cell of a merged lock's object). Such an access ends the search with a
+   * `merge-unsound` violation, and the checker searches again without merging. */
+  releaseGuard?: Uint8Array;
 }

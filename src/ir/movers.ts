@@ -4,8 +4,7 @@
 //
 // Why it is sound. While P holds lock l, no other process can take l (lock() blocks) or see
 // who holds it, provided nothing in the model reads l's cell as a value (spin_trylock and
-// spin_is_locked do, and so would a plain access through an address not known before the
-// search). Then P's release commutes to the left with every step another process takes
+// spin_is_locked do, and so does a plain access to it). Then P's release commutes to the left with every step another process takes
 // between P's previous step and the release ("a left mover"), and it is always enabled. So
 // every run is equivalent to one in which P releases right after its previous step, which
 // reaches the same final states, deadlocks and failing checks: the state in between is only
@@ -16,6 +15,12 @@
 //    its own step;
 //  - a release reached from the process's entry through local code alone has no step before
 //    it to join, so it stays a step.
+// Addresses not known before the search (pointers read from memory, as the kernel model has
+// them) are checked while searching instead: such an access that reaches a merged lock's cell,
+// or writes its object's __ghost_freed cell, ends the search (model.releaseGuard, codegen.ts),
+// and the checker searches again without merging. That is enough: in any run of the unmerged
+// model, every step before the first such access commutes with the releases, so the merged
+// search reaches a state where the same process is about to make the same access.
 // Liveness (PROGRESS/GOAL) needs the full graph: the caller does not apply it there.
 //
 // Kernel code unlocks at the end of almost every critical section ("read the flag; unlock;
@@ -45,7 +50,7 @@ function obstacle(model: ModelIR): { reason: string; at: Instr } | null {
       if (i.op === "trylock") return { reason: `${p.name} calls a trylock, which sees whether a lock is held`, at: i };
       if (i.op !== "load" && i.op !== "store" && i.op !== "rmw") continue;
       if (i.op === "load" && i.lockProbe) return { reason: `${p.name} asks whether a lock is held (spin_is_locked)`, at: i };
-      if (i.addr.k !== "const") return { reason: `${p.name} accesses an address not known before the search, which could be a lock`, at: i };
+      if (i.addr.k !== "const") continue; // checked during the search (releaseGuard)
       if (model.cells[i.addr.v]?.isLock) return { reason: `${p.name} reads or writes the lock ${model.cells[i.addr.v].name} as a value`, at: i };
     }
   return null;
@@ -86,14 +91,21 @@ export function mergeReleases(model: ModelIR): { model: ModelIR; report: Release
   if (why) return { model, report: { merged: 0, note: why.reason, site: siteOf(why.at) } };
   const written = writtenCells(model);
   let merged = 0;
+  // Why a release stayed a step, for the report when none moved.
   let freed: Instr | null = null;
+  let first: Instr | null = null;
   const processes = model.processes.map((p) => {
     const prefix = entryPrefix(p.code);
     const code = p.code.map((i, pc): Instr => {
-      if (i.op !== "unlock" || i.addr.k !== "const" || prefix.has(pc)) return i;
-      const cell = model.cells[i.addr.v];
-      if (!cell?.isLock) return i;
-      if (cell.freedCell >= 0 && written.has(cell.freedCell)) {
+      // A lock whose address is not a constant (or not a lock: dead code the constant
+      // propagation folded) could be any lock: it stays a step.
+      if (i.op !== "unlock" || i.addr.k !== "const" || !model.cells[i.addr.v]?.isLock) return i;
+      if (prefix.has(pc)) {
+        first ??= i;
+        return i;
+      }
+      const f = model.cells[i.addr.v].freedCell;
+      if (f >= 0 && written.has(f)) {
         freed ??= i;
         return i;
       }
@@ -103,9 +115,25 @@ export function mergeReleases(model: ModelIR): { model: ModelIR; report: Release
     return { ...p, code };
   });
   if (merged === 0) {
-    const at = freed ?? releases[0];
-    const note = freed ? "every lock released lives in an object some process frees" : "every release is the first thing its process does";
+    const at = freed ?? first ?? releases[0];
+    const note = freed
+      ? "every lock released lives in an object some process frees"
+      : first
+        ? "every release is the first thing its process does"
+        : "no release names a lock known before the search";
     return { model, report: { merged: 0, note, site: siteOf(at) } };
   }
-  return { model: { ...model, processes }, report: { merged, note: null, site: null } };
+  const out: ModelIR = { ...model, processes };
+  if (model.processes.some((p) => p.code.some((i) => (i.op === "load" || i.op === "store" || i.op === "rmw") && i.addr.k !== "const"))) {
+    const guard = new Uint8Array(model.cells.length);
+    for (const p of processes)
+      for (const i of p.code)
+        if (i.op === "unlock" && i.merged && i.addr.k === "const") {
+          guard[i.addr.v] |= 1;
+          const f = model.cells[i.addr.v].freedCell;
+          if (f >= 0) guard[f] |= 2;
+        }
+    out.releaseGuard = guard;
+  }
+  return { model: out, report: { merged, note: null, site: null } };
 }
