@@ -132,9 +132,9 @@ for (const m of [1, 2]) {
 			row.natural = measure(`nat|${variant}|${m}`, () => runPageproof(nat.file));
 			row.naturalExpect = nat.expect;
 			// What merging the lock releases into the step before them (src/ir/movers.ts) does.
-			if (variant === 'ok') row.naturalNoMerge = measure(`natnm|${variant}|${m}`, () => runPageproof(nat.file, ['--no-merge-unlock']));
+			if (variant === 'ok') row.naturalNoMerge = measure(`natnm|${variant}|${m}`, () => runPageproof(nat.file, ['--no-merge-locks']));
 			if (variant === 'ok' && n <= 4) {
-				row.naturalRaw = measure(`natraw|${variant}|${m}`, () => runPageproof(nat.file, ['--no-por', '--no-symmetry', '--no-merge-unlock', '--hash-table']));
+				row.naturalRaw = measure(`natraw|${variant}|${m}`, () => runPageproof(nat.file, ['--no-por', '--no-symmetry', '--no-merge-locks', '--hash-table']));
 				row.tunedRaw = row.raw;
 			}
 			if (variant === 'ok' && n <= TWIN_MAX_N) {
@@ -220,10 +220,12 @@ L.push('spin_lock()/spin_unlock(), waits as `while (READ_ONCE(*x) != 0) cpu_rela
 L.push('(atomic_cmpxchg for the freeze, a retried atomic_add_unless for the pin), every process written out. The tuned model');
 L.push('(gen-pv.mjs) makes each numbered spec line one step; in C, W1b ("already under writeback? unlock") is two steps (the');
 L.push('read, then the unlock) and G4 is no step on success, so the two models differ in granularity by themselves: the');
-L.push('"reductions off" columns (`--no-por --no-symmetry --no-merge-unlock`) measure that difference, the default columns what');
-L.push('the reductions make of each. By default a lock release runs in the step before it (docs/design.md, "Merged lock');
-L.push('releases"): the natural model\'s W1b is then one step as in the tuned model, and so are its other read-then-unlock');
-L.push('pairs, which the tuned model keeps as two; the "no merge" column is the natural model with `--no-merge-unlock`.');
+L.push('"reductions off" columns (`--no-por --no-symmetry --no-merge-locks`) measure that difference, the default columns what');
+L.push('the reductions make of each. By default lock releases run in the step before them and acquires with the step after');
+L.push('them (docs/design.md, "Merged lock operations"): the natural model\'s W1b is then one step as in the tuned model, and');
+L.push('so are its other lock/access/unlock sequences, which the tuned model keeps as separate steps; with symmetry a second');
+L.push('writeback process that finds the page under writeback (lock, read, unlock: one step) changes no state, so m = 2 has');
+L.push('the m = 1 count. The "no merge" column is the natural model with `--no-merge-locks`.');
 L.push('');
 L.push('| n,m | tuned states | natural states | natural / tuned | natural time s (search) | natural, no merge: states | / tuned | reductions off: tuned states | natural states | natural / tuned |');
 L.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');

@@ -3,7 +3,7 @@
 
 import { SourceError, formatSourceError } from "./frontend/diagnostics.js";
 import { UnsupportedLanguageError, isPlainHerd7Test } from "./frontend/header.js";
-import { ReleaseMerging, mergeReleases } from "./ir/movers.js";
+import { LockMerging, mergeLocks } from "./ir/movers.js";
 import { MERGE_UNSOUND } from "./ir/ir.js";
 import { SiteInfo } from "./engine/trace.js";
 import { CompileOptions, compileSource } from "./ir/compile.js";
@@ -25,8 +25,8 @@ export interface CheckOptions extends SearchLimits, CompileOptions {
   por?: boolean;
   /** Symmetry reduction of identical processes (default on). */
   symmetry?: boolean;
-  /** Lock releases run in the step before them when they are left movers (src/ir/movers.ts; default on). */
-  mergeReleases?: boolean;
+  /** Lock releases run in the step before them, acquires in the step after them, when they are movers (src/ir/movers.ts; default on). */
+  mergeLocks?: boolean;
   /** Keep full states in the visited set instead of 64-bit fingerprints. */
   exact?: boolean;
   /** Fingerprints in the compact sorted set (default), or in a hash table: faster probes, about 2.5x the memory. */
@@ -112,8 +112,8 @@ export interface Reductions {
     excluded: SymmetryExclusion[];
   };
   por: { applied: boolean; note: string | null };
-  /** Lock releases merged into the step before them (src/ir/movers.ts). */
-  releases: { applied: boolean; merged: number; note: string | null; site: SiteInfo | null };
+  /** Lock operations merged with the code around them (src/ir/movers.ts): releases into the step before, acquires with the step after. */
+  locks: { applied: boolean; releases: number; acquires: number; note: string | null; site: SiteInfo | null };
 }
 
 export const EMPTY_STATS: CheckResult["stats"] = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, statesPerSecond: 0, memoryBytes: 0, visitedBytesPerState: 0, visited: "fingerprint", collisionProbability: 0, threads: 1 };
@@ -159,8 +159,8 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   // Liveness annotations need the whole graph: exact states, no reductions.
   const goals = livenessGoals(compiled);
   const graph = goals.length ? new Graph() : null;
-  let releases = opts.mergeReleases !== false && !graph ? mergeReleases(compiled) : null;
-  let model = releases?.model ?? compiled;
+  let merging = opts.mergeLocks !== false && !graph ? mergeLocks(compiled) : null;
+  let model = merging?.model ?? compiled;
   const por = opts.por !== false && !graph;
   const run = opts.engine ?? search;
   const explore = () => {
@@ -178,13 +178,13 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     return { out, shortest };
   };
   let { out, shortest } = explore();
-  if (releases && out.violation?.kind === MERGE_UNSOUND) {
-    // A plain access reached a merged lock (movers.ts): search again with every release a step.
+  if (merging && out.violation?.kind === MERGE_UNSOUND) {
+    // A plain access reached a merged lock (movers.ts): search again with every lock operation a step.
     const v = out.violation;
     const src = model.processes[v.proc].code[v.pc].src;
     const c = src.calls[0];
     const loc = c ? c.loc : src.loc;
-    releases = { model: compiled, report: { merged: 0, note: `${v.msg}, which a merged release does not commute with (searched again without merging)`, site: { file: loc.file.path, line: loc.line, col: loc.col, text: c ? c.text : src.text } } };
+    merging = { model: compiled, report: { releases: 0, acquires: 0, note: `${v.msg}, which a merged lock operation does not commute with (searched again without merging)`, site: { file: loc.file.path, line: loc.line, col: loc.col, text: c ? c.text : src.text } } };
     model = compiled;
     ({ out, shortest } = explore());
   }
@@ -219,7 +219,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
       ...(s.clusterMode !== undefined ? { clusterMode: s.clusterMode } : {}),
     },
   };
-  result.reductions = reductionsOf(model, opts, graph !== null, por, releases?.report ?? null);
+  result.reductions = reductionsOf(model, opts, graph !== null, por, merging?.report ?? null);
   Object.assign(result, kernel);
   if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
   if (out.status === "violation" && out.violation) {
@@ -257,7 +257,7 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   return result;
 }
 
-function reductionsOf(model: ModelIR, opts: CheckOptions, liveness: boolean, por: boolean, merging: ReleaseMerging | null): Reductions {
+function reductionsOf(model: ModelIR, opts: CheckOptions, liveness: boolean, por: boolean, merging: LockMerging | null): Reductions {
   const { groups, excluded } = symmetryAnalysis(model);
   const symOn = opts.symmetry !== false && !liveness;
   const applied = symOn && groups.length > 0;
@@ -272,9 +272,9 @@ function reductionsOf(model: ModelIR, opts: CheckOptions, liveness: boolean, por
   return {
     symmetry: { applied, groups: groups.map((g) => g.map((pid) => model.processes[pid].name)), note: symNote, excluded },
     por: { applied: por && model.processes.length > 1, note: porNote },
-    releases: merging
-      ? { applied: merging.merged > 0, merged: merging.merged, note: merging.note, site: merging.site }
-      : { applied: false, merged: 0, note: opts.mergeReleases === false ? "switched off (--no-merge-unlock)" : "off for liveness (not shown sound under fairness)", site: null },
+    locks: merging
+      ? { applied: merging.releases + merging.acquires > 0, ...merging }
+      : { applied: false, releases: 0, acquires: 0, note: opts.mergeLocks === false ? "switched off (--no-merge-locks)" : "off for liveness (not shown sound under fairness)", site: null },
   };
 }
 

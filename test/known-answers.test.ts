@@ -8,7 +8,7 @@ import { run } from "./helpers.js";
 import { BModel, BProc, StepFn, enumerate } from "./bruteforce.js";
 
 /** No reduction (partial-order, symmetry, merged releases): the full interleaving graph, whose size the brute force counts. */
-const FULL = { por: false, symmetry: false, mergeReleases: false } as Record<string, unknown> as CheckOptions;
+const FULL = { por: false, symmetry: false, mergeLocks: false } as Record<string, unknown> as CheckOptions;
 
 function pass(r: CheckResult): CheckResult {
   assert.equal(r.verdict, "pass", r.error?.formatted ?? r.violation?.message ?? r.incomplete?.limit);

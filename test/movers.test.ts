@@ -12,7 +12,7 @@ const finals = (r: CheckResult) => new Set(r.finalStates.map((f) => JSON.stringi
 
 function agree(name: string, src: string, opts: Record<string, unknown> = {}): { merged: CheckResult; plain: CheckResult } {
   const merged = checkSource(src, name, opts);
-  const plain = checkSource(src, name, { ...opts, mergeReleases: false });
+  const plain = checkSource(src, name, { ...opts, mergeLocks: false });
   assert.notEqual(plain.verdict, "error", `${name}: ${plain.error?.formatted}`);
   assert.equal(merged.verdict, plain.verdict, `${name}: verdict`);
   assert.equal(merged.violation?.kind, plain.violation?.kind, `${name}: violation kind`);
@@ -63,7 +63,7 @@ test("merged releases: 120 generated lock programs agree with the search that ke
     const a = agree(name, src);
     // The same with the other reductions off, so that merging alone is compared.
     agree(name, src, { por: false, symmetry: false });
-    if (a.merged.reductions!.releases.applied) merged++;
+    if (a.merged.reductions!.locks.applied) merged++;
     if (a.plain.verdict === "violation") violations++;
   }
   assert.ok(merged >= 100, `${merged} programs had releases merged`);
@@ -80,16 +80,19 @@ exists (y=1)
 test("merged releases: fewer states, the reductions line counts them, and a trace shows the release in its step", () => {
   const { merged, plain } = agree("two", TWO, { por: false });
   assert.ok(merged.stats.states < plain.stats.states, `${merged.stats.states} < ${plain.stats.states}`);
-  assert.deepEqual(merged.reductions!.releases, { applied: true, merged: 2, note: null, site: null });
-  assert.equal(plain.reductions!.releases.note, "switched off (--no-merge-unlock)");
-  assert.match(formatText(merged), /2 lock releases merged into the step before/);
+  assert.deepEqual(merged.reductions!.locks, { applied: true, releases: 2, acquires: 2, note: null, site: null });
+  assert.equal(plain.reductions!.locks.note, "switched off (--no-merge-locks)");
+  assert.match(formatText(merged), /2 lock releases and 2 lock acquires merged with the step before \/ after/);
   // A violation's trace: the read and the release are one step, and both are shown.
   const bad = checkSource(TWO.replace("exists (y=1)", "").replace("WRITE_ONCE(*y, r0);", "BUG_ON(r0 == 1);"), "bad");
   assert.equal(bad.violation?.kind, "bug");
-  const step = bad.violation!.trace.steps.find((s) => s.released);
-  assert.ok(step, "a step with a merged release");
-  assert.equal(step.released![0].text, "spin_unlock(l)");
-  assert.match(formatText(bad), /; then spin_unlock\(l\)  bad:\d+   \[read x=1, l 2→0\]|; then spin_unlock\(l\)  bad:\d+   \[x 0→1, l 1→0\]/);
+  // Each critical section is one step now: the acquire, its access, the release.
+  const steps = bad.violation!.trace.steps;
+  assert.deepEqual(steps.map((s) => [s.procName, s.site.text, (s.then ?? []).map((t) => t.text)]), [
+    ["P0", "spin_lock(l)", ["WRITE_ONCE(*x, 1)", "spin_unlock(l)"]],
+    ["P1", "spin_lock(l)", ["int r0 = READ_ONCE(*x)", "spin_unlock(l)"]],
+  ]);
+  assert.match(formatText(bad), /P1  spin_lock\(l\)  bad:4; then int r0 = READ_ONCE\(\*x\)  bad:4; then spin_unlock\(l\)  bad:4   \[read x=1, l 0→2, l 2→0\]/);
 });
 
 test("merged releases: liveness keeps every release a step", () => {
@@ -98,8 +101,8 @@ test("merged releases: liveness keeps every release a step", () => {
 P0(spinlock_t *l, int *x) { for (;;) { spin_lock(l); WRITE_ONCE(*x, 1); spin_unlock(l); PROGRESS(); } }
 `;
   const r = checkSource(live, "live");
-  assert.equal(r.reductions!.releases.applied, false);
-  assert.match(r.reductions!.releases.note ?? "", /liveness/);
+  assert.equal(r.reductions!.locks.applied, false);
+  assert.match(r.reductions!.locks.note ?? "", /liveness/);
 });
 
 // Each construct below can tell whether a lock is held at the moment between a step and the
@@ -130,9 +133,9 @@ exists (1:r0=1 /\\ 1:r1=1)
 test("merged releases: a trylock or spin_is_locked keeps releases steps, and the outcome it sees stays reachable", () => {
   for (const [name, src, why] of OBSERVERS) {
     const { merged } = agree(name, src);
-    assert.equal(merged.reductions!.releases.applied, false, name);
-    assert.match(merged.reductions!.releases.note ?? "", why, name);
-    assert.ok(merged.reductions!.releases.site?.line, `${name}: the construct's line`);
+    assert.equal(merged.reductions!.locks.applied, false, name);
+    assert.match(merged.reductions!.locks.note ?? "", why, name);
+    assert.ok(merged.reductions!.locks.site?.line, `${name}: the construct's line`);
     // P1 sees x written but the lock still held: only in the state between P0's store and its release.
     assert.equal(merged.observation?.result, "Sometimes", name);
   }
@@ -149,8 +152,8 @@ P1(struct obj *o) { if (READ_ONCE(o->v) == 1) WRITE_ONCE(o->__ghost_freed, 1); }
 `;
   const { merged } = agree("freed-lock", src);
   assert.equal(merged.violation?.kind, "use-after-free");
-  assert.equal(merged.reductions!.releases.applied, false);
-  assert.match(merged.reductions!.releases.note ?? "", /object some process frees/);
+  assert.equal(merged.reductions!.locks.applied, false);
+  assert.match(merged.reductions!.locks.note ?? "", /object some process frees/);
 });
 
 test("merged releases: a plain access through a pointer read from memory that reaches a lock ends the search, which runs again unmerged", () => {
@@ -165,11 +168,36 @@ exists (2:r0=1)
 `;
   const { merged, plain } = agree("pointer-to-lock", src);
   assert.equal(merged.stats.states, plain.stats.states);
-  assert.equal(merged.reductions!.releases.applied, false);
-  assert.match(merged.reductions!.releases.note ?? "", /P2 accesses l through an address not known before the search.*searched again without merging/);
-  assert.equal(merged.reductions!.releases.site?.line, 5);
+  assert.equal(merged.reductions!.locks.applied, false);
+  assert.match(merged.reductions!.locks.note ?? "", /P2 accesses l through an address not known before the search.*searched again without merging/);
+  assert.equal(merged.reductions!.locks.site?.line, 5);
   // The same pointer kept on x: the guard never fires and the releases stay merged.
   const onX = checkSource(src.replace("WRITE_ONCE(*p, (int *)l);", "WRITE_ONCE(*p, x);").replace("P1(int **p, spinlock_t *l)", "P1(int **p, int *x)"), "on-x");
   assert.equal(onX.verdict, "pass", onX.error?.formatted);
-  assert.equal(onX.reductions!.releases.applied, true);
+  assert.equal(onX.reductions!.locks.applied, true);
+});
+
+test("merged acquires: an acquire joins the step after it only when that step can never block", () => {
+  // ABBA: the step after spin_lock(a) is spin_lock(b), which blocks: merging them would hide the
+  // state where P0 holds a and waits for b - the deadlock. Both stay steps, the deadlock is found.
+  const abba = `C abba
+{ spinlock_t a; spinlock_t b; }
+P0(spinlock_t *a, spinlock_t *b) { spin_lock(a); spin_lock(b); spin_unlock(b); spin_unlock(a); }
+P1(spinlock_t *a, spinlock_t *b) { spin_lock(b); spin_lock(a); spin_unlock(a); spin_unlock(b); }
+`;
+  const { merged } = agree("abba", abba);
+  assert.equal(merged.violation?.kind, "deadlock");
+  // No acquire joins: after the outer ones comes a blocking acquire, after the inner ones
+  // only their merged releases and the end (no step to join).
+  assert.equal(merged.reductions!.locks.acquires, 0);
+  assert.equal(merged.reductions!.locks.releases, 4);
+  // A wait inside the section: the step after the acquire can block, so it stays a step.
+  const wait = `C wait-inside
+{ spinlock_t l; int x = 0; }
+P0(spinlock_t *l, int *x) { spin_lock(l); while (READ_ONCE(*x) == 0) cpu_relax(); spin_unlock(l); }
+P1(spinlock_t *l, int *x) { spin_lock(l); WRITE_ONCE(*x, 1); spin_unlock(l); }
+`;
+  const w = agree("wait-inside", wait);
+  assert.equal(w.merged.violation?.kind, "deadlock", "P0 waits holding l, P1 cannot take it");
+  assert.equal(w.merged.reductions!.locks.acquires, 1, "only P1's acquire joins its store");
 });

@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 
 
 /** Every reduction off: partial-order, symmetry and merged lock releases (src/ir/movers.ts). */
-const UNREDUCED = { por: false, symmetry: false, mergeReleases: false };
+const UNREDUCED = { por: false, symmetry: false, mergeLocks: false };
 
 const finals = (r: CheckResult) => new Set(r.finalStates.map((f) => JSON.stringify(f)));
 
@@ -143,7 +143,7 @@ test("reductions: symmetry among processes that take locks agrees with the unred
     const full = checkSource(src, `gen-${seed}`, UNREDUCED);
     // Merged releases shorten traces (a step and its release are one step): off here, where
     // symmetry must keep the shortest trace's length; they have their own test below.
-    for (const opts of [{ por: false, mergeReleases: false }, { mergeReleases: false }]) {
+    for (const opts of [{ por: false, mergeLocks: false }, { mergeLocks: false }]) {
       const reduced = checkSource(src, `gen-${seed}`, opts);
       assert.equal(reduced.verdict, full.verdict, `gen-${seed} ${JSON.stringify(opts)}: verdict`);
       assert.equal(reduced.violation?.kind, full.violation?.kind, `gen-${seed}: violation kind`);
@@ -212,7 +212,7 @@ test("reductions: symmetry among processes that use RCU, SRCU and locks agrees w
     if (symmetryGroups(model).length) grouped++;
     const full = checkSource(src, `rcu-gen-${seed}`, UNREDUCED);
     assert.notEqual(full.verdict, "error", full.error?.formatted);
-    for (const opts of [{ por: false, mergeReleases: false }, { mergeReleases: false }]) {
+    for (const opts of [{ por: false, mergeLocks: false }, { mergeLocks: false }]) {
       const reduced = checkSource(src, `rcu-gen-${seed}`, opts);
       assert.equal(reduced.verdict, full.verdict, `rcu-gen-${seed} ${JSON.stringify(opts)}: verdict`);
       assert.equal(reduced.violation?.kind, full.violation?.kind, `rcu-gen-${seed}: violation kind`);

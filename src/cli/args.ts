@@ -17,7 +17,7 @@ export interface CliOptions {
   refcountBits?: number;
   color: boolean;
   por: boolean;
-  mergeReleases: boolean;
+  mergeLocks: boolean;
   symmetry: boolean;
   exact: boolean;
   hashTable: boolean;
@@ -58,7 +58,7 @@ export function parseArgs(argv: string[]): CliOptions {
     warn: "fail",
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
     por: true,
-    mergeReleases: true,
+    mergeLocks: true,
     symmetry: true,
     exact: false,
     hashTable: false,
@@ -146,8 +146,8 @@ export function parseArgs(argv: string[]): CliOptions {
       case "--no-por":
         o.por = false;
         break;
-      case "--no-merge-unlock":
-        o.mergeReleases = false;
+      case "--no-merge-locks":
+        o.mergeLocks = false;
         break;
       case "--no-color":
         o.color = false;

@@ -16,7 +16,7 @@ export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY):
     refcountBits: o.refcountBits,
     warn: o.warn,
     por: o.por,
-    mergeReleases: o.mergeReleases,
+    mergeLocks: o.mergeLocks,
     symmetry: o.symmetry,
     exact: o.exact,
     compact: !o.hashTable,

@@ -27,8 +27,9 @@ options:
   --max-memory MB        stop when the state store exceeds MB (verdict: incomplete)
   --refcount-bits N      narrow page _refcount fields to N bits
   --no-por               switch off partial-order reduction
-  --no-merge-unlock      keep each lock release its own step (by default a release runs in the step
-                         before it when nothing can observe the difference: docs/design.md)
+  --no-merge-locks       keep each lock operation its own step (by default a release runs in the step
+                         before it, an acquire with the step after it, when nothing can observe
+                         the difference: docs/design.md)
   --no-symmetry          switch off symmetry reduction
   --mode herd7|strict     herd7: pageproof's own findings (lock held at exit, deadlock, ...) are warnings
                          beside the final condition's answer; strict: violations (default: herd7 for a

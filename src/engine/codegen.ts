@@ -223,7 +223,7 @@ export function compileProcess(model: ModelIR, pid: number, base: number, dead: 
       case "lock":
         body += `${address(pc, ins.addr)}
         if (s[a] !== 0) { if (s[a] === ${pid + 1}) ${finding(pc, "deadlock", `"P${pid} takes " + env.names[a] + ", which it already holds"`, "")} return 1; }
-        s[a] = ${pid + 1}; ${rec("w", "0", String(pid + 1))} ${next}`;
+        s[a] = ${pid + 1}; ${rec("w", "0", String(pid + 1))} ${ins.joinNext ? "first = true; " : ""}${next}`;
         break;
       case "trylock":
         body += `${address(pc, ins.addr)}

@@ -22,8 +22,9 @@ export interface TraceStep {
   changes: { location: string; before: string; after: string }[];
   reads: { location: string; value: string }[];
   violation?: boolean; // the step that hit the violation
-  /** Lock releases the step ran after its own access (merged into it: src/ir/movers.ts). */
-  released?: SiteInfo[];
+  /** What else the step ran, in order, when lock operations were merged with it (src/ir/movers.ts):
+   * after an acquire, the access of the step it joined; a release after the step's own access. */
+  then?: SiteInfo[];
 }
 
 export interface Trace {
@@ -54,6 +55,30 @@ const SHARED_OPS = new Set(["load", "store", "rmw", "lock", "trylock", "unlock",
 function mainInstr(code: Instr[], pcs: number[]): Instr {
   for (const pc of pcs) if (SHARED_OPS.has(code[pc].op) && !(code[pc].op === "load" && (code[pc] as { constCell?: boolean }).constCell)) return code[pc];
   return code[pcs[0]];
+}
+
+/**
+ * The sites a step ran besides its main instruction because lock operations were merged with
+ * it: after an acquire that joins the next step, that step's first shared access; and every
+ * merged release. Each is named by its outermost call site, once.
+ */
+function mergedSites(code: Instr[], pcs: number[], main: Instr): SiteInfo[] {
+  const out: SiteInfo[] = [];
+  let joining = false;
+  for (const pc of pcs) {
+    const i = code[pc];
+    if (i === main) {
+      joining = i.op === "lock" && i.joinNext === true;
+      continue;
+    }
+    const merged = i.op === "unlock" && i.merged === true;
+    if (!merged && !(joining && SHARED_OPS.has(i.op) && !(i.op === "load" && i.constCell))) continue;
+    joining = false;
+    const s = outerSite(i.src);
+    const last = out[out.length - 1];
+    if (!last || last.text !== s.text || last.line !== s.line || last.file !== s.file) out.push(s);
+  }
+  return out;
 }
 
 export function formatValue(model: ModelIR, v: number, pointer: boolean): string {
@@ -105,11 +130,8 @@ export function replay(model: ModelIR, path: number[], violation: Violation | nu
       if (a.kind === "w") changes.push({ location: cell.name, before: formatValue(model, a.before, ptr), after: formatValue(model, a.after, ptr) });
       else if (a.kind === "r") reads.push({ location: cell.name, value: formatValue(model, a.after, ptr) });
     }
-    const released = rec.pcs.flatMap((pc) => {
-      const r = code[pc];
-      return r.op === "unlock" && r.merged && r !== ins ? [outerSite(r.src)] : [];
-    });
-    steps.push({ step: i + 1, proc: pid, procName: model.processes[pid].name, site: site(ins.src), calls: calls(ins.src), changes, reads, violation: violation !== null && i === path.length - 1 && violation.proc === pid, ...(released.length ? { released } : {}) });
+    const then = mergedSites(code, rec.pcs, ins);
+    steps.push({ step: i + 1, proc: pid, procName: model.processes[pid].name, site: site(ins.src), calls: calls(ins.src), changes, reads, violation: violation !== null && i === path.length - 1 && violation.proc === pid, ...(then.length ? { then } : {}) });
   });
   ctx.record = null;
   let violationSite: Trace["violationSite"] = null;

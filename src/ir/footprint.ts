@@ -246,24 +246,29 @@ export function computeFootprints(proc: ProcessIR, pid: number, model: ModelIR):
     }
   }
   // Step footprint: every access from pc until the step ends - the access at pc, every access
-  // of an `__atomic` block starting there, and the releases merged into the step (movers.ts),
-  // which run in the local code after it.
+  // of an `__atomic` block starting there, the releases merged into the step (movers.ts),
+  // which run in the local code after it, and after an acquire that joins the next step, that
+  // step too.
   const stepR = new Uint32Array(n * words);
   const stepW = new Uint32Array(n * words);
   code.forEach((ins, pc) => {
     if (!yields(ins)) return;
     const seen = new Set<string>();
-    const work: [number, number][] = [[pc, 0]];
+    const work: [number, number, number][] = [[pc, 0, 0]]; // pc, atomic depth, further steps joined
     while (work.length) {
-      const [at, depth] = work.pop()!;
-      const key = `${at}:${depth}`;
+      const [at, depth, join] = work.pop()!;
+      const key = `${at}:${depth}:${join}`;
       if (seen.has(key) || at >= n) continue;
       seen.add(key);
       or(stepR, pc, accR, at);
       or(stepW, pc, accW, at);
-      const op = code[at].op;
-      const d = op === "atomic_begin" ? depth + 1 : op === "atomic_end" ? depth - 1 : depth;
-      for (const s of succ(at)) if (d > 0 || (!yields(code[s]) && code[s].op !== "end")) work.push([s, d]);
+      const ins = code[at];
+      const d = ins.op === "atomic_begin" ? depth + 1 : ins.op === "atomic_end" ? depth - 1 : depth;
+      const j = ins.op === "lock" && ins.joinNext ? 1 : join;
+      for (const s of succ(at)) {
+        if (d > 0 || (!yields(code[s]) && code[s].op !== "end")) work.push([s, d, j]);
+        else if (j > 0 && code[s].op !== "end") work.push([s, d, j - 1]);
+      }
     }
   });
   return { words, stepR, stepW, futR, futW };

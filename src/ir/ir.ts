@@ -19,7 +19,7 @@ export type LExpr =
 export type BinOp = "+" | "-" | "*" | "/" | "%" | "&" | "|" | "^" | "<<" | ">>" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "&&" | "||";
 
 export type ViolationKind = "assert" | "bug" | "warn" | "deadlock" | "io-on-secure" | "use-after-free" | "livelock" | "starvation" | (string & {});
-/** Not a finding: the search met an access that makes merged releases unsound (movers.ts). */
+/** Not a finding: the search met an access that makes merged lock operations unsound (movers.ts). */
 export const MERGE_UNSOUND = "merge-unsound";
 export const VIOLATION_KINDS = ["assert", "bug", "warn", "deadlock", "io-on-secure", "use-after-free", "livelock", "starvation"] as const;
 
@@ -39,7 +39,8 @@ type InstrBody =
   | { op: "load"; dst: number; addr: LExpr; src: Src; constCell?: boolean; lockProbe?: boolean } // constCell: a const field, read locally; lockProbe: spin_is_locked's read, compared with 0 only
   | { op: "store"; addr: LExpr; val: LExpr; src: Src }
   | { op: "rmw"; rmw: RmwOp; dst: number; ret: "old" | "new" | "ok"; addr: LExpr; a: LExpr; b: LExpr; src: Src }
-  | { op: "lock"; addr: LExpr; src: Src } // blocking acquire: cell 0 -> pid+1
+  // blocking acquire: cell 0 -> pid+1; joinNext: a right mover, the step after it runs in the same step (movers.ts)
+  | { op: "lock"; addr: LExpr; src: Src; joinNext?: boolean }
   | { op: "trylock"; dst: number; addr: LExpr; src: Src }
   // merged: a left mover, run in the step before it (src/ir/movers.ts)
   | { op: "unlock"; addr: LExpr; src: Src; merged?: boolean }
@@ -159,7 +160,7 @@ export interface ModelIR {
   rcuWait: number; // address of the per-process grace-period wait masks, or -1
   srcuStructs: number[]; // base addresses of every struct srcu_struct (each 2 * nProcs hidden cells)
   addrNames: Map<number, string>; // address -> name, for printing pointer values
-  /** With merged lock releases (movers.ts): per cell, 1 = a plain access through an address
+  /** With merged lock operations (movers.ts): per cell, 1 = a plain access through an address
    * not known before the search must not reach it (a merged lock), 2 = must not write it (the
    * __ghost_freed cell of a merged lock's object). Such an access ends the search with a
    * `merge-unsound` violation, and the checker searches again without merging. */

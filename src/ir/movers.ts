@@ -1,6 +1,7 @@
-// Transaction reduction for lock releases (Lipton 1975, "Reduction: a method of proving
-// properties of parallel programs"; Flanagan and Qadeer, "Transactions for software model
-// checking", 2003): spin_unlock()/mutex_unlock() runs in the same step as the code before it.
+// Transaction reduction for locks (Lipton 1975, "Reduction: a method of proving properties of
+// parallel programs"; Flanagan and Qadeer, "Transactions for software model checking", 2003):
+// spin_unlock()/mutex_unlock() runs in the same step as the code before it, and spin_lock()/
+// mutex_lock() in the same step as the code after it when that code can never block.
 //
 // Why it is sound. While P holds lock l, no other process can take l (lock() blocks) or see
 // who holds it, provided nothing in the model reads l's cell as a value (spin_trylock and
@@ -21,6 +22,14 @@
 // and the checker searches again without merging. That is enough: in any run of the unmerged
 // model, every step before the first such access commutes with the releases, so the merged
 // search reaches a state where the same process is about to make the same access.
+//
+// The acquire is a *right* mover, by the same argument mirrored: nobody else can do anything
+// with l between P's acquire and P's next step, so the acquire can wait until just before that
+// step. The state skipped is one where P holds l and is about to take its next step; it is not
+// a deadlock as long as that step is always enabled. So an acquire joins the step after it only
+// when that step (every step its branches can reach first) has no wait, lock, grace period or
+// end in it, and only constant addresses (a bad pointer blocks the step in herd7 mode): merging
+// a lock with a step that can block would hide a process blocked *holding* the lock (ABBA).
 // Liveness (PROGRESS/GOAL) needs the full graph: the caller does not apply it there.
 //
 // Kernel code unlocks at the end of almost every critical section ("read the flag; unlock;
@@ -29,9 +38,11 @@
 
 import { Instr, ModelIR, yields } from "./ir.js";
 
-export interface ReleaseMerging {
-  /** Releases (unlock instructions) that now run in the step before them. */
-  merged: number;
+export interface LockMerging {
+  /** Releases that now run in the step before them. */
+  releases: number;
+  /** Acquires that now run in one step with the step after them. */
+  acquires: number;
   /** Why none could be merged, with the construct that prevents it; null when some were. */
   note: string | null;
   site: { file: string; line: number; col: number; text: string } | null;
@@ -43,7 +54,7 @@ function siteOf(i: Instr) {
   return { file: loc.file.path, line: loc.line, col: loc.col, text: c ? c.text : i.src.text };
 }
 
-/** Why no release may move in this model (the first construct found), or null. */
+/** Why no lock operation may move in this model (the first construct found), or null. */
 function obstacle(model: ModelIR): { reason: string; at: Instr } | null {
   for (const p of model.processes)
     for (const i of p.code) {
@@ -63,6 +74,14 @@ function writtenCells(model: ModelIR): Set<number> {
   return out;
 }
 
+function successors(code: Instr[], pc: number): number[] {
+  const i = code[pc];
+  if (i.op === "end") return [];
+  if (i.op === "jmp") return [i.target];
+  if (i.op === "br") return [i.target, pc + 1];
+  return [pc + 1];
+}
+
 /** The pcs a process reaches from its entry without taking a step (local code only). */
 function entryPrefix(code: Instr[]): Set<number> {
   const seen = new Set<number>();
@@ -73,67 +92,154 @@ function entryPrefix(code: Instr[]): Set<number> {
     seen.add(pc);
     const i = code[pc];
     if (yields(i) || i.op === "end") continue;
-    if (i.op === "jmp") work.push(i.target);
-    else if (i.op === "br") work.push(i.target, pc + 1);
-    else work.push(pc + 1);
+    work.push(...successors(code, pc));
   }
   return seen;
 }
 
+/** Per pc, the `__atomic` nesting depth (blocks are lexical, so one depth per pc). */
+function depths(code: Instr[]): Int32Array {
+  const d = new Int32Array(code.length).fill(-1);
+  const work: [number, number][] = [[0, 0]];
+  while (work.length) {
+    const [pc, depth] = work.pop()!;
+    if (pc >= code.length || d[pc] >= 0) continue;
+    d[pc] = depth;
+    const op = code[pc].op;
+    const next = op === "atomic_begin" ? depth + 1 : op === "atomic_end" ? depth - 1 : depth;
+    for (const s of successors(code, pc)) work.push([s, next]);
+  }
+  return d;
+}
+
+/** Instructions a step can run that never disable it (with constant addresses > 0). */
+function neverBlocks(i: Instr, nCells: number): boolean {
+  switch (i.op) {
+    case "set":
+    case "br":
+    case "jmp":
+    case "check":
+    case "atomic_begin":
+    case "atomic_end":
+    case "progress":
+    case "goal":
+      return true;
+    case "load":
+    case "store":
+    case "rmw":
+    case "unlock":
+      return i.addr.k === "const" && i.addr.v > 0 && i.addr.v < nCells;
+    default:
+      return false;
+  }
+}
+
 /**
- * The model with every release that is a left mover marked `merged` (a copy; the input is not
- * changed), and what was done.
+ * Can every step the process may take right after the (depth-0) instruction at pc never be
+ * disabled? The steps start at the yielding instructions local code reaches from pc + 1; each
+ * runs on through its `__atomic` block and local code (merged releases included).
  */
-export function mergeReleases(model: ModelIR): { model: ModelIR; report: ReleaseMerging } {
-  const releases = model.processes.flatMap((p) => p.code.filter((i) => i.op === "unlock"));
-  if (releases.length === 0) return { model, report: { merged: 0, note: "no lock is released", site: null } };
+function nextStepNeverBlocks(code: Instr[], pc: number, nCells: number): boolean {
+  const starts = new Set<number>();
+  const seen = new Set<number>();
+  const work = successors(code, pc);
+  while (work.length) {
+    const at = work.pop()!;
+    if (seen.has(at) || at >= code.length) continue;
+    seen.add(at);
+    if (yields(code[at])) starts.add(at);
+    else work.push(...successors(code, at));
+  }
+  if (starts.size === 0) return false;
+  for (const start of starts) {
+    const visited = new Set<string>();
+    const todo: [number, number][] = [[start, 0]];
+    while (todo.length) {
+      const [at, depth] = todo.pop()!;
+      const key = `${at}:${depth}`;
+      if (visited.has(key)) continue;
+      visited.add(key);
+      if (at >= code.length || !neverBlocks(code[at], nCells)) return false;
+      const op = code[at].op;
+      const d = op === "atomic_begin" ? depth + 1 : op === "atomic_end" ? depth - 1 : depth;
+      for (const s of successors(code, at)) if (d > 0 || !yields(code[s])) todo.push([s, d]);
+    }
+  }
+  return true;
+}
+
+/**
+ * The model with every release that is a left mover marked `merged` and every acquire that is
+ * a right mover marked `joinNext` (a copy; the input is not changed), and what was done.
+ */
+export function mergeLocks(model: ModelIR): { model: ModelIR; report: LockMerging } {
+  const ops = model.processes.flatMap((p) => p.code.filter((i) => i.op === "unlock" || i.op === "lock"));
+  const none = (note: string, at: Instr | null) => ({ model, report: { releases: 0, acquires: 0, note, site: at ? siteOf(at) : null } });
+  if (ops.length === 0) return none("no lock is taken", null);
   const why = obstacle(model);
-  if (why) return { model, report: { merged: 0, note: why.reason, site: siteOf(why.at) } };
+  if (why) return none(why.reason, why.at);
   const written = writtenCells(model);
-  let merged = 0;
-  // Why a release stayed a step, for the report when none moved.
+  const nCells = model.cells.length;
+  let releases = 0;
+  let acquires = 0;
+  // Why a lock operation stayed a step, for the report when none moved.
   let freed: Instr | null = null;
   let first: Instr | null = null;
+  // A lock whose address is not a constant (or not a lock: dead code the constant propagation
+  // folded) could be any lock; one in an object some process frees does not commute with the
+  // free (each lock operation reads the object's __ghost_freed cell).
+  const movable = (i: Instr): boolean => {
+    if ((i.op !== "unlock" && i.op !== "lock") || i.addr.k !== "const" || !model.cells[i.addr.v]?.isLock) return false;
+    const f = model.cells[i.addr.v].freedCell;
+    if (f >= 0 && written.has(f)) {
+      freed ??= i;
+      return false;
+    }
+    return true;
+  };
+  // Releases first: whether the step after an acquire can block looks through merged releases.
   const processes = model.processes.map((p) => {
     const prefix = entryPrefix(p.code);
     const code = p.code.map((i, pc): Instr => {
-      // A lock whose address is not a constant (or not a lock: dead code the constant
-      // propagation folded) could be any lock: it stays a step.
-      if (i.op !== "unlock" || i.addr.k !== "const" || !model.cells[i.addr.v]?.isLock) return i;
+      if (i.op !== "unlock" || !movable(i)) return i;
       if (prefix.has(pc)) {
         first ??= i;
         return i;
       }
-      const f = model.cells[i.addr.v].freedCell;
-      if (f >= 0 && written.has(f)) {
-        freed ??= i;
-        return i;
-      }
-      merged++;
+      releases++;
       return { ...i, merged: true };
     });
-    return { ...p, code };
+    const depth = depths(code);
+    return {
+      ...p,
+      code: code.map((i, pc): Instr => {
+        if (i.op !== "lock" || depth[pc] !== 0 || !movable(i) || !nextStepNeverBlocks(code, pc, nCells)) return i;
+        acquires++;
+        return { ...i, joinNext: true };
+      }),
+    };
   });
-  if (merged === 0) {
-    const at = freed ?? first ?? releases[0];
+  if (releases + acquires === 0) {
+    const at = freed ?? first ?? ops[0];
+    const known = ops.some((i) => (i.op === "lock" || i.op === "unlock") && i.addr.k === "const" && model.cells[i.addr.v]?.isLock);
     const note = freed
-      ? "every lock released lives in an object some process frees"
-      : first
-        ? "every release is the first thing its process does"
-        : "no release names a lock known before the search";
-    return { model, report: { merged: 0, note, site: siteOf(at) } };
+      ? "every lock lives in an object some process frees"
+      : !known
+        ? "no lock operation names a lock known before the search"
+        : "every release is the first thing its process does, and every acquire is followed by a step that can block";
+    return none(note, at);
   }
   const out: ModelIR = { ...model, processes };
   if (model.processes.some((p) => p.code.some((i) => (i.op === "load" || i.op === "store" || i.op === "rmw") && i.addr.k !== "const"))) {
-    const guard = new Uint8Array(model.cells.length);
+    const guard = new Uint8Array(nCells);
     for (const p of processes)
       for (const i of p.code)
-        if (i.op === "unlock" && i.merged && i.addr.k === "const") {
+        if (((i.op === "unlock" && i.merged) || (i.op === "lock" && i.joinNext)) && i.addr.k === "const") {
           guard[i.addr.v] |= 1;
           const f = model.cells[i.addr.v].freedCell;
           if (f >= 0) guard[f] |= 2;
         }
     out.releaseGuard = guard;
   }
-  return { model: out, report: { merged, note: null, site: null } };
+  return { model: out, report: { releases, acquires, note: null, site: null } };
 }

@@ -34,7 +34,7 @@ export interface CheckCommandOptions {
   mode?: "herd7" | "strict";
   fairness?: "weak" | "strong" | "none";
   por?: boolean;
-  mergeReleases?: boolean;
+  mergeLocks?: boolean;
   symmetry?: boolean;
   exact?: boolean;
   workers?: number;
@@ -50,7 +50,7 @@ export function checkOptions(o: CheckCommandOptions = {}): NodeCheckOptions {
     mode: o.mode === "herd7" || o.mode === "strict" ? o.mode : undefined,
     fairness: o.fairness === "strong" || o.fairness === "none" ? o.fairness : undefined,
     por: o.por === false ? false : undefined,
-    mergeReleases: o.mergeReleases === false ? false : undefined,
+    mergeLocks: o.mergeLocks === false ? false : undefined,
     symmetry: o.symmetry === false ? false : undefined,
     exact: o.exact === true ? true : undefined,
     workers: typeof o.workers === "number" && o.workers >= 1 ? Math.floor(o.workers) : undefined,

@@ -116,7 +116,7 @@ function stepTable(t: Trace, file: string, kind: string | null, message: string 
   for (const st of t.steps) {
     const { outer, inner } = stepSource(st);
     const code = (t: string) => (displayText(t) === t ? `<code>${esc(t)}</code>` : `<code title="${esc(t)}">${esc(displayText(t))}</code>`);
-    const rel = st.released ?? [];
+    const rel = st.then ?? [];
     const src = code(outer.text) + (inner ? `<br><span class="prim">→ ${code(inner.text)}</span>` : "") + rel.map((r) => `<br>then ${code(r.text)}`).join("");
     const locs = loc(outer) + (inner ? `<br><span class="prim">${loc(inner)}</span>` : "") + rel.map((r) => `<br>${loc(r)}`).join("");
     const eff = stepEffects(st, flagNames, from)

@@ -113,8 +113,8 @@ export function displayText(text: string): string {
 /** The effects of a step as shown beside it: its changes, or (when it changed nothing) its reads. */
 export function stepEffects(st: TraceStep, flagNames?: Map<number, string>, from?: ReadSources): { text: string; raw: string; read: boolean }[] {
   const changes = st.changes.map((c) => ({ ...(lockChange(st, c) ?? describeChange(c, flagNames)), read: false }));
-  // A step with a merged release (src/ir/movers.ts) read what decided it, then released: both.
-  if (changes.length && !st.released) return changes;
+  // A step with merged lock operations (src/ir/movers.ts) may read and write: both are shown.
+  if (changes.length && !st.then) return changes;
   const reads = st.reads.map((r, i) => {
     const w = from?.get(st.step)?.[i];
     const raw = `read ${r.location}=${r.value}`;

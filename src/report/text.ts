@@ -55,13 +55,13 @@ export function reductionLines(red: NonNullable<CheckResult["reductions"]>): str
     ? `symmetry: ${red.symmetry.groups.map((g) => `{${processList(g)}}`).join(" ")} interchangeable`
     : `symmetry off: ${red.symmetry.note}`;
   const por = red.por.applied ? "partial-order reduction on" : `partial-order reduction off: ${red.por.note}`;
-  const rel = !red.releases
+  const lk = red.locks;
+  const plural = (n: number, what: string) => `${n} lock ${what}${n === 1 ? "" : "s"}`;
+  const rel = !lk || lk.note === "no lock is taken"
     ? null
-    : red.releases.applied
-      ? `${red.releases.merged} lock release${red.releases.merged === 1 ? "" : "s"} merged into the step before`
-      : red.releases.merged === 0 && red.releases.note === "no lock is released"
-        ? null
-        : `releases not merged: ${red.releases.note}${red.releases.site ? ` (${red.releases.site.text}  ${red.releases.site.file}:${red.releases.site.line})` : ""}`;
+    : lk.applied
+      ? `${[lk.releases ? plural(lk.releases, "release") : "", lk.acquires ? plural(lk.acquires, "acquire") : ""].filter(Boolean).join(" and ")} merged with the step ${lk.releases && lk.acquires ? "before / after" : lk.releases ? "before" : "after"}`
+      : `lock operations not merged: ${lk.note}${lk.site ? ` (${lk.site.text}  ${lk.site.file}:${lk.site.line})` : ""}`;
   const lines = [`  reductions: ${sym}; ${por}${rel ? `; ${rel}` : ""}`];
   for (const x of red.symmetry.excluded)
     lines.push(`    symmetry leaves out ${x.process}: ${x.reason}${x.site ? ` (${x.site.text}  ${x.site.file}:${x.site.line})` : ""}`);
@@ -100,7 +100,7 @@ export function plainEffects(st: TraceStep): string[] {
   const reads = st.reads.map((r) => `read ${r.location}=${r.value}`);
   const changes = st.changes.map((c) => `${c.location} ${c.before}→${c.after}`);
   // A step with a merged release read what decided it, then released: show both.
-  if (st.released) return [...reads, ...changes];
+  if (st.then) return [...reads, ...changes];
   return changes.length ? changes : reads;
 }
 
@@ -117,7 +117,7 @@ export function stepLine(st: TraceStep): string {
     // The scenario's own line first, then the primitive inside the prelude that made the step.
     text = `${outer.text}  ${where(outer)}  -> ${st.site.text}  ${where(st.site)}`;
   } else text = `${st.site.text}  ${where(st.site)}`;
-  for (const r of st.released ?? []) text += `; then ${r.text}  ${where(r)}`;
+  for (const r of st.then ?? []) text += `; then ${r.text}  ${where(r)}`;
   const effects = plainEffects(st);
   return `${String(st.step).padStart(4)}  ${st.procName.padEnd(3)} ${text}${effects.length ? "   [" + effects.join(", ") + "]" : ""}`;
 }

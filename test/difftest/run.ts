@@ -37,7 +37,7 @@ const t0 = Date.now();
 
 async function one(seed: number): Promise<void> {
   const src = generate(seed);
-  const pp = checkSource(src, `gen-${seed}.litmus`, { por: false, symmetry: false, mergeReleases: false, mode: "strict" });
+  const pp = checkSource(src, `gen-${seed}.litmus`, { por: false, symmetry: false, mergeLocks: false, mode: "strict" });
   const { model } = compileSource(`gen-${seed}.litmus`, src, { resolveInclude: resolveFromDisk });
   let pml: string;
   try {
