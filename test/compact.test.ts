@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { CompactFingerprintSet } from "../src/engine/compact.js";
+import { FingerprintTable } from "../src/engine/store.js";
 import { CheckOptions, checkSource } from "../src/check.js";
 import { search } from "../src/engine/bfs.js";
 import { collectScenarioFiles } from "../src/cli/test.js";
@@ -40,6 +41,31 @@ test("compact set: add() answers as a Set does, across many merges and awkward v
   }
   assert.equal(set.size, ref.size);
   for (const [hi, lo] of added) assert.equal(set.add(hi, lo), false);
+});
+
+test("hash table (--hash-table): add() answers as a Set does, growing in place and by copying, with long probe runs", () => {
+  // A reservation of 2^26 slots (grows in place) and one of 2^13 (outgrown at once: copies);
+  // keys sharing their low 16 bits have one home until the table passes 2^16 slots, so probe
+  // runs outgrow the slack and force growth mid-insert.
+  for (const reserve of [1 << 26, 1 << 13]) {
+    const t = new FingerprintTable(1 << 13, reserve);
+    const ref = new Set<string>();
+    let seed = 99;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+    const add = (hi: number, lo: number) => {
+      const k = hi === 0 && lo === 0 ? "1,0" : `${hi},${lo}`;
+      assert.equal(t.add(hi, lo), !ref.has(k), `add(${k}), reserve ${reserve}`);
+      ref.add(k);
+    };
+    for (const [hi, lo] of [[0, 0], [1, 0], [0, 1], [-1, -1]]) add(hi, lo);
+    for (let i = 0; i < 30_000; i++) add((rnd() & 0xffff0000) | 5, rnd());
+    for (let i = 0; i < 150_000; i++) add(rnd(), i % 4 === 0 ? 7 : rnd());
+    for (const k of ref) {
+      const [hi, lo] = k.split(",").map(Number);
+      assert.equal(t.add(hi, lo), false, `${k} kept, reserve ${reserve}`);
+    }
+    assert.ok(t.bytes < 8 * 4 * ref.size, `${t.bytes} bytes for ${ref.size} fingerprints`);
+  }
 });
 
 test("compact set: at most 7.75 bytes per fingerprint from 4,096 fingerprints on", () => {

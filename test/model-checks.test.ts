@@ -36,9 +36,10 @@ describe("model-level checks", () => {
       /^P0 ends holding s$/,
       "P0",
     );
+    // The acquire joins the store after it (merged lock operations): one step, both shown.
     assert.deepEqual(
-      r.violation!.trace.steps.map((s) => s.proc),
-      [0, 0],
+      r.violation!.trace.steps.map((s) => [s.proc, s.site.text, (s.then ?? []).map((t) => t.text)]),
+      [[0, "spin_lock(s)", ["WRITE_ONCE(*x, 1)"]]],
     );
   });
 
