@@ -89,6 +89,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   const size = () => writtenBy.reduce((k, w) => k + [...w.values()].reduce((j, s) => j + s.size, 0), 0);
   let perProc: Path[][] = [];
   let limit: string | null = null;
+  let limitDetail: string | undefined;
   try {
     for (let round = 0; ; round++) {
       const before = size();
@@ -112,6 +113,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   } catch (e) {
     if (!(e instanceof PathLimit)) throw e;
     limit = e.limit;
+    limitDetail = e.message;
   }
 
   const extraLocs = model.observed.filter((o) => o.kind === "mem").map((o) => o.addr);
@@ -227,7 +229,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   if (!stop) {
     if (limit) {
       result.verdict = "incomplete";
-      result.incomplete = { limit, completeDepth: 0 };
+      result.incomplete = { limit, completeDepth: 0, ...(limitDetail ? { detail: limitDetail } : {}) };
     } else if (lk.cut > 0) {
       result.verdict = "incomplete";
       result.incomplete = { limit: "unroll", completeDepth: 0 };

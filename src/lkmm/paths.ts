@@ -64,7 +64,7 @@ export interface PathOptions {
 }
 
 /** States of one process's value-collecting run before it gives up. */
-const SEED_STATES = 200_000;
+const SEED_STATES = 50_000;
 
 export class PathLimit extends Error {
   constructor(
@@ -73,6 +73,12 @@ export class PathLimit extends Error {
   ) {
     super(message);
   }
+}
+
+/** Where a source position is, with the call chain that reached it (outermost first). */
+export function siteOf(src: Src): string {
+  const at = (l: Src["loc"]) => `${l.file?.path ?? "?"}:${l.line}`;
+  return [...src.calls.map((c) => `${at(c.loc)} ${c.fn}()`), at(src.loc)].join(" -> ");
 }
 
 interface St {
@@ -215,8 +221,8 @@ export class PathBuilder {
     while (work.length) {
       const s = work.pop()!;
       this.run(s, domain, work, out, seed);
-      if (out.length > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths`);
-      if (this.sink && this.sink.seen.size > SEED_STATES) throw new PathLimit(`P${this.pid}: more than ${SEED_STATES} states while collecting the values it may write`);
+      if (out.length > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths (each read branches on every value its location may hold)${this.hottest()}`);
+      if (this.sink && this.sink.seen.size > SEED_STATES) throw new PathLimit(`P${this.pid} has more than ${SEED_STATES} states while collecting the values it may write${this.hottest()}`);
       if ((++this.steps & 255) === 0 && performance.now() > this.opts.deadline) throw new PathLimit("timeout", "timeout");
     }
     return out;
@@ -248,10 +254,28 @@ export class PathBuilder {
     return false;
   }
 
-  private readable(s: St, a: number, domain: (loc: number) => Iterable<number>): number[] {
+  private readable(s: St, a: number, domain: (loc: number) => Iterable<number>, src: Src): number[] {
     const vs = new Set(domain(a));
     vs.add(s.own.get(a) ?? this.model.cells[a]?.init ?? 0);
+    if (vs.size > 1) {
+      const f = this.forks.get(src) ?? { n: 0, values: 0, loc: a };
+      f.n++;
+      f.values = Math.max(f.values, vs.size);
+      this.forks.set(src, f);
+    }
     return [...vs];
+  }
+
+  /** Per read site, how often a path forked there and into how many values at most. */
+  private readonly forks = new Map<Src, { n: number; values: number; loc: number }>();
+
+  /** The read that forked the paths most, for the message of a limit. */
+  hottest(): string {
+    let best: [Src, { n: number; values: number; loc: number }] | null = null;
+    for (const e of this.forks) if (!best || e[1].n > best[1].n) best = e;
+    if (!best) return "";
+    const [src, f] = best;
+    return `; most forks at the read of ${this.model.cells[f.loc]?.name ?? f.loc} (up to ${f.values} values) at ${siteOf(src)}`;
   }
 
   private finish(s: St, out: Path[], cut: boolean): void {
@@ -437,7 +461,7 @@ export class PathBuilder {
           if (this.invalidAccess(s, a, ins.src)) return this.finish(s, out, false);
           const at = this.taintOf(s, ins.addr);
           const tg = ins.lockProbe ? 0 : accessTags(ins.prim, "load").r || (this.model.cells[a]?.ghost ? T.ONCE : 0);
-          const vs = this.readable(s, a, domain);
+          const vs = this.readable(s, a, domain, ins.src);
           for (let k = vs.length - 1; k >= 0; k--) {
             const b = k === 0 ? s : clone(s);
             const v = vs[k];
@@ -472,7 +496,7 @@ export class PathBuilder {
           const y = this.eval(s, ins.b);
           const at = this.taintOf(s, ins.addr);
           const dt = join(this.taintOf(s, ins.a), this.taintOf(s, ins.b));
-          const vs = this.readable(s, a, domain);
+          const vs = this.readable(s, a, domain, ins.src);
           for (let k = vs.length - 1; k >= 0; k--) {
             const b = k === 0 ? s : clone(s);
             const old = vs[k];
