@@ -63,7 +63,7 @@ export interface PathOptions {
   deadline: number;
 }
 
-/** States of one process's value-collecting run before it gives up. */
+/** States of one process's value-collecting runs (all rounds) before it gives up. */
 const SEED_STATES = 50_000;
 
 export class PathLimit extends Error {
@@ -222,7 +222,7 @@ export class PathBuilder {
       const s = work.pop()!;
       this.run(s, domain, work, out, seed);
       if (out.length > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths (each read branches on every value its location may hold)${this.hottest()}`);
-      if (this.sink && this.sink.seen.size > SEED_STATES) throw new PathLimit(`P${this.pid} has more than ${SEED_STATES} states while collecting the values it may write${this.hottest()}`);
+      if (this.sink && this.seedStates + this.sink.seen.size > SEED_STATES) throw new PathLimit(`P${this.pid} has more than ${SEED_STATES} states while collecting the values it may write${this.hottest()}`);
       if ((++this.steps & 255) === 0 && performance.now() > this.opts.deadline) throw new PathLimit("timeout", "timeout");
     }
     return out;
@@ -239,10 +239,14 @@ export class PathBuilder {
     try {
       this.paths(domain, true);
     } finally {
+      this.seedStates += sink.seen.size;
       this.sink = null;
     }
     return sink;
   }
+
+  /** Seed states of the earlier rounds: the limit holds over all rounds, so a run stops early. */
+  private seedStates = 0;
 
   private sink: { values: Map<number, Set<number>>; maxWrites: number; seen: Set<string> } | null = null;
 
