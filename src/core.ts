@@ -85,7 +85,8 @@ export interface CheckResult {
     /** --cluster: "partitioned" (workers own the visited set; --no-por) or "ordered" (the coordinator commits). */
     clusterMode?: "ordered" | "partitioned";
   };
-  incomplete?: { limit: string; completeDepth: number };
+  /** detail: what hit the limit, where the engine can say (the LKMM path enumeration does). */
+  incomplete?: { limit: string; completeDepth: number; detail?: string };
   expectation?: Expectation;
   liveness?: { fairness: Fairness; goals: string[]; note: string };
   /** Which reductions the search applied, and why each one left off was. */

@@ -67,34 +67,53 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   result.lkmm = lk;
   if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
 
-  // Values each location may hold: its initial value and what any path writes, to a fixpoint.
+  // Values each process may write, per location, to a fixpoint: a read of process p may see
+  // what the other processes may write there (paths.ts adds p's own latest write, or the
+  // initial value).
   const builders = model.processes.map((p, pid) => new PathBuilder(model, p, pid, { unroll, maxPaths, deadline }));
-  const dom = new Map<number, Set<number>>();
-  const domain = (a: number): Set<number> => {
-    let s = dom.get(a);
-    if (!s) dom.set(a, (s = new Set([model.cells[a]?.init ?? 0])));
-    return s;
+  const writtenBy = builders.map(() => new Map<number, Set<number>>());
+  const others = (pid: number) => {
+    const cache = new Map<number, Set<number>>();
+    return (a: number): Set<number> => {
+      let s = cache.get(a);
+      if (!s) {
+        s = new Set<number>();
+        writtenBy.forEach((w, q) => {
+          if (q !== pid) for (const v of w.get(a) ?? []) s!.add(v);
+        });
+        cache.set(a, s);
+      }
+      return s;
+    };
   };
+  const size = () => writtenBy.reduce((k, w) => k + [...w.values()].reduce((j, s) => j + s.size, 0), 0);
   let perProc: Path[][] = [];
   let limit: string | null = null;
+  let limitDetail: string | undefined;
   try {
     for (let round = 0; ; round++) {
-      const before = [...dom.values()].reduce((k, s) => k + s.size, 0);
-      const seeds = builders.map((b) => b.paths(domain, true));
-      for (const ps of seeds) for (const p of ps) for (const e of p.events) if (e.kind === "W") domain(e.loc).add(e.val);
-      const after = [...dom.values()].reduce((k, s) => k + s.size, 0);
-      if (after === before) break;
+      const before = size();
+      const seeds = builders.map((b) => b.written(others(b.pid)));
+      seeds.forEach((sd, pid) => {
+        for (const [a, vs] of sd.values) {
+          let set = writtenBy[pid].get(a);
+          if (!set) writtenBy[pid].set(a, (set = new Set()));
+          for (const v of vs) set.add(v);
+        }
+      });
+      if (size() === before) break;
       // A value first written in round k needs a chain of k writes, each reading the one
       // before (atomic_inc() after atomic_inc()); an execution has at most `writes` writes, so
       // later rounds add only values no execution can produce (the rf check rejects them).
-      const writes = seeds.reduce((k, ps) => k + Math.max(0, ...ps.map((p) => p.events.filter((e) => e.kind === "W").length)), 0);
+      const writes = seeds.reduce((k, sd) => k + sd.maxWrites, 0);
       if (round >= writes + 1) break;
       if (round > 64) throw new PathLimit("the values written do not settle (more than 64 rounds)");
     }
-    perProc = builders.map((b) => b.paths(domain));
+    perProc = builders.map((b) => b.paths(others(b.pid)));
   } catch (e) {
     if (!(e instanceof PathLimit)) throw e;
     limit = e.limit;
+    limitDetail = e.message;
   }
 
   const extraLocs = model.observed.filter((o) => o.kind === "mem").map((o) => o.addr);
@@ -210,7 +229,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   if (!stop) {
     if (limit) {
       result.verdict = "incomplete";
-      result.incomplete = { limit, completeDepth: 0 };
+      result.incomplete = { limit, completeDepth: 0, ...(limitDetail ? { detail: limitDetail } : {}) };
     } else if (lk.cut > 0) {
       result.verdict = "incomplete";
       result.incomplete = { limit: "unroll", completeDepth: 0 };

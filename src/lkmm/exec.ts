@@ -30,6 +30,10 @@ export interface EnumLimits {
   /** Stop after this many candidates (then the result is incomplete). */
   maxCandidates: number;
   deadline: number; // performance.now() deadline, Infinity for none
+  /** Skip candidates that break coherence or atomicity (default): they are forbidden anyway,
+   * and on the kernel model they are nearly all of them. false: every candidate, for a
+   * witness of a Never answer that only coherence forbids. */
+  prune?: boolean;
 }
 
 /** visit() returns true to stop the enumeration. */
@@ -50,14 +54,72 @@ export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[]
   const chosen: Path[] = new Array(nP);
   let candidates = 0;
   let combos = 0;
+  // What each path needs from the others (the (location, value) pairs it reads that neither
+  // its own latest write there nor the initial value gives) and what it writes, as bit sets:
+  // a combination in which some path needs a pair no other chosen path writes has no
+  // candidate (its read has no write to read from), so it is skipped before it is built.
+  const pairIds = new Map<string, number>();
+  const id = (loc: number, val: number) => {
+    const k = `${loc}:${val}`;
+    let i = pairIds.get(k);
+    if (i === undefined) pairIds.set(k, (i = pairIds.size));
+    return i;
+  };
+  const raw = perProc.map((ps) =>
+    ps.map((p) => {
+      const gives: number[] = [];
+      const needs: number[] = [];
+      const own = new Map<number, number>();
+      for (const e of p.events) {
+        if (e.kind === "W") {
+          gives.push(id(e.loc, e.val));
+          own.set(e.loc, e.val);
+        } else if (e.kind === "R" && e.val !== (own.get(e.loc) ?? model.cells[e.loc]?.init ?? 0)) needs.push(id(e.loc, e.val));
+      }
+      return { gives, needs };
+    }),
+  );
+  const words = (pairIds.size + 31) >>> 5;
+  const bits = (xs: number[]) => {
+    const b = new Uint32Array(words);
+    for (const x of xs) b[x >>> 5] |= 1 << (x & 31);
+    return b;
+  };
+  const gives = raw.map((ps) => ps.map((p) => bits(p.gives)));
+  const needs = raw.map((ps) => ps.map((p) => bits(p.needs)));
+  // Everything process q may write (any of its paths), for pruning before q is chosen.
+  const mayGive = gives.map((gs) => {
+    const b = new Uint32Array(words);
+    for (const g of gs) for (let k = 0; k < words; k++) b[k] |= g[k];
+    return b;
+  });
+  const pickIdx = new Int32Array(nP);
+  // Can every chosen path's needs (processes 0..p) be met by the other chosen paths and
+  // whatever the processes not chosen yet may write?
+  const feasible = (p: number): boolean => {
+    for (let i = 0; i <= p; i++) {
+      const need = needs[i][pickIdx[i]];
+      for (let k = 0; k < words; k++) {
+        if (need[k] === 0) continue;
+        let have = 0;
+        for (let j = 0; j < nP; j++) if (j !== i) have |= j <= p ? gives[j][pickIdx[j]][k] : mayGive[j][k];
+        if ((need[k] & ~have) !== 0) return false;
+      }
+    }
+    return true;
+  };
   const pick = (p: number): void => {
     if (p === nP) {
       if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
       candidates += combine(model, chosen.slice(), extraLocs, limits, candidates, visit, cache);
       return;
     }
-    for (const path of perProc[p]) {
-      chosen[p] = path;
+    const ps = perProc[p];
+    for (let k = 0; k < ps.length; k++) {
+      chosen[p] = ps[k];
+      pickIdx[p] = k;
+      if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
+      if (!feasible(p)) continue;
       pick(p + 1);
     }
   };
@@ -124,6 +186,30 @@ function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: Enu
     cache.set(key, entry);
   }
   const { st, lk } = entry;
+  const prune = limits.prune ?? true;
+  // For pruning, per read: the process's writes to its location before and after it in
+  // program order, the process's earlier reads of it, and the write of its RMW if any.
+  const rmwWriteOf = new Map<number, number>();
+  for (const [r, w] of pairs(st.rmw)) rmwWriteOf.set(r, w);
+  const ownBefore: number[][] = [];
+  const ownAfter: number[][] = [];
+  const readsBefore: number[][] = [];
+  for (const r of reads) {
+    const e = events[r];
+    const b: number[] = [];
+    const a: number[] = [];
+    const rb: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const x = events[j];
+      if (x.proc !== e.proc || x.loc !== e.loc || x.kind === "F" || j === r) continue;
+      if (x.kind === "W") (j < r ? b : a).push(j);
+      else if (j < r) rb.push(reads.indexOf(j));
+    }
+    ownBefore.push(b);
+    ownAfter.push(a);
+    readsBefore.push(rb);
+  }
+  const pos = new Int32Array(n).fill(-1);
   const rf = new Rel(n);
   const pickRf = new Int32Array(reads.length);
   let count = 0;
@@ -147,25 +233,47 @@ function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: Enu
     }
     visit({ events, paths, rf: rf.clone(), co, st, model: lk, verdict, final: { slots: paths.map((p) => p.slots), mem } });
   };
-  const coRec = (k: number): void => {
-    if (k === coLocs.length) return visitAll();
-    for (let c = 0; c < coChoices[k].length; c++) {
-      coPick[k] = c;
-      coRec(k + 1);
-    }
+  // Coherence (SC per location) under a fixed co is each process seeing a location's writes
+  // in co order: a read sees nothing co-before what the process saw or wrote there earlier,
+  // nor anything from its own later writes on; an RMW's read sees its write's immediate
+  // co-predecessor (atomicity, given coherence).
+  const coherent = (k: number, w: number): boolean => {
+    const p = pos[w];
+    for (const b of ownBefore[k]) if (pos[b] > p) return false;
+    for (const a of ownAfter[k]) if (pos[a] <= p) return false;
+    for (const j of readsBefore[k]) if (pos[pickRf[j]] > p) return false;
+    const rw = rmwWriteOf.get(reads[k]);
+    return rw === undefined || pos[rw] === p + 1;
   };
   const rfRec = (k: number): void => {
-    if (k === reads.length) return coRec(0);
+    if (k === reads.length) return visitAll();
     const r = reads[k];
     for (const w of cands[k]) {
+      if (prune && !coherent(k, w)) continue;
       pickRf[k] = w;
       rf.add(w, r);
       rfRec(k + 1);
       rf.a[w * rf.w + (r >>> 5)] &= ~(1 << (r & 31));
     }
   };
-  rfRec(0);
+  const coRec = (k: number): void => {
+    if (k === coLocs.length) return rfRec(0);
+    for (let c = 0; c < coChoices[k].length; c++) {
+      coPick[k] = c;
+      coChoices[k][c].forEach((w, i) => (pos[w] = i));
+      coRec(k + 1);
+    }
+  };
+  for (const [l] of coLocs) pos[initOf.get(l)!] = 0;
+  for (const l of locs) pos[initOf.get(l)!] = 0;
+  coRec(0);
   return count;
+}
+
+function pairs(r: Rel): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < r.n; i++) for (let j = 0; j < r.n; j++) if (r.has(i, j)) out.push([i, j]);
+  return out;
 }
 
 function permutations(ws: number[], events: { proc: number }[]): number[][] {

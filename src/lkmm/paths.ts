@@ -63,6 +63,9 @@ export interface PathOptions {
   deadline: number;
 }
 
+/** States of one process's value-collecting runs (all rounds) before it gives up. */
+const SEED_STATES = 50_000;
+
 export class PathLimit extends Error {
   constructor(
     message: string,
@@ -70,6 +73,12 @@ export class PathLimit extends Error {
   ) {
     super(message);
   }
+}
+
+/** Where a source position is, with the call chain that reached it (outermost first). */
+export function siteOf(src: Src): string {
+  const at = (l: Src["loc"]) => `${l.file?.path ?? "?"}:${l.line}`;
+  return [...src.calls.map((c) => `${at(c.loc)} ${c.fn}()`), at(src.loc)].join(" -> ");
 }
 
 interface St {
@@ -92,6 +101,10 @@ interface St {
   inAtomic: boolean;
   /** Ghost freed cells read as 0 in the current __atomic block. */
   checkedFree: number[];
+  /** The value of this process's latest write to each location it wrote. */
+  own: Map<number, number>;
+  /** Writes so far. */
+  nw: number;
 }
 
 function clone(s: St): St {
@@ -114,6 +127,8 @@ function clone(s: St): St {
     notes: s.notes.slice(),
     inAtomic: s.inAtomic,
     checkedFree: s.checkedFree.slice(),
+    own: new Map(s.own),
+    nw: s.nw,
   };
 }
 
@@ -186,7 +201,10 @@ export class PathBuilder {
     }
   }
 
-  /** Every path, each read taking every value of `domain(loc)`. */
+  /** Every path, each read taking every value it may see: what other processes may write there
+   * (`domain(loc)`), and the process's own latest write there or else the initial value. A
+   * read cannot see the process's own later writes, nor a write coherence-before its own
+   * latest one (the initial value, its own earlier writes): coherence (CoWR) forbids it. */
   /** seed: for the values the locations may hold, also follow each branch on a read's value
    * the other way (as herd7 does, a branch is a choice constrained by the read's value), so
    * that a write only a later read-from can enable (LB with control dependencies) is seen. */
@@ -197,19 +215,78 @@ export class PathBuilder {
     for (const [slot, v] of this.proc.initLocals) vals[slot] = v;
     const st: St = {
       pc: 0, vals, taint: new Array<Taint>(nslots).fill(NONE), events: [], addr: [], data: [], ctrl: [], rmw: [], rscs: [], srcuRscs: [],
-      rcuStack: [], srcuStack: [], regions: [], back: new Map(), violations: [], notes: [], inAtomic: false, checkedFree: [],
+      rcuStack: [], srcuStack: [], regions: [], back: new Map(), violations: [], notes: [], inAtomic: false, checkedFree: [], own: new Map(), nw: 0,
     };
     const work: St[] = [st];
     while (work.length) {
       const s = work.pop()!;
       this.run(s, domain, work, out, seed);
-      if (out.length > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths`);
+      if (out.length > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths (each read branches on every value its location may hold)${this.hottest()}`);
+      if (this.sink && this.seedStates + this.sink.seen.size > SEED_STATES) throw new PathLimit(`P${this.pid} has more than ${SEED_STATES} states while collecting the values it may write${this.hottest()}`);
       if ((++this.steps & 255) === 0 && performance.now() > this.opts.deadline) throw new PathLimit("timeout", "timeout");
     }
     return out;
   }
 
+  /** The values this process may write per location (each read taking every value of
+   * readable(), each branch on a read's value followed both ways), and the most writes on
+   * one path. No paths are kept, and a state met again (same instruction, slots, loop
+   * counts, own latest writes, write count) is not run again: the writes that follow it are
+   * the same, which keeps this linear in the distinct states rather than the paths. */
+  written(domain: (loc: number) => Iterable<number>): { values: Map<number, Set<number>>; maxWrites: number } {
+    const sink = { values: new Map<number, Set<number>>(), maxWrites: 0, seen: new Set<string>() };
+    this.sink = sink;
+    try {
+      this.paths(domain, true);
+    } finally {
+      this.seedStates += sink.seen.size;
+      this.sink = null;
+    }
+    return sink;
+  }
+
+  /** Seed states of the earlier rounds: the limit holds over all rounds, so a run stops early. */
+  private seedStates = 0;
+
+  private sink: { values: Map<number, Set<number>>; maxWrites: number; seen: Set<string> } | null = null;
+
+  /** In the seed run: true if this state was met before (then it is dropped). */
+  private seenBefore(s: St): boolean {
+    const key = `${s.pc}|${s.vals.join(",")}|${s.taint.map((t) => (t.length ? 1 : 0)).join("")}|${[...s.back].join(";")}|${[...s.own].join(";")}|${s.nw}`;
+    if (this.sink!.seen.has(key)) return true;
+    this.sink!.seen.add(key);
+    return false;
+  }
+
+  private readable(s: St, a: number, domain: (loc: number) => Iterable<number>, src: Src): number[] {
+    const vs = new Set(domain(a));
+    vs.add(s.own.get(a) ?? this.model.cells[a]?.init ?? 0);
+    if (vs.size > 1) {
+      const f = this.forks.get(src) ?? { n: 0, values: 0, loc: a };
+      f.n++;
+      f.values = Math.max(f.values, vs.size);
+      this.forks.set(src, f);
+    }
+    return [...vs];
+  }
+
+  /** Per read site, how often a path forked there and into how many values at most. */
+  private readonly forks = new Map<Src, { n: number; values: number; loc: number }>();
+
+  /** The read that forked the paths most, for the message of a limit. */
+  hottest(): string {
+    let best: [Src, { n: number; values: number; loc: number }] | null = null;
+    for (const e of this.forks) if (!best || e[1].n > best[1].n) best = e;
+    if (!best) return "";
+    const [src, f] = best;
+    return `; most forks at the read of ${this.model.cells[f.loc]?.name ?? f.loc} (up to ${f.values} values) at ${siteOf(src)}`;
+  }
+
   private finish(s: St, out: Path[], cut: boolean): void {
+    if (this.sink) {
+      this.sink.maxWrites = Math.max(this.sink.maxWrites, s.nw);
+      return;
+    }
     for (const i of s.rcuStack) s.notes.push({ kind: "bug", msg: `P${this.pid} ends inside an RCU read-side critical section`, src: s.events[i].src });
     out.push({
       proc: this.pid, events: s.events.map((e, index) => ({ ...e, proc: this.pid, index })), shape: this.shapeOf(s), addr: s.addr, data: s.data, ctrl: s.ctrl, rmw: s.rmw, rscs: s.rscs, srcuRscs: s.srcuRscs,
@@ -239,6 +316,15 @@ export class PathBuilder {
     if (f >= 0 && s.inAtomic && s.checkedFree.includes(f)) ev.freeChecked = true;
     if (s.inAtomic && kind === "R" && val === 0 && this.model.cells[loc]?.ghost) s.checkedFree.push(loc);
     s.events.push(ev);
+    if (kind === "W") {
+      s.own.set(loc, val);
+      s.nw++;
+      if (this.sink) {
+        let set = this.sink.values.get(loc);
+        if (!set) this.sink.values.set(loc, (set = new Set()));
+        set.add(val);
+      }
+    }
     for (const r of addrT) s.addr.push([r, id]);
     for (const r of dataT) s.data.push([r, id]);
     for (const r of this.ctrlTaint(s)) s.ctrl.push([r, id]);
@@ -314,6 +400,7 @@ export class PathBuilder {
         return true;
       };
       const prim = ins.prim ?? "";
+      if (this.sink && (ins.op === "load" || ins.op === "rmw" || ins.op === "br" || ins.op === "trylock") && this.seenBefore(s)) return;
       switch (ins.op) {
         case "set":
           s.vals[ins.dst] = this.eval(s, ins.e);
@@ -378,7 +465,7 @@ export class PathBuilder {
           if (this.invalidAccess(s, a, ins.src)) return this.finish(s, out, false);
           const at = this.taintOf(s, ins.addr);
           const tg = ins.lockProbe ? 0 : accessTags(ins.prim, "load").r || (this.model.cells[a]?.ghost ? T.ONCE : 0);
-          const vs = [...domain(a)];
+          const vs = this.readable(s, a, domain, ins.src);
           for (let k = vs.length - 1; k >= 0; k--) {
             const b = k === 0 ? s : clone(s);
             const v = vs[k];
@@ -413,7 +500,7 @@ export class PathBuilder {
           const y = this.eval(s, ins.b);
           const at = this.taintOf(s, ins.addr);
           const dt = join(this.taintOf(s, ins.a), this.taintOf(s, ins.b));
-          const vs = [...domain(a)];
+          const vs = this.readable(s, a, domain, ins.src);
           for (let k = vs.length - 1; k >= 0; k--) {
             const b = k === 0 ? s : clone(s);
             const old = vs[k];

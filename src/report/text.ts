@@ -85,6 +85,7 @@ export function verdictLine(r: CheckResult, color?: boolean): string {
       return `${r.file}: ${paint(color, "31", `VIOLATION ${r.violation!.kind}`)}: ${r.violation!.message}`;
     case "incomplete":
       if (r.incomplete!.limit === "swarm") return `${r.file}: ${paint(color, "33", "incomplete")}: swarm search (not exhaustive), no violation found`;
+      if (r.incomplete!.detail) return `${r.file}: ${paint(color, "33", "incomplete")}: stopped by ${r.incomplete!.limit}: ${r.incomplete!.detail}`;
       return `${r.file}: ${paint(color, "33", "incomplete")}: stopped by ${r.incomplete!.limit}; levels 0..${r.incomplete!.completeDepth} fully explored, no violation there`;
     case "error":
       return r.error!.formatted;
