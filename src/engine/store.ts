@@ -415,9 +415,24 @@ export class FingerprintTable implements FingerprintSet {
   }
 }
 
+/** A zeroed typed array of `reserve` elements if the address space can be had (its pages are touched only when written), else of `fallback`. */
+function reserved<T extends Int32Array | Int16Array>(make: (n: number) => T, reserve: number, fallback: number): T {
+  try {
+    return make(Math.max(reserve, fallback));
+  } catch {
+    return make(fallback);
+  }
+}
+
+// Reservations (see FingerprintTable): the parent links of 2^26 states (384 MiB of address
+// space) and a queue ring of up to 64 MiB, both touched only as they fill.
+const RESERVE_STATES = 1 << 26;
+const RESERVE_QUEUE_WORDS = 1 << 24;
+
 export class FingerprintStore implements Store {
   // States [base, count) not yet released, each followed by its fingerprint, in a ring:
   // state i is at slot i & slotMask. Releasing a state frees its slot; nothing is moved.
+  // The ring grows in place while its reservation lasts (growQueue).
   private queue: Int32Array;
   private slotMask: number;
   private readonly stride: number;
@@ -432,14 +447,15 @@ export class FingerprintStore implements Store {
     initialCapacity = 1 << 12,
   ) {
     this.stride = width + 2;
-    this.queue = new Int32Array(initialCapacity * this.stride);
+    this.queue = reserved((n) => new Int32Array(n), RESERVE_QUEUE_WORDS - (RESERVE_QUEUE_WORDS % this.stride), initialCapacity * this.stride);
     this.slotMask = initialCapacity - 1; // a power of two
-    this.parent = new Int32Array(initialCapacity);
-    this.via = new Int16Array(initialCapacity);
+    this.parent = reserved((n) => new Int32Array(n), RESERVE_STATES, initialCapacity);
+    this.via = reserved((n) => new Int16Array(n), RESERVE_STATES, initialCapacity);
   }
 
+  /** The bytes in use (a reservation's untouched rest not counted). */
   get bytes(): number {
-    return this.visited.bytes + this.queue.byteLength + this.parent.byteLength + this.via.byteLength;
+    return this.visited.bytes + (this.slotMask + 1) * this.stride * 4 + Math.max(this.count, this.slotMask + 1) * 6;
   }
 
   get visitedBytes(): number {
@@ -491,6 +507,18 @@ export class FingerprintStore implements Store {
     const old = this.queue;
     const oldMask = this.slotMask;
     const mask = oldMask * 2 + 1;
+    if ((mask + 1) * this.stride <= old.length) {
+      // In place: a state at slot i & oldMask goes to i & mask, the same slot or that + old
+      // size; the upper half is free, so moving those states there overwrites no live one.
+      const w = this.stride;
+      for (let i = this.base; i < this.count; i++) {
+        const from = i & oldMask;
+        const to = i & mask;
+        if (to !== from) old.copyWithin(to * w, from * w, from * w + w);
+      }
+      this.slotMask = mask;
+      return;
+    }
     const q = new Int32Array((mask + 1) * this.stride);
     const w = this.stride;
     for (let i = this.base; i < this.count; ) {
