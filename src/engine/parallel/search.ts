@@ -20,7 +20,7 @@ import { FinalState } from "../expand.js";
 import { Machine } from "../machine.js";
 import { collisionProbability } from "../store.js";
 import { Found, SearchThread, ThreadOptions, WarningAt } from "./phase.js";
-import { BLOCK, CURSOR, DONE, END, EXPAND, GEN, KIND, QBASE, READY, REHASH, STOP, SharedBuffers, SharedVisited, allocate, sharedBuffer } from "./shared.js";
+import { BLOCK, CURSOR, DONE, END, EXPAND, GEN, KIND, QBASE, READY, REHASH, RESERVE_TABLE_BYTES, STOP, SharedBuffers, SharedVisited, allocate, reservedBuffer, sharedBuffer } from "./shared.js";
 import type { HelperData, HelperMessage } from "./worker.js";
 
 const PHASE = 1 << 15; // states per phase at most
@@ -40,6 +40,8 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   const nProcs = model.processes.length;
   const options: ThreadOptions = { por: !!opts.por, symmetry: opts.symmetry !== false, warnAsViolation: opts.warnAsViolation, findingsAsWarnings: opts.findingsAsWarnings === true };
   const vis = new SharedVisited(m.width, allocate(m.width, 1 << 16, 1 << 14, 1 << 15));
+  // What of each reserved buffer is in use (faulted in); the rest of it is address space only.
+  const room: Room = { queueBytes: (1 << 14) * vis.stride * 4, states: 1 << 15, spareTable: null };
   const ctl = vis.ctl;
   const transitionsBuf = new SharedArrayBuffer(threads * 8);
   const transitions = new Float64Array(transitionsBuf);
@@ -52,7 +54,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
     for (const [k, f] of from) if (!finals.has(k)) finals.set(k, f);
   };
   const warningsAt: WarningAt[] = [];
-  const bytes = () => Object.values(vis.buffers).reduce((n, b?: SharedArrayBuffer) => n + (b?.byteLength ?? 0), transitionsBuf.byteLength);
+  const bytes = () => vis.buffers.tableSlots * 8 + room.queueBytes + room.states * 6 + transitionsBuf.byteLength;
   let helpers: Helper[] = [];
   const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {
     if (helpers.length) finish(); // the helpers' final states and warnings
@@ -60,7 +62,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
     stats.states = count;
     stats.seconds = (performance.now() - t0) / 1000;
     stats.bytes = bytes();
-    stats.visitedBytes = vis.buffers.table.byteLength;
+    stats.visitedBytes = vis.buffers.tableSlots * 8;
     stats.collisionProbability = collisionProbability(count);
     mergeFinals(x.finals);
     warningsAt.push(...me.warnings);
@@ -155,17 +157,26 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
       }
       const to = Math.min(levelEnd, head + PHASE, head + Math.max(1, Math.ceil((maxStates - states) / Math.max(1, nProcs))));
       const need = count + (to - head) * nProcs + BLOCK * threads;
-      if (makeRoom(vis, head, need)) postBuffers();
-      if (need > (vis.table.length / 2) * MAX_LOAD) {
-        // A bigger table, filled by all threads (a phase of its own), then the old one dropped.
-        let slots = vis.table.length / 2;
+      if (makeRoom(vis, room, head, need)) postBuffers();
+      if (need > vis.buffers.tableSlots * MAX_LOAD) {
+        // A bigger table, filled by all threads (a phase of its own), then the old one kept as
+        // the next table's reservation: the two alternate, so a growth faults in only the
+        // pages neither has had yet.
+        let slots = vis.buffers.tableSlots;
         while (need > slots * MAX_LOAD) slots *= 2;
         const old = vis.buffers.table;
-        const table = sharedBuffer(slots * 8);
-        vis.attach({ ...vis.buffers, table, oldTable: old });
+        const oldSlots = vis.buffers.tableSlots;
+        const spare = room.spareTable;
+        let table: SharedArrayBuffer;
+        if (spare !== null && spare.byteLength >= slots * 8) {
+          table = spare;
+          new Int32Array(table, 0, slots * 2).fill(0); // it holds an older table's entries
+        } else table = reservedBuffer(RESERVE_TABLE_BYTES, slots * 8);
+        vis.attach({ ...vis.buffers, table, tableSlots: slots, oldTable: old });
         postBuffers();
-        phase(REHASH, 0, old.byteLength / 8);
+        phase(REHASH, 0, oldSlots);
         vis.attach({ ...vis.buffers, oldTable: undefined });
+        room.spareTable = old.byteLength > oldSlots * 8 ? old : null;
         postBuffers();
       }
       const found = phase(EXPAND, head, to);
@@ -233,35 +244,54 @@ function waitFor(ctl: Int32Array, slot: number, n: number): void {
  * Makes sure the queue and the parent links can take states up to index `need`, dropping
  * the states before `head` from the queue. Returns true when a buffer was replaced.
  */
-function makeRoom(vis: SharedVisited, head: number, need: number): boolean {
+function makeRoom(vis: SharedVisited, room: Room, head: number, need: number): boolean {
   const b = vis.buffers;
   const count = vis.count;
   const ctl = vis.ctl;
   let replaced = false;
-  // Queue: when it is too short, first drop the expanded states, then grow it if need be.
+  // Queue: when it is too short, first drop the expanded states, then grow it if need be -
+  // inside its reservation by faulting in more of it, else into a new buffer.
   const stride = vis.stride;
-  const fits = () => (need - ctl[QBASE]) * stride * 4 <= b.queue.byteLength;
+  const fits = () => (need - ctl[QBASE]) * stride * 4 <= room.queueBytes;
   if (!fits() && head > ctl[QBASE]) {
     const qbase = ctl[QBASE];
     vis.queue.copyWithin(0, (head - qbase) * stride, (count - qbase) * stride);
     ctl[QBASE] = head;
   }
   if (!fits()) {
-    const q = sharedBuffer(Math.max(b.queue.byteLength * 2, (need - ctl[QBASE]) * stride * 4 * 2));
-    new Int32Array(q).set(vis.queue.subarray(0, (count - ctl[QBASE]) * stride));
-    b.queue = q;
-    replaced = true;
+    const want = Math.max(room.queueBytes * 2, (need - ctl[QBASE]) * stride * 4 * 2);
+    if (want <= b.queue.byteLength) new Int32Array(b.queue, room.queueBytes, (want - room.queueBytes) >> 2).fill(0);
+    else {
+      const q = sharedBuffer(want);
+      new Int32Array(q).set(vis.queue.subarray(0, (count - ctl[QBASE]) * stride));
+      b.queue = q;
+      replaced = true;
+    }
+    room.queueBytes = want;
   }
-  if (need * 4 > b.parent.byteLength) {
-    const states = Math.max(b.parent.byteLength / 2, need * 2);
-    const parent = sharedBuffer(states * 4);
-    const via = sharedBuffer(states * 2);
-    new Int32Array(parent).set(vis.parent.subarray(0, count));
-    new Int16Array(via).set(vis.via.subarray(0, count));
-    b.parent = parent;
-    b.via = via;
-    replaced = true;
+  if (need > room.states) {
+    const states = Math.max(room.states * 2, need * 2);
+    if (states * 4 <= b.parent.byteLength) {
+      new Int32Array(b.parent, room.states * 4, states - room.states).fill(0);
+      new Int16Array(b.via, room.states * 2, states - room.states).fill(0);
+    } else {
+      const parent = sharedBuffer(states * 4);
+      const via = sharedBuffer(states * 2);
+      new Int32Array(parent).set(vis.parent.subarray(0, count));
+      new Int16Array(via).set(vis.via.subarray(0, count));
+      b.parent = parent;
+      b.via = via;
+      replaced = true;
+    }
+    room.states = states;
   }
   if (replaced) vis.attach({ ...b });
   return replaced;
+}
+
+/** How much of each reserved buffer is in use, and the table kept for the next growth. */
+interface Room {
+  queueBytes: number;
+  states: number;
+  spareTable: SharedArrayBuffer | null;
 }

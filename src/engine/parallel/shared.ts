@@ -38,6 +38,7 @@ export const CLAIM_SLOTS = 4096; // old table slots claimed at a time when rehas
 export interface SharedBuffers {
   control: SharedArrayBuffer;
   table: SharedArrayBuffer; // Int32 pairs (hi, lo); hi = 0: empty
+  tableSlots: number; // the table's slots (the buffer may be a larger reservation)
   queue: SharedArrayBuffer; // states [QBASE, COUNT), each followed by its fingerprint
   parent: SharedArrayBuffer; // Int32 per state
   via: SharedArrayBuffer; // Int16 per state: the process that stepped into it
@@ -55,13 +56,37 @@ export function sharedBuffer(bytes: number): SharedArrayBuffer {
   return b;
 }
 
+/**
+ * A SharedArrayBuffer of `reserve` bytes whose first `used` bytes are faulted in, if the address
+ * space can be had (the rest is touched only when the search grows into it: growing then needs
+ * neither a new buffer nor a copy); else a buffer of `used` bytes.
+ */
+export function reservedBuffer(reserve: number, used: number): SharedArrayBuffer {
+  if (reserve > used) {
+    try {
+      const b = new SharedArrayBuffer(reserve);
+      new Int32Array(b, 0, used >> 2).fill(0);
+      return b;
+    } catch {
+      // no address space: the exact size
+    }
+  }
+  return sharedBuffer(used);
+}
+
+// Reservations of the parallel search (see FingerprintTable in store.ts for why).
+export const RESERVE_TABLE_BYTES = 1 << 29; // per table; two alternate, the old and the new
+export const RESERVE_QUEUE_BYTES = 1 << 29;
+export const RESERVE_STATES = 1 << 26;
+
 export function allocate(width: number, slots: number, queueStates: number, states: number): SharedBuffers {
   return {
     control: sharedBuffer(CONTROL_WORDS * 4),
-    table: sharedBuffer(slots * 8),
-    queue: sharedBuffer(queueStates * (width + 2) * 4),
-    parent: sharedBuffer(states * 4),
-    via: sharedBuffer(states * 2),
+    table: reservedBuffer(RESERVE_TABLE_BYTES, slots * 8),
+    tableSlots: slots,
+    queue: reservedBuffer(RESERVE_QUEUE_BYTES - (RESERVE_QUEUE_BYTES % ((width + 2) * 4)), queueStates * (width + 2) * 4),
+    parent: reservedBuffer(RESERVE_STATES * 4, states * 4),
+    via: reservedBuffer(RESERVE_STATES * 2, states * 2),
   };
 }
 
@@ -90,8 +115,8 @@ export class SharedVisited {
   attach(b: SharedBuffers): void {
     this.buffers = b;
     this.ctl = new Int32Array(b.control);
-    this.table = new Int32Array(b.table);
-    this.mask = this.table.length / 2 - 1;
+    this.table = new Int32Array(b.table, 0, b.tableSlots * 2);
+    this.mask = b.tableSlots - 1;
     this.queue = new Int32Array(b.queue);
     this.parent = new Int32Array(b.parent);
     this.via = new Int16Array(b.via);
