@@ -9,7 +9,7 @@
 // (a single access, or the whole body of an `__atomic` block) and the cells the process
 // may touch from there on (`future`), as bitsets over the shared cells.
 
-import { Instr, LExpr, ModelIR, ProcessIR, yields } from "./ir.js";
+import { Instr, LExpr, ModelIR, ProcessIR, successors, yields } from "./ir.js";
 import { deadSlots } from "./liveness.js";
 import { evalBin } from "./lower.js";
 
@@ -215,13 +215,7 @@ export function computeFootprints(proc: ProcessIR, pid: number, model: ModelIR):
         break;
     }
   });
-  const succ = (pc: number): number[] => {
-    const ins = code[pc];
-    if (ins.op === "end") return [];
-    if (ins.op === "jmp") return [ins.target];
-    if (ins.op === "br") return [ins.target, pc + 1];
-    return [pc + 1];
-  };
+  const succ = (pc: number): number[] => successors(code, pc);
   const or = (dst: Uint32Array, d: number, src: Uint32Array, s: number): boolean => {
     let changed = false;
     for (let w = 0; w < words; w++) {

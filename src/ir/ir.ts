@@ -71,6 +71,15 @@ export interface Src {
   calls: { loc: Loc; text: string; fn: string }[]; // outermost call site first
 }
 
+/** The pcs control may go to after the instruction at pc. */
+export function successors(code: Instr[], pc: number): number[] {
+  const ins = code[pc];
+  if (ins.op === "end") return [];
+  if (ins.op === "jmp") return [ins.target];
+  if (ins.op === "br") return [ins.target, pc + 1];
+  return [pc + 1];
+}
+
 export function yields(ins: Instr): boolean {
   switch (ins.op) {
     case "set":

@@ -2,7 +2,7 @@
 // slots that are dead at the new program counter, so stale temporaries never make two
 // otherwise equal states differ (the "dead variable reset" of SPIN and TLC).
 
-import { Instr, LExpr, ProcessIR } from "./ir.js";
+import { Instr, LExpr, ProcessIR, successors } from "./ir.js";
 
 function usesOf(e: LExpr, out: number[]): void {
   switch (e.k) {
@@ -75,14 +75,6 @@ function useDef(ins: Instr): { uses: number[]; def: number } {
       break;
   }
   return { uses, def };
-}
-
-function successors(code: Instr[], pc: number): number[] {
-  const ins = code[pc];
-  if (ins.op === "end") return [];
-  if (ins.op === "jmp") return [ins.target];
-  if (ins.op === "br") return [ins.target, pc + 1];
-  return [pc + 1];
 }
 
 /** Live-in and live-out slot bitsets per pc (`words` 32-bit words per pc). */

@@ -36,7 +36,7 @@
 // retry"), so in natural code this removes a state per critical section and process, which
 // hand-tuned models get by writing the read and the unlock as one __atomic step.
 
-import { Instr, ModelIR, yields } from "./ir.js";
+import { Instr, ModelIR, successors, yields } from "./ir.js";
 
 export interface LockMerging {
   /** Releases that now run in the step before them. */
@@ -72,14 +72,6 @@ function writtenCells(model: ModelIR): Set<number> {
   const out = new Set<number>();
   for (const p of model.processes) for (const i of p.code) if ((i.op === "store" || i.op === "rmw") && i.addr.k === "const") out.add(i.addr.v);
   return out;
-}
-
-function successors(code: Instr[], pc: number): number[] {
-  const i = code[pc];
-  if (i.op === "end") return [];
-  if (i.op === "jmp") return [i.target];
-  if (i.op === "br") return [i.target, pc + 1];
-  return [pc + 1];
 }
 
 /** The pcs a process reaches from its entry without taking a step (local code only). */
