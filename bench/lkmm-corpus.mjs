@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // The shared LKMM corpus under --model lkmm (not part of `npm test`; run after `npx tsc -p .`):
 //
-//   node bench/lkmm-corpus.mjs [--count] [--timeout S] [--out FILE]
+//   node bench/lkmm-corpus.mjs [--count] [--timeout S] [--out FILE] [--dump FILE.jsonl] [--only REGEX]
 //
 // Default: the answer search (lkmmSearch "answer", as test/lkmm-corpus.test.ts). --count: every
 // candidate execution, for herd7's Observation counts (a file that exceeds --timeout, default 60 s,
 // is counted as incomplete). Prints the total time, the worst file, candidates/s and allowed
-// executions/s, and the agreement with the files' Result: lines.
+// executions/s, and the agreement with the files' Result: lines. --dump writes one JSON line per
+// file (seconds, candidates, allowed executions, the Observation counts, the findings' kinds), to
+// compare two versions' counts file by file; --only restricts the run to the files matching REGEX.
 
-import { readFileSync, readdirSync, existsSync, appendFileSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, appendFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
@@ -22,10 +24,13 @@ if (!existsSync(DIR)) {
 }
 const args = process.argv.slice(2);
 const count = args.includes('--count');
-const timeout = args.includes('--timeout') ? Number(args[args.indexOf('--timeout') + 1]) : 60;
+const timeout = args.includes('--timeout') ? Number(args[args.indexOf('--timeout') + 1]) : 60; // 0: none
 const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : null;
+const dump = args.includes('--dump') ? args[args.indexOf('--dump') + 1] : null;
+const only = args.includes('--only') ? new RegExp(args[args.indexOf('--only') + 1]) : null;
+if (dump) writeFileSync(dump, '');
 
-const files = readdirSync(DIR).filter((f) => f.endsWith('.litmus')).sort();
+const files = readdirSync(DIR).filter((f) => f.endsWith('.litmus') && (!only || only.test(f))).sort();
 const agree = {};
 let worst = { s: 0, f: '' };
 let candidates = 0;
@@ -36,7 +41,7 @@ for (const f of files) {
 	const text = readFileSync(join(DIR, f), 'utf8');
 	const want = /Result:\s*(\w+)/.exec(text)?.[1] ?? 'none';
 	const t = performance.now();
-	const r = checkSource(text, f, { model: 'lkmm', lkmmSearch: count ? 'count' : 'answer', timeoutMs: timeout * 1000 });
+	const r = checkSource(text, f, { model: 'lkmm', lkmmSearch: count ? 'count' : 'answer', timeoutMs: timeout > 0 ? timeout * 1000 : undefined });
 	const s = (performance.now() - t) / 1000;
 	if (s > worst.s) worst = { s, f };
 	candidates += r.lkmm?.candidates ?? 0;
@@ -45,6 +50,11 @@ for (const f of files) {
 	const got = r.observation?.result ?? r.verdict;
 	const k = `${want}->${got}`;
 	agree[k] = (agree[k] ?? 0) + 1;
+	if (dump) {
+		const o = r.observation;
+		const row = { f, s: Math.round(s * 1000) / 1000, verdict: r.verdict, candidates: r.lkmm?.candidates, executions: r.lkmm?.executions, obs: o ? `${o.result} ${o.positive} ${o.negative}` : null, warnings: [...new Set(r.warnings.map((w) => w.kind))].sort() };
+		appendFileSync(dump, JSON.stringify(row) + '\n');
+	}
 }
 const total = (performance.now() - t0) / 1000;
 const lines = [
