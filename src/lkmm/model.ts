@@ -206,19 +206,44 @@ export class Lkmm {
 
   /** Checks the execution with reads-from rf and coherence order co (both over all events). */
   check(rf: Rel, co: Rel, explain = false, wantOrder = false): Verdict {
-    const { n, po, int, ext, M, Marked } = this;
-    const races: [number, number][] = [];
     const fr = rf.invSeq(co);
+    return this.checkCoherence(rf, co, fr) ?? this.checkOrder(rf, co, fr, explain, wantOrder, false);
+  }
+
+  /** The coherence and atomic axioms alone: the failing verdict, or null when both hold. */
+  checkCoherence(rf: Rel, co: Rel, fr = rf.invSeq(co)): Verdict | null {
     // coherence
     const coh = this.poLoc.or(rf, co, fr);
-    if (!coh.isAcyclic()) return { ok: false, axiom: "coherence", cycle: coh.cycle()!, races };
-    const rfe = rf.and(ext);
-    const rfi = rf.and(int);
+    if (!coh.isAcyclic()) return { ok: false, axiom: "coherence", cycle: coh.cycle()!, races: [] };
     if (this.hasRmw) {
       // atomic: empty rmw & (fre ; coe)
-      const at = this.rmw.and(fr.and(ext).seq(co.and(ext)));
-      if (!at.isEmpty()) return { ok: false, axiom: "atomic", cycle: at.pairs()[0], races };
+      const at = this.rmw.and(fr.and(this.ext).seq(co.and(this.ext)));
+      if (!at.isEmpty()) return { ok: false, axiom: "atomic", cycle: at.pairs()[0], races: [] };
     }
+    return null;
+  }
+
+  /** Whether the axioms after coherence and atomic hold for every execution whose reads-from
+   * is part of `rf` (a union of choices) with coherence order co. Every relation below is
+   * monotone in rf, and each axiom asks for the absence of a cycle (or of a pair), so what
+   * holds for the union holds for each part. Not for plain accesses: their races, reported per
+   * execution, are not monotone. */
+  holdsForAll(rf: Rel, co: Rel): boolean {
+    if (this.hasPlain) return false;
+    return this.checkOrder(rf, co, rf.invSeq(co), false, false, true).ok;
+  }
+
+  get plainAccesses(): boolean {
+    return this.hasPlain;
+  }
+
+  /** happens-before, propagation, rcu and plain-coherence (with the data-race flag); `quick`:
+   * only whether they hold (no cycle looked for). */
+  private checkOrder(rf: Rel, co: Rel, fr: Rel, explain: boolean, wantOrder: boolean, quick: boolean): Verdict {
+    const { n, po, int, ext, M, Marked } = this;
+    const races: [number, number][] = [];
+    const rfe = rf.and(ext);
+    const rfi = rf.and(int);
     // lock.cat's extra conditions are covered by the lock's values: LKR reads 0, LF reads 1,
     // and the RMW atomicity above keeps two critical sections apart.
     const overwrite = co.or(fr);
@@ -269,15 +294,16 @@ export class Lkmm {
     for (let i = 0; i < n; i++) propInt.a[i * propInt.w + (i >>> 5)] &= ~(1 << (i & 31));
     const hb = ppo.or(rfe, propInt).restrict(Marked, Marked);
     const hbPlus = hb.plus();
-    if (hbPlus.reflexive()) return { ok: false, axiom: "happens-before", cycle: hb.cycle()!, races, rels: explain ? { hb, ppo, prop } : undefined };
+    if (hbPlus.reflexive()) return { ok: false, axiom: "happens-before", cycle: quick ? [] : hb.cycle()!, races, rels: explain ? { hb, ppo, prop } : undefined };
     const hbStar = hbPlus.optIn();
     const pb = prop.seq(strongFence).seq(hbStar).ran(Marked);
     const pbPlus = pb.plus();
-    if (pbPlus.reflexive()) return { ok: false, axiom: "propagation", cycle: pb.cycle()!, races, rels: explain ? { pb, prop, hb } : undefined };
+    if (pbPlus.reflexive()) return { ok: false, axiom: "propagation", cycle: quick ? [] : pb.cycle()!, races, rels: explain ? { pb, prop, hb } : undefined };
     const pbStar = pbPlus.optIn();
     let rb: Rel | null = null;
     let rcuFence: Rel | null = null;
     const rcuGraph = this.rcuNodes ? this.rcuGraph(hbStar, pbStar, prop) : null;
+    if (quick && rcuGraph?.cyclic) return { ok: false, axiom: "rcu", races };
     if (rcuGraph && !rcuGraph.cyclic && !(this.hasPlain || wantOrder || explain)) {
       // rb is irreflexive and nothing below needs it.
     } else if (rcuGraph && !rcuGraph.cyclic) {
