@@ -2,8 +2,10 @@
 // per-candidate speed-up (test/lkmm-reference-model.ts: every relation rebuilt per candidate,
 // rcu-order by its fixpoint). Every candidate execution of the programs below is checked by both;
 // the verdict, the failed axiom, its cycle, the races and the "ordered before" relation must be
-// the same. The counts (test/lkmm-counts.test.ts) follow from this; this test says where a
-// difference comes from.
+// the same. Then the bulk enumeration (exec.ts, enumerateBulk: subtrees found allowed at once)
+// against the one that checks every candidate in full: the same candidates in the same order
+// with the same verdicts. The counts (test/lkmm-counts.test.ts) follow from these; these tests
+// say where a difference comes from.
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -11,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkSource } from "../src/check.js";
 import { Lkmm, Static, Verdict } from "../src/lkmm/model.js";
+import { Execution, enumTesting } from "../src/lkmm/exec.js";
 import { Rel } from "../src/lkmm/rel.js";
 import { ReferenceLkmm } from "./lkmm-reference-model.js";
 import { CORPUS_DIR, corpusSkip } from "./corpus-files.js";
@@ -44,10 +47,13 @@ function compare(text: string, file: string, cap = 3000): { candidates: number; 
     if (d && diffs.length < 5) diffs.push(`${file}: rf ${JSON.stringify(rf.pairs())} co ${JSON.stringify(co.pairs())}: ${d}`);
     return v;
   };
+  // Every candidate through check() (no subtrees found allowed at once).
+  enumTesting.bulk = false;
   try {
     checkSource(text, file, { model: "lkmm" });
   } finally {
     Lkmm.prototype.check = fast;
+    enumTesting.bulk = true;
   }
   return { candidates, diffs };
 }
@@ -78,5 +84,51 @@ describe("the LKMM check agrees with the reference check on every candidate", ()
     t.diagnostic(`${sample.length} files, ${candidates} candidates`);
     total += candidates;
     assert.deepEqual(diffs, []);
+  });
+});
+
+/** The first `cap` candidates of `text` as enumerated (values, rf, co, verdict), with bulk
+ * subtrees or not, and how many there are. */
+function candidates(text: string, file: string, bulk: boolean, cap = 20_000): { first: string[]; count: number } {
+  const out: string[] = [];
+  let count = 0;
+  enumTesting.bulk = bulk;
+  enumTesting.seen = (x: Execution) => {
+    if (count++ >= cap) return;
+    const v = x.verdict;
+    out.push(`${x.events.map((e) => e.val).join(",")} rf ${JSON.stringify(x.rf.pairs())} co ${JSON.stringify(x.co.pairs())}: ${v.ok} ${v.axiom ?? ""} ${JSON.stringify(v.cycle ?? null)} ${JSON.stringify(v.races)}`);
+  };
+  try {
+    checkSource(text, file, { model: "lkmm" });
+  } finally {
+    enumTesting.bulk = true;
+    enumTesting.seen = null;
+  }
+  return { first: out, count };
+}
+
+describe("the bulk enumeration gives every candidate, in order, the verdict of the full check", () => {
+  const sameRun = (text: string, file: string) => {
+    const bulk = candidates(text, file, true);
+    const full = candidates(text, file, false);
+    assert.equal(bulk.count, full.count, `${file}: candidate count`);
+    const at = bulk.first.findIndex((c, i) => c !== full.first[i]);
+    assert.equal(at, -1, at < 0 ? "" : `${file}: candidate ${at}:\n  bulk ${bulk.first[at]}\n  full ${full.first[at]}`);
+    return bulk.count;
+  };
+  for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith(".litmus")).sort()) {
+    test(f, () => {
+      assert.ok(sameRun(readFileSync(join(FIXTURES, f), "utf8"), f) > 0);
+    });
+  }
+  // Every 16th corpus file of at most six processes and RCU rings of 8 and 12 processes (2^8 and
+  // 2^12 candidates, all but one allowed: the bulk enumeration's case).
+  test("a sample of the corpus", { skip: corpusSkip }, (t) => {
+    const names = readdirSync(CORPUS_DIR).filter((n) => n.endsWith(".litmus")).sort();
+    const sample = names.filter((n, i) => (i % 16 === 0 && n.split("+").length <= 6) || n === "C-RW-G+RW-G+RW-R+RW-G+RW-G+RW-G+RW-R+RW-R.litmus" || n === "C-RW-G+RW-G+RW-R+RW-R+RW-R+RW-R+RW-G+RW-G+RW-G+RW-G+RW-G+RW-G.litmus");
+    assert.ok(sample.length > 100);
+    let n = 0;
+    for (const f of sample) n += sameRun(readFileSync(join(CORPUS_DIR, f), "utf8"), f);
+    t.diagnostic(`${sample.length} files, ${n} candidates`);
   });
 });

@@ -94,15 +94,20 @@ interface ShapeNode {
   entry: ShapeEntry | null;
 }
 
+/** For tests: `bulk` false checks every candidate in full; `seen` is shown every candidate. */
+export const enumTesting: { bulk: boolean; seen: ((x: Execution) => void) | null } = { bulk: true, seen: null };
+
 /** Calls visit() with every candidate execution (consistent or not: visit decides). */
-export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[], limits: EnumLimits, visit: (x: Execution) => void): number {
+export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[], limits: EnumLimits, visit0: (x: Execution) => void): number {
   const nP = perProc.length;
+  const seen = enumTesting.seen;
+  const visit = seen ? (x: Execution) => (seen(x), visit0(x)) : visit0;
   // Combinations of paths with the same shapes share a ShapeEntry, found by walking a trie of
   // shape numbers as the paths are picked (the tests of the corpus have thousands of such
   // combinations). The order of the candidates is the plain nested order: paths, then rf, then co.
   // Each process with paths of one shape (values aside): one ShapeEntry, and whole subtrees of
   // candidates can be found allowed at once (enumerateBulk).
-  if (!limits.wantOrder && perProc.every((ps) => ps.length > 0 && ps.every((p) => p.shape === ps[0].shape))) {
+  if (enumTesting.bulk && !limits.wantOrder && perProc.every((ps) => ps.length > 0 && ps.every((p) => p.shape === ps[0].shape))) {
     const entry = shapeEntry(model, perProc.map((ps) => ps[0]), extraLocs);
     if (!entry.lk.plainAccesses && entry.coCount <= MAX_BULK_CO) return enumerateBulk(entry, perProc, limits, visit);
   }
