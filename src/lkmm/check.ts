@@ -366,21 +366,42 @@ class FinalStates {
   }
 
   list(): NonNullable<CheckResult["finalStates"]> {
-    const { model } = this;
+    const { model, domains } = this;
     const observed = model.observed;
-    // The text of each value, made once per observed location and value.
+    const n = observed.length;
+    // Each state's values object is a copy of one template (one shape for all of them), its
+    // texts made once per observed location and value.
+    const template: Record<string, string> = {};
+    for (const o of observed) template[o.label] = "";
     const text = observed.map(() => new Map<number, string>());
-    const state = (vals: number[], satisfies: boolean | null) => {
-      const values: Record<string, string> = {};
-      for (let k = 0; k < vals.length; k++) {
-        let t = text[k].get(vals[k]);
-        if (t === undefined) text[k].set(vals[k], (t = formatValue(model, vals[k], observed[k].pointer)));
-        values[observed[k].label] = t;
-      }
-      return { values, satisfies };
+    const textOf = (k: number, v: number) => {
+      let t = text[k].get(v);
+      if (t === undefined) text[k].set(v, (t = formatValue(model, v, observed[k].pointer)));
+      return t;
     };
-    if (!this.numeric) return [...this.byString.values()].map((f) => state(f.values, f.satisfies));
-    return this.numbered().map(([key, satisfies]) => state(this.decode(key), satisfies));
+    if (!this.numeric)
+      return [...this.byString.values()].map((f) => {
+        const values = { ...template };
+        for (let k = 0; k < n; k++) values[observed[k].label] = textOf(k, f.values[k]);
+        return { values, satisfies: f.satisfies };
+      });
+    const texts = domains.map((d, k) => d.map((v) => textOf(k, v)));
+    const labels = observed.map((o) => o.label);
+    const out: NonNullable<CheckResult["finalStates"]> = [];
+    const seen = this.seen;
+    const emit = (key: number, satisfies: boolean | null) => {
+      const values = { ...template };
+      for (let k = n - 1; k >= 0; k--) {
+        const r = domains[k].length;
+        const code = key % r;
+        key = (key - code) / r;
+        values[labels[k]] = texts[k][code];
+      }
+      out.push({ values, satisfies });
+    };
+    if (seen) for (const key of this.order) emit(key, seen[key] === 1 ? null : seen[key] === 3);
+    else for (const [key, satisfies] of this.byNumber) emit(key, satisfies);
+    return out;
   }
 
   private numbered(): [number, boolean | null][] {
