@@ -350,6 +350,10 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
   const rf = new Rel(n);
   const candIdx = sameLoc.map((ws) => new Int32Array(ws.length));
   const candN = new Int32Array(reads.length);
+  // The last process whose path decides read k's candidates (its own, or a writer's), and the
+  // first process whose path changed since the last combination.
+  const dependsOn = Int32Array.from(reads, (r, k) => Math.max(procAt[r], ...sameLoc[k].map((w) => procAt[w])));
+  let dirty = 0;
   const after = new Array<number>(reads.length + 1).fill(1);
   const x: Execution = { events, paths: chosen, rf, co: cos[0].co, st, model: lk, verdict: ALLOWED, final: { slots, mem: cos[0].mem } };
   let count = 0;
@@ -381,6 +385,7 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
       slots[p] = path.slots;
       const evs = path.events;
       for (let i = 0; i < evs.length; i++) events[b + i] = evs[i];
+      if (p < dirty) dirty = p;
       pathLevel(p + 1, cheap);
     }
   };
@@ -456,16 +461,22 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
 
   const combo = (cheap: boolean): void => {
     if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
-    // Reads-from candidates: the same-location writes with the value read.
+    // Reads-from candidates: the same-location writes with the value read - again only for the
+    // reads whose value or whose writes' values a path chosen since the last combination gives.
+    let none = false;
     for (let k = 0; k < reads.length; k++) {
-      const v = events[reads[k]].val;
-      const ws = sameLoc[k];
-      const cs = candIdx[k];
-      let m = 0;
-      for (let i = 0; i < ws.length; i++) if (events[ws[i]].val === v) cs[m++] = i;
-      if (m === 0) return;
-      candN[k] = m;
+      if (dependsOn[k] >= dirty) {
+        const v = events[reads[k]].val;
+        const ws = sameLoc[k];
+        const cs = candIdx[k];
+        let m = 0;
+        for (let i = 0; i < ws.length; i++) if (events[ws[i]].val === v) cs[m++] = i;
+        candN[k] = m;
+      }
+      if (candN[k] === 0) none = true;
     }
+    dirty = nP;
+    if (none) return;
     for (let k = reads.length - 1; k >= 0; k--) after[k] = after[k + 1] * candN[k];
     rfLevel(0, cheap);
   };
