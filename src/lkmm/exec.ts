@@ -3,7 +3,8 @@
 // location (the initial write first, each process's own writes in program order); every
 // candidate is checked against the model (model.ts). Reads whose value no write gives end the
 // candidate early, and a location's coherence orders are only enumerated for the writes of
-// the chosen paths.
+// the chosen paths. Where every process's paths have one shape, whole subtrees of candidates
+// are found allowed at once (enumerateBulk), each candidate still getting check()'s verdict.
 
 import { FinalExpr, ModelIR } from "../ir/ir.js";
 import { PEvent, T } from "./events.js";
@@ -102,15 +103,15 @@ export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[]
   const nP = perProc.length;
   const seen = enumTesting.seen;
   const visit = seen ? (x: Execution) => (seen(x), visit0(x)) : visit0;
-  // Combinations of paths with the same shapes share a ShapeEntry, found by walking a trie of
-  // shape numbers as the paths are picked (the tests of the corpus have thousands of such
-  // combinations). The order of the candidates is the plain nested order: paths, then rf, then co.
   // Each process with paths of one shape (values aside): one ShapeEntry, and whole subtrees of
   // candidates can be found allowed at once (enumerateBulk).
   if (enumTesting.bulk && !limits.wantOrder && perProc.every((ps) => ps.length > 0 && ps.every((p) => p.shape === ps[0].shape))) {
     const entry = shapeEntry(model, perProc.map((ps) => ps[0]), extraLocs);
     if (!entry.lk.plainAccesses && entry.coCount <= MAX_BULK_CO) return enumerateBulk(entry, perProc, limits, visit);
   }
+  // Combinations of paths with the same shapes share a ShapeEntry, found by walking a trie of
+  // shape numbers as the paths are picked (the tests of the corpus have thousands of such
+  // combinations). The order of the candidates is the plain nested order: paths, then rf, then co.
   const root: ShapeNode = { next: [], entry: null };
   const chosen: Path[] = new Array(nP);
   let candidates = 0;
