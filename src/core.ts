@@ -155,7 +155,8 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   const warnAsViolation = opts.warn !== "report";
   const mode = opts.mode ?? (isPlainHerd7Test(program) ? "herd7" : "strict");
   const kernel = program.files.some((f) => f.startsWith("prelude/")) ? { kernel: { version: program.kernel, source: program.kernelSource } } : {};
-  if (modelOf(program, text, path, opts) === "lkmm") return { ...checkLkmm(text, path, program, compiled, opts, mode), ...kernel };
+  // Object.assign, not a spread: the LKMM result lists its final states when they are read.
+  if (modelOf(program, text, path, opts) === "lkmm") return Object.assign(checkLkmm(text, path, program, compiled, opts, mode), kernel);
   const findingsAsWarnings = mode === "herd7";
   // Liveness annotations need the whole graph: exact states, no reductions.
   const goals = livenessGoals(compiled);

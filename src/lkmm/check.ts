@@ -11,7 +11,7 @@ import { Program } from "../frontend/ast.js";
 import { fail, locAt, makeSourceFile } from "../frontend/diagnostics.js";
 import { ModelIR, Src } from "../ir/ir.js";
 import { formatValue, Trace } from "../engine/trace.js";
-import { Execution, ExecLimit, StopEnum, enumerate, evalCond } from "./exec.js";
+import { Execution, ExecLimit, StopEnum, enumerate, evalCond, snapshot } from "./exec.js";
 import { FinalExpr } from "../ir/ir.js";
 import { Path, PathBuilder, PathLimit } from "./paths.js";
 import { ExecGraph, graphOf } from "./display.js";
@@ -117,7 +117,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   }
 
   const extraLocs = model.observed.filter((o) => o.kind === "mem").map((o) => o.addr);
-  const finals = new Map<string, { values: number[]; satisfies: boolean | null }>();
+  const finals = new FinalStates(model, perProc);
   let positive = 0;
   let negative = 0;
   let witness: Execution | null = null;
@@ -164,7 +164,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
       // Show the most telling forbidden execution: one that breaks an ordering axiom rather
       // than coherence or atomicity, which any value mismatch breaks.
       const rank = (v: Execution) => (v.verdict.axiom === "coherence" || v.verdict.axiom === "atomic" ? 0 : 1);
-      if (sat && model.final && (!forbiddenWitness || rank(x) > rank(forbiddenWitness))) forbiddenWitness = x;
+      if (sat && model.final && (!forbiddenWitness || rank(x) > rank(forbiddenWitness))) forbiddenWitness = snapshot(x);
       return;
     }
     if (x.paths.some((p) => p.cut)) {
@@ -185,11 +185,9 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     if (model.final) {
       if (sat) positive++;
       else negative++;
-      if (sat && !witness) witness = x;
+      if (sat && !witness) witness = snapshot(x);
     }
-    const values = model.observed.map((o) => (o.kind === "mem" ? (x.final.mem.get(o.addr) ?? model.cells[o.addr]?.init ?? 0) : x.final.slots[o.proc][o.slot]));
-    const key = values.join(",");
-    if (!finals.has(key)) finals.set(key, { values, satisfies: model.final ? sat : null });
+    finals.add(x, model.final ? sat : null);
     if (mode !== "all") throw new StopEnum();
   };
   if (!limit) {
@@ -222,10 +220,19 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   }
   const seconds = (performance.now() - t0) / 1000;
   result.stats = { ...EMPTY_STATS, states: lk.executions, transitions: lk.candidates, seconds: Math.round(seconds * 1000) / 1000, statesPerSecond: seconds > 0 ? Math.round(lk.candidates / seconds) : lk.candidates, visited: "exact" };
-  result.finalStates = [...finals.values()].map((f) => ({
-    values: Object.fromEntries(model.observed.map((o, i) => [o.label, formatValue(model, f.values[i], o.pointer)])),
-    satisfies: f.satisfies,
-  }));
+  // Listed when first read: a ring of 19 processes has 2^19 final states, which only a report
+  // prints (building them is a third of such a run).
+  const settle = (v: CheckResult["finalStates"]) => Object.defineProperty(result, "finalStates", { value: v, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(result, "finalStates", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const v = finals.list();
+      settle(v);
+      return v;
+    },
+    set: settle,
+  });
   if (!stop) {
     if (limit) {
       result.verdict = "incomplete";
@@ -277,4 +284,148 @@ function registerAtoms(e: FinalExpr): { proc: number; slot: number; value: numbe
   if (e.k === "and") return [...registerAtoms(e.a), ...registerAtoms(e.b)];
   if (e.k === "atom" && e.atom.kind === "reg" && !e.atom.rhs) return [{ proc: e.atom.proc, slot: e.atom.slot, value: e.atom.value, negate: e.atom.negate }];
   return [];
+}
+
+/**
+ * The distinct final states of the allowed executions (the observed registers and locations),
+ * in the order first seen, and whether each satisfies the condition. A 19-process ring of the
+ * corpus has 2^19 of them. Each observed value is coded by its index among the values it can
+ * have (a register's final values on its process's paths; a location's initial value and the
+ * values written to it), so that a state is one number (mixed radix over those codes) rather
+ * than a string per execution - while the radix product fits in 2^52, else the key is a string.
+ */
+class FinalStates {
+  private readonly domains: number[][];
+  private readonly codes: Map<number, number>[];
+  private readonly tables: (Int16Array | null)[];
+  private numeric: boolean;
+  private readonly byNumber = new Map<number, boolean | null>();
+  /** While the key space is small: which keys were seen (0: not; 1, 2, 3: satisfies null,
+   * false, true) and their order, instead of the map. */
+  private readonly seen: Uint8Array | null;
+  private readonly order: number[] = [];
+  private readonly byString = new Map<string, { values: number[]; satisfies: boolean | null }>();
+
+  constructor(
+    private readonly model: ModelIR,
+    perProc: Path[][],
+  ) {
+    this.domains = model.observed.map((o) => {
+      const vals = new Set<number>();
+      if (o.kind === "reg") for (const p of perProc[o.proc] ?? []) vals.add(p.slots[o.slot]);
+      else {
+        vals.add(model.cells[o.addr]?.init ?? 0);
+        for (const ps of perProc) for (const p of ps) for (const e of p.events) if (e.kind === "W" && e.loc === o.addr) vals.add(e.val);
+      }
+      return [...vals];
+    });
+    this.codes = this.domains.map((d) => new Map(d.map((v, i) => [v, i])));
+    // Small non-negative values (the usual case) are coded through a table.
+    this.tables = this.domains.map((d) => {
+      if (!d.every((v) => Number.isInteger(v) && v >= 0 && v < 1024)) return null;
+      const t = new Int16Array(1024).fill(-1);
+      d.forEach((v, i) => (t[v] = i));
+      return t;
+    });
+    const space = this.domains.reduce((k, d) => k * Math.max(1, d.length), 1);
+    this.numeric = space <= 2 ** 52;
+    this.seen = space <= 1 << 24 ? new Uint8Array(space) : null;
+  }
+
+  private value(x: Execution, k: number): number {
+    const o = this.model.observed[k];
+    return o.kind === "mem" ? (x.final.mem.get(o.addr) ?? this.model.cells[o.addr]?.init ?? 0) : x.final.slots[o.proc][o.slot];
+  }
+
+  add(x: Execution, satisfies: boolean | null): void {
+    const n = this.domains.length;
+    if (this.numeric) {
+      let key = 0;
+      let k = 0;
+      for (; k < n; k++) {
+        const v = this.value(x, k);
+        const t = this.tables[k];
+        const c = t ? (v >= 0 && v < 1024 && t[v] >= 0 ? t[v] : undefined) : this.codes[k].get(v);
+        if (c === undefined) break;
+        key = key * this.domains[k].length + c;
+      }
+      if (k === n) {
+        if (this.seen) {
+          if (this.seen[key] === 0) {
+            this.seen[key] = satisfies === null ? 1 : satisfies ? 3 : 2;
+            this.order.push(key);
+          }
+        } else if (!this.byNumber.has(key)) this.byNumber.set(key, satisfies);
+        return;
+      }
+      // A value outside its domain (not expected: the domains are every value a path gives):
+      // string keys from here on.
+      for (const [key, sat] of this.numbered()) {
+        const values = this.decode(key);
+        this.byString.set(values.join(","), { values, satisfies: sat });
+      }
+      this.byNumber.clear();
+      this.order.length = 0;
+      this.numeric = false;
+    }
+    const values: number[] = new Array(n);
+    for (let k = 0; k < n; k++) values[k] = this.value(x, k);
+    const key = values.join(",");
+    if (!this.byString.has(key)) this.byString.set(key, { values, satisfies });
+  }
+
+  private decode(key: number): number[] {
+    const values = new Array<number>(this.domains.length);
+    for (let k = this.domains.length - 1; k >= 0; k--) {
+      const d = this.domains[k];
+      values[k] = d[key % d.length];
+      key = Math.floor(key / d.length);
+    }
+    return values;
+  }
+
+  list(): NonNullable<CheckResult["finalStates"]> {
+    const { model, domains } = this;
+    const observed = model.observed;
+    const n = observed.length;
+    // Each state's values object is a copy of one template (one shape for all of them), its
+    // texts made once per observed location and value.
+    const template: Record<string, string> = {};
+    for (const o of observed) template[o.label] = "";
+    const text = observed.map(() => new Map<number, string>());
+    const textOf = (k: number, v: number) => {
+      let t = text[k].get(v);
+      if (t === undefined) text[k].set(v, (t = formatValue(model, v, observed[k].pointer)));
+      return t;
+    };
+    if (!this.numeric)
+      return [...this.byString.values()].map((f) => {
+        const values = { ...template };
+        for (let k = 0; k < n; k++) values[observed[k].label] = textOf(k, f.values[k]);
+        return { values, satisfies: f.satisfies };
+      });
+    const texts = domains.map((d, k) => d.map((v) => textOf(k, v)));
+    const labels = observed.map((o) => o.label);
+    const out: NonNullable<CheckResult["finalStates"]> = [];
+    const seen = this.seen;
+    const emit = (key: number, satisfies: boolean | null) => {
+      const values = { ...template };
+      for (let k = n - 1; k >= 0; k--) {
+        const r = domains[k].length;
+        const code = key % r;
+        key = (key - code) / r;
+        values[labels[k]] = texts[k][code];
+      }
+      out.push({ values, satisfies });
+    };
+    if (seen) for (const key of this.order) emit(key, seen[key] === 1 ? null : seen[key] === 3);
+    else for (const [key, satisfies] of this.byNumber) emit(key, satisfies);
+    return out;
+  }
+
+  private numbered(): [number, boolean | null][] {
+    const seen = this.seen;
+    if (!seen) return [...this.byNumber];
+    return this.order.map((key) => [key, seen[key] === 1 ? null : seen[key] === 3]);
+  }
 }

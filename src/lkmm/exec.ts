@@ -3,7 +3,8 @@
 // location (the initial write first, each process's own writes in program order); every
 // candidate is checked against the model (model.ts). Reads whose value no write gives end the
 // candidate early, and a location's coherence orders are only enumerated for the writes of
-// the chosen paths.
+// the chosen paths. Where every process's paths have one shape, whole subtrees of candidates
+// are found allowed at once (enumerateBulk), each candidate still getting check()'s verdict.
 
 import { FinalExpr, ModelIR } from "../ir/ir.js";
 import { PEvent, T } from "./events.js";
@@ -11,7 +12,9 @@ import { Lkmm, Static, Verdict, XEvent } from "./model.js";
 import { Path } from "./paths.js";
 import { Rel } from "./rel.js";
 
-/** One candidate execution: events of all processes numbered together, initial writes first. */
+/** One candidate execution: events of all processes numbered together, initial writes first.
+ * visit() may see buffers that the next candidate reuses (events, rf, the final memory): what
+ * it keeps beyond the call must be a snapshot(). */
 export interface Execution {
   events: (PEvent & { proc: number; index: number })[];
   paths: Path[];
@@ -21,7 +24,30 @@ export interface Execution {
   model: Lkmm;
   verdict: Verdict;
   /** Final slots of each process and the final value of each location. */
-  final: { slots: Int32Array[]; mem: Map<number, number> };
+  final: { slots: Int32Array[]; mem: { get(loc: number): number | undefined } };
+}
+
+/** A copy of x that later candidates do not change. */
+export function snapshot(x: Execution): Execution {
+  const mem = x.final.mem instanceof FinalMemory ? x.final.mem.toMap() : x.final.mem;
+  return { ...x, events: x.events.slice(), paths: x.paths.slice(), rf: x.rf.clone(), final: { slots: x.final.slots.slice(), mem } };
+}
+
+/** Final values of the locations: the value of the co-last write of each, read from the
+ * events as they are when asked (the events buffer of a bulk enumeration changes). */
+class FinalMemory {
+  constructor(
+    private readonly locs: number[],
+    private readonly last: Int32Array,
+    private readonly events: Execution["events"],
+  ) {}
+  get(loc: number): number | undefined {
+    const k = this.locs.indexOf(loc);
+    return k < 0 ? undefined : this.events[this.last[k]].val;
+  }
+  toMap(): Map<number, number> {
+    return new Map(this.locs.map((l, k) => [l, this.events[this.last[k]].val]));
+  }
 }
 
 export interface EnumLimits {
@@ -45,19 +71,93 @@ export class ExecLimit extends Error {
   }
 }
 
+/** What the path combinations with the same shapes (paths that differ only in values) share:
+ * the locations and initial writes, where each process's events start, the writes a read may
+ * read (by location), the coherence orders, the static relations and the model's constant parts. */
+interface ShapeEntry {
+  locs: number[];
+  init: Execution["events"];
+  n: number;
+  /** Each read's index and the same-location writes it may read (not its own later ones). */
+  reads: number[];
+  sameLoc: number[][];
+  coLocs: [number, number[]][];
+  coChoices: number[][][];
+  /** co for each combination of coherence choices (mixed radix over coLocs), built on first use. */
+  coCache: (Rel | undefined)[] | null;
+  /** Per location (in locs' order): its index in coLocs, or -1 (only the initial write). */
+  memOrder: number[];
+  /** Where each process's events start. */
+  base: number[];
+  coCount: number;
+  st: Static;
+  lk: Lkmm;
+}
+
+interface ShapeNode {
+  next: (ShapeNode | undefined)[];
+  entry: ShapeEntry | null;
+}
+
+/** For tests: `bulk` false checks every candidate in full (none found allowed in bulk, none
+ * pruned by coherence); `prune` false keeps the candidates coherence forbids where bulk
+ * counting does not apply; `seen` is shown every candidate. */
+export const enumTesting: { bulk: boolean; prune: boolean; seen: ((x: Execution) => void) | null } = { bulk: true, prune: true, seen: null };
+
 /** Calls visit() with every candidate execution (consistent or not: visit decides). */
-export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[], limits: EnumLimits, visit: (x: Execution) => void): number {
+export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[], limits: EnumLimits, visit0: (x: Execution) => void): number {
   const nP = perProc.length;
-  // Paths that differ only in the values read share the static relations and the model's
-  // precomputed parts (the tests of the corpus have thousands of such combinations).
-  const cache = new Map<string, { st: Static; lk: Lkmm }>();
+  const seen = enumTesting.seen;
+  const visit = seen ? (x: Execution) => (seen(x), visit0(x)) : visit0;
+  // Each process with paths of one shape (values aside): one ShapeEntry, and whole subtrees of
+  // candidates can be found allowed at once (enumerateBulk).
+  if (enumTesting.bulk && !limits.wantOrder && perProc.every((ps) => ps.length > 0 && ps.every((p) => p.shape === ps[0].shape))) {
+    const entry = shapeEntry(model, perProc.map((ps) => ps[0]), extraLocs);
+    if (!entry.lk.plainAccesses && entry.coCount <= MAX_BULK_CO) return enumerateBulk(entry, perProc, limits, visit);
+  }
+  // Combinations of paths with the same shapes share a ShapeEntry, found by walking a trie of
+  // shape numbers as the paths are picked (the tests of the corpus have thousands of such
+  // combinations). The order of the candidates is the plain nested order: paths, then rf, then co.
+  const root: ShapeNode = { next: [], entry: null };
   const chosen: Path[] = new Array(nP);
   let candidates = 0;
   let combos = 0;
-  // What each path needs from the others (the (location, value) pairs it reads that neither
-  // its own latest write there nor the initial value gives) and what it writes, as bit sets:
-  // a combination in which some path needs a pair no other chosen path writes has no
-  // candidate (its read has no write to read from), so it is skipped before it is built.
+  const prune = (limits.prune ?? true) && enumTesting.bulk && enumTesting.prune;
+  const feasible = prune ? needsMet(model, perProc) : null;
+  const pickIdx = feasible?.pickIdx;
+  const pick = (p: number, node: ShapeNode): void => {
+    if (p === nP) {
+      if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
+      const entry = (node.entry ??= shapeEntry(model, chosen, extraLocs));
+      candidates += combine(entry, chosen.slice(), limits, candidates, visit, prune);
+      return;
+    }
+    const ps = perProc[p];
+    for (let k = 0; k < ps.length; k++) {
+      const path = ps[k];
+      chosen[p] = path;
+      if (feasible) {
+        pickIdx![p] = k;
+        if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
+        if (!feasible.ok(p)) continue;
+      }
+      pick(p + 1, (node.next[path.shape] ??= { next: [], entry: null }));
+    }
+  };
+  pick(0, root);
+  return candidates;
+}
+
+/**
+ * What each path needs from the others (the (location, value) pairs it reads that neither its
+ * own latest write there nor the initial value gives) and what it writes, as bit sets: a
+ * combination in which some path needs a pair no other chosen path writes has no candidate
+ * (its read has no write to read from), so it is skipped before it is built. ok(p): can every
+ * chosen path's needs (processes 0..p, the paths at pickIdx) be met by the other chosen paths
+ * and whatever the processes not chosen yet may write?
+ */
+function needsMet(model: ModelIR, perProc: Path[][]): { pickIdx: Int32Array; ok: (p: number) => boolean } {
+  const nP = perProc.length;
   const pairIds = new Map<string, number>();
   const id = (loc: number, val: number) => {
     const k = `${loc}:${val}`;
@@ -94,9 +194,7 @@ export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[]
     return b;
   });
   const pickIdx = new Int32Array(nP);
-  // Can every chosen path's needs (processes 0..p) be met by the other chosen paths and
-  // whatever the processes not chosen yet may write?
-  const feasible = (p: number): boolean => {
+  const ok = (p: number): boolean => {
     for (let i = 0; i <= p; i++) {
       const need = needs[i][pickIdx[i]];
       for (let k = 0; k < words; k++) {
@@ -108,61 +206,46 @@ export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[]
     }
     return true;
   };
-  const pick = (p: number): void => {
-    if (p === nP) {
-      if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
-      candidates += combine(model, chosen.slice(), extraLocs, limits, candidates, visit, cache);
-      return;
-    }
-    const ps = perProc[p];
-    for (let k = 0; k < ps.length; k++) {
-      chosen[p] = ps[k];
-      pickIdx[p] = k;
-      if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
-      if (!feasible(p)) continue;
-      pick(p + 1);
-    }
-  };
-  pick(0);
-  return candidates;
+  return { pickIdx, ok };
 }
 
 const INIT_SRC = { loc: { file: null as never, offset: 0, line: 0, col: 0 }, text: "init", calls: [] };
 
-function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: EnumLimits, before: number, visit: (x: Execution) => void, cache: Map<string, { st: Static; lk: Lkmm }>): number {
+function shapeEntry(model: ModelIR, paths: Path[], extraLocs: number[]): ShapeEntry {
   // Locations: every one accessed, plus those the final condition names.
-  const locs = new Set<number>(extraLocs);
-  for (const p of paths) for (const e of p.events) if (e.kind !== "F" && e.loc >= 0) locs.add(e.loc);
-  const events: Execution["events"] = [];
+  const locSet = new Set<number>(extraLocs);
+  for (const p of paths) for (const e of p.events) if (e.kind !== "F" && e.loc >= 0) locSet.add(e.loc);
+  const locs = [...locSet].sort((a, b) => a - b);
+  const init: Execution["events"] = [];
   const initOf = new Map<number, number>();
-  for (const l of [...locs].sort((a, b) => a - b)) {
-    initOf.set(l, events.length);
+  for (const l of locs) {
+    initOf.set(l, init.length);
     const c = model.cells[l];
-    events.push({ kind: "W", tags: T.IW, loc: l, val: c?.init ?? 0, src: INIT_SRC, prim: "init", proc: -1, index: -1 });
+    init.push({ kind: "W", tags: T.IW, loc: l, val: c?.init ?? 0, src: INIT_SRC, prim: "init", proc: -1, index: -1 });
   }
+  const events: Execution["events"] = init.slice();
   const base: number[] = [];
   for (const p of paths) {
     base.push(events.length);
     for (const e of p.events) events.push(e);
   }
   const n = events.length;
-  // Reads-from candidates: writes of the same location with the value read.
+  // Reads-from candidates: writes of the same location (the value is matched per combination).
   const reads: number[] = [];
-  const cands: number[][] = [];
+  const sameLoc: number[][] = [];
   for (let i = 0; i < n; i++) {
     const e = events[i];
     if (e.kind !== "R") continue;
     const cs: number[] = [];
     for (let j = 0; j < n; j++) {
       const w = events[j];
-      if (w.kind !== "W" || w.loc !== e.loc || w.val !== e.val) continue;
+      if (w.kind !== "W" || w.loc !== e.loc) continue;
       // A process's own later write cannot be read (coherence would refuse it anyway).
       if (w.proc === e.proc && j > i) continue;
       cs.push(j);
     }
-    if (cs.length === 0) return 0;
     reads.push(i);
-    cands.push(cs);
+    sameLoc.push(cs);
   }
   // Coherence orders: per location, the initial write and then a permutation of the others
   // that keeps each process's writes in program order.
@@ -177,20 +260,97 @@ function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: Enu
   }
   const coLocs = [...writesAt.entries()];
   const coChoices = coLocs.map(([l, ws]) => permutations(ws, events).map((perm) => [initOf.get(l)!, ...perm]));
+  const coCount = coChoices.reduce((k, c) => k * c.length, 1);
+  const st = staticOf(events, paths, base);
+  return {
+    locs, init, n, reads, sameLoc, coLocs, coChoices,
+    coCache: coCount <= 4096 ? new Array<Rel | undefined>(coCount) : null,
+    memOrder: locs.map((l) => coLocs.findIndex(([x]) => x === l)),
+    base, coCount, st, lk: new Lkmm(st),
+  };
+}
 
-  const key = [...locs].sort((a, b) => a - b).join(",") + "/" + paths.map((p) => p.shape).join(",");
-  let entry = cache.get(key);
-  if (!entry) {
-    const st = staticOf(events, paths, base);
-    entry = { st, lk: new Lkmm(st) };
-    cache.set(key, entry);
+function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: number, visit: (x: Execution) => void, prune: boolean): number {
+  const { n, reads, sameLoc, coLocs, coChoices, coCache, locs, memOrder, st, lk } = entry;
+  const events: Execution["events"] = entry.init.slice();
+  for (const p of paths) for (const e of p.events) events.push(e);
+  // Reads-from candidates: the same-location writes with the value read.
+  const cands: number[][] = new Array(reads.length);
+  for (let k = 0; k < reads.length; k++) {
+    const v = events[reads[k]].val;
+    const cs = sameLoc[k].filter((j) => events[j].val === v);
+    if (cs.length === 0) return 0;
+    cands[k] = cs;
   }
-  const { st, lk } = entry;
-  const prune = limits.prune ?? true;
-  // For pruning, per read: the process's writes to its location before and after it in
-  // program order, the process's earlier reads of it, and the write of its RMW if any.
+  const rf = new Rel(n);
+  let count = 0;
+  const coPick = new Int32Array(coLocs.length);
+  const coOf = (): Rel => {
+    let idx = 0;
+    for (let k = 0; k < coLocs.length; k++) idx = idx * coChoices[k].length + coPick[k];
+    const hit = coCache?.[idx];
+    if (hit) return hit;
+    const co = new Rel(n);
+    for (let k = 0; k < coLocs.length; k++) {
+      const order = coChoices[k][coPick[k]];
+      for (let a = 0; a < order.length; a++) for (let b = a + 1; b < order.length; b++) co.add(order[a], order[b]);
+    }
+    // Locations written by no process: only the initial write, nothing to order.
+    if (coCache) coCache[idx] = co;
+    return co;
+  };
+  const slots = paths.map((p) => p.slots);
+  const visitAll = () => {
+    const co = coOf();
+    count++;
+    if (before + count > limits.maxCandidates) throw new ExecLimit("max-candidates");
+    if (((before + count) & 255) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
+    const verdict = lk.check(rf, co, false, limits.wantOrder ?? false);
+    const mem = new Map<number, number>();
+    for (let k = 0; k < locs.length; k++) {
+      const o = memOrder[k];
+      mem.set(locs[k], o < 0 ? events[k].val : events[coChoices[o][coPick[o]].at(-1)!].val);
+    }
+    visit({ events, paths, rf: rf.clone(), co, st, model: lk, verdict, final: { slots, mem } });
+  };
+  if (prune) {
+    pruned(entry, events, cands, rf, coPick, visitAll);
+    return count;
+  }
+  const coRec = (k: number): void => {
+    if (k === coLocs.length) return visitAll();
+    for (let c = 0; c < coChoices[k].length; c++) {
+      coPick[k] = c;
+      coRec(k + 1);
+    }
+  };
+  const rfRec = (k: number): void => {
+    if (k === reads.length) return coRec(0);
+    const r = reads[k];
+    for (const w of cands[k]) {
+      rf.add(w, r);
+      rfRec(k + 1);
+      rf.a[w * rf.w + (r >>> 5)] &= ~(1 << (r & 31));
+    }
+  };
+  rfRec(0);
+  return count;
+}
+
+/**
+ * combine()'s candidates without those that break coherence or atomicity: the coherence order
+ * is chosen first, then each read's write among those its process may still see. Coherence (SC
+ * per location) under a fixed co is each process seeing a location's writes in co order: a read
+ * sees nothing co-before what the process saw or wrote there earlier, nor anything from its own
+ * later writes on; an RMW's read sees its write's immediate co-predecessor (atomicity, given
+ * coherence). visitAll() visits and counts each candidate.
+ */
+function pruned(entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, coPick: Int32Array, visitAll: () => void): void {
+  const { n, reads, coLocs, coChoices, locs, st } = entry;
   const rmwWriteOf = new Map<number, number>();
-  for (const [r, w] of pairs(st.rmw)) rmwWriteOf.set(r, w);
+  for (const [r, w] of st.rmw.pairs()) rmwWriteOf.set(r, w);
+  // Per read: the process's writes to its location before and after it in program order, and
+  // the process's earlier reads of it.
   const ownBefore: number[][] = [];
   const ownAfter: number[][] = [];
   const readsBefore: number[][] = [];
@@ -210,33 +370,7 @@ function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: Enu
     readsBefore.push(rb);
   }
   const pos = new Int32Array(n).fill(-1);
-  const rf = new Rel(n);
   const pickRf = new Int32Array(reads.length);
-  let count = 0;
-  const coPick = new Int32Array(coLocs.length);
-  const visitAll = () => {
-    const co = new Rel(n);
-    coLocs.forEach((_, k) => {
-      const order = coChoices[k][coPick[k]];
-      for (let a = 0; a < order.length; a++) for (let b = a + 1; b < order.length; b++) co.add(order[a], order[b]);
-    });
-    // Locations written by no process: only the initial write, nothing to order.
-    count++;
-    if (before + count > limits.maxCandidates) throw new ExecLimit("max-candidates");
-    if (((before + count) & 255) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
-    const verdict = lk.check(rf, co, false, limits.wantOrder ?? false);
-    const mem = new Map<number, number>();
-    for (const l of locs) {
-      const order = coLocs.findIndex(([x]) => x === l);
-      const last = order < 0 ? initOf.get(l)! : coChoices[order][coPick[order]].at(-1)!;
-      mem.set(l, events[last].val);
-    }
-    visit({ events, paths, rf: rf.clone(), co, st, model: lk, verdict, final: { slots: paths.map((p) => p.slots), mem } });
-  };
-  // Coherence (SC per location) under a fixed co is each process seeing a location's writes
-  // in co order: a read sees nothing co-before what the process saw or wrote there earlier,
-  // nor anything from its own later writes on; an RMW's read sees its write's immediate
-  // co-predecessor (atomicity, given coherence).
   const coherent = (k: number, w: number): boolean => {
     const p = pos[w];
     for (const b of ownBefore[k]) if (pos[b] > p) return false;
@@ -249,7 +383,7 @@ function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: Enu
     if (k === reads.length) return visitAll();
     const r = reads[k];
     for (const w of cands[k]) {
-      if (prune && !coherent(k, w)) continue;
+      if (!coherent(k, w)) continue;
       pickRf[k] = w;
       rf.add(w, r);
       rfRec(k + 1);
@@ -264,16 +398,239 @@ function combine(model: ModelIR, paths: Path[], extraLocs: number[], limits: Enu
       coRec(k + 1);
     }
   };
-  for (const [l] of coLocs) pos[initOf.get(l)!] = 0;
-  for (const l of locs) pos[initOf.get(l)!] = 0;
+  // The initial writes come first in the events, one per location, each first in its co.
+  for (let i = 0; i < locs.length; i++) pos[i] = 0;
   coRec(0);
-  return count;
 }
 
-function pairs(r: Rel): [number, number][] {
-  const out: [number, number][] = [];
-  for (let i = 0; i < r.n; i++) for (let j = 0; j < r.n; j++) if (r.has(i, j)) out.push([i, j]);
-  return out;
+const MAX_BULK_CO = 16;
+const ALLOWED: Verdict = Object.freeze({ ok: true, races: Object.freeze([]) as unknown as [number, number][] });
+/** Below this many candidates a subtree is checked one by one (a failed union check costs about one check). */
+const MIN_BULK = 8;
+
+/**
+ * The candidates of one shape combination in the same order as enumerate()'s (paths process
+ * by process, then each read's write, then coherence), with whole subtrees found allowed at
+ * once. At a node of that tree some processes' paths (or some reads' writes) are chosen; the
+ * union of every reads-from edge still possible below it (a read may read a write of the same
+ * location whose value it may have) is checked for happens-before, propagation and rcu with
+ * each coherence order (Lkmm.holdsForAll). Those axioms are monotone in rf, so if they hold
+ * for the union they hold for every candidate below, which then needs only the coherence and
+ * atomic axioms - cheap per candidate, and not monotone over a union (a read's rf and fr to the
+ * same write make a cycle). The verdicts are those of Lkmm.check, candidate by candidate. On the
+ * corpus's rings of 19 processes (2^19 candidates, one forbidden), a few dozen union checks
+ * replace half a million full ones.
+ */
+function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits, visit: (x: Execution) => void): number {
+  const { n, reads, sameLoc, coChoices, coLocs, coCount, locs, memOrder, base, st, lk } = entry;
+  const nP = perProc.length;
+  // One buffer of events, each process's part overwritten when its path changes.
+  const events: Execution["events"] = entry.init.slice();
+  for (const ps of perProc) for (const e of ps[0].events) events.push(e);
+  // Every coherence choice, as combine() orders them (the last location varies fastest), and
+  // the co-last write of each location under it.
+  const cos: { co: Rel; pick: number[]; mem: FinalMemory }[] = [];
+  for (let idx = 0; idx < coCount; idx++) {
+    const pick: number[] = new Array(coLocs.length);
+    let rest = idx;
+    for (let k = coLocs.length - 1; k >= 0; k--) {
+      pick[k] = rest % coChoices[k].length;
+      rest = Math.floor(rest / coChoices[k].length);
+    }
+    const co = new Rel(n);
+    for (let k = 0; k < coLocs.length; k++) {
+      const order = coChoices[k][pick[k]];
+      for (let a = 0; a < order.length; a++) for (let b = a + 1; b < order.length; b++) co.add(order[a], order[b]);
+    }
+    const last = Int32Array.from(locs, (_, k) => (memOrder[k] < 0 ? k : coChoices[memOrder[k]][pick[memOrder[k]]].at(-1)!));
+    cos.push({ co, pick, mem: new FinalMemory(locs, last, events) });
+  }
+  const holdsForAll = (rf: Rel) => cos.every(({ co }) => lk.holdsForAll(rf, co));
+  // The process of each event (-1: an initial write) and the values it has on some path.
+  const procAt = new Int32Array(n).fill(-1);
+  base.forEach((b, p) => perProc[p][0].events.forEach((_, i) => (procAt[b + i] = p)));
+  const valuesAt: Set<number>[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = procAt[i];
+    valuesAt[i] = p < 0 ? new Set([entry.init[i].val]) : new Set(perProc[p].map((path) => path.events[i - base[p]].val));
+  }
+  // Suffix products of the paths per process: the size of a subtree at the path level.
+  const below = new Array<number>(nP + 1).fill(1);
+  for (let p = nP - 1; p >= 0; p--) below[p] = below[p + 1] * perProc[p].length;
+
+  // Coherence and atomicity are per location (every edge of po-loc, rf, co, fr and of
+  // rmw & (fre ; coe) joins events of one location), so a location's verdict depends only on
+  // which write each of its reads reads and on its coherence order: cached per location.
+  const chosenIdx = new Int32Array(reads.length); // index in sameLoc[k] of read k's write
+  const locChecks = locs
+    .map((l, li) => {
+      const ks = reads.map((r, k) => (events[r].loc === l ? k : -1)).filter((k) => k >= 0);
+      const o = memOrder[li];
+      let size = o < 0 ? 1 : coChoices[o].length;
+      const mult = ks.map((k) => {
+        const m = size;
+        size *= sameLoc[k].length;
+        return m;
+      });
+      return { ks, mult, o, cache: size <= 1 << 16 ? new Int8Array(size) : null };
+    })
+    .filter((lc) => lc.ks.length > 0);
+  const coherent = (c: number): boolean => {
+    const { co, pick } = cos[c];
+    for (const lc of locChecks) {
+      let key = lc.o < 0 ? 0 : pick[lc.o];
+      for (let j = 0; j < lc.ks.length; j++) key += chosenIdx[lc.ks[j]] * lc.mult[j];
+      let v = lc.cache ? lc.cache[key] : 0;
+      if (v === 0) {
+        const rfL = new Rel(n);
+        for (const k of lc.ks) rfL.add(sameLoc[k][chosenIdx[k]], reads[k]);
+        v = lk.checkCoherence(rfL, co) === null ? 1 : 2;
+        if (lc.cache) lc.cache[key] = v;
+      }
+      if (v === 2) return false;
+    }
+    return true;
+  };
+
+  // Buffers shared by every candidate (visit() snapshots what it keeps).
+  const chosen: Path[] = perProc.map((ps) => ps[0]);
+  const slots: Int32Array[] = chosen.map((p) => p.slots);
+  const rf = new Rel(n);
+  const candIdx = sameLoc.map((ws) => new Int32Array(ws.length));
+  const candN = new Int32Array(reads.length);
+  // The last process whose path decides read k's candidates (its own, or a writer's), and the
+  // first process whose path changed since the last combination.
+  const dependsOn = Int32Array.from(reads, (r, k) => Math.max(procAt[r], ...sameLoc[k].map((w) => procAt[w])));
+  let dirty = 0;
+  const after = new Array<number>(reads.length + 1).fill(1);
+  const x: Execution = { events, paths: chosen, rf, co: cos[0].co, st, model: lk, verdict: ALLOWED, final: { slots, mem: cos[0].mem } };
+  let count = 0;
+  let combos = 0;
+
+  const mayBe = (i: number, decided: number, v: number): boolean => (procAt[i] >= decided ? valuesAt[i].has(v) : events[i].val === v);
+  /** The union of the reads-from edges possible once processes < decided have their paths. */
+  const unionAt = (decided: number): Rel => {
+    const u = new Rel(n);
+    for (let k = 0; k < reads.length; k++) {
+      const r = reads[k];
+      for (const w of sameLoc[k]) {
+        let ok: boolean;
+        if (procAt[r] < decided) ok = mayBe(w, decided, events[r].val);
+        else if (procAt[w] >= decided) ok = [...valuesAt[r]].some((v) => valuesAt[w].has(v));
+        else ok = valuesAt[r].has(events[w].val);
+        if (ok) u.add(w, r);
+      }
+    }
+    return u;
+  };
+
+  const pathLevel = (p: number, cheap: boolean): void => {
+    if (p === nP) return combo(cheap);
+    if (!cheap && below[p] >= MIN_BULK && holdsForAll(unionAt(p))) cheap = true;
+    const b = base[p];
+    for (const path of perProc[p]) {
+      chosen[p] = path;
+      slots[p] = path.slots;
+      const evs = path.events;
+      for (let i = 0; i < evs.length; i++) events[b + i] = evs[i];
+      if (p < dirty) dirty = p;
+      pathLevel(p + 1, cheap);
+    }
+  };
+
+  const leaf = (cheap: boolean) => {
+    for (let c = 0; c < cos.length; c++) {
+      const co = cos[c].co;
+      count++;
+      if (count > limits.maxCandidates) throw new ExecLimit("max-candidates");
+      if ((count & 255) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
+      // The order axioms hold for the whole subtree: only coherence and atomicity to check
+      // (the full check names the cycle when they fail).
+      x.verdict = cheap ? (coherent(c) ? ALLOWED : lk.checkCoherence(rf, co)!) : lk.check(rf, co, false, false);
+      x.co = co;
+      x.final.mem = cos[c].mem;
+      visit(x);
+    }
+  };
+
+  // Below a node whose order axioms hold: every remaining reads-from choice in turn (an
+  // odometer, the last read fastest, as the recursion orders them).
+  const pos = new Int32Array(reads.length);
+  const setRf = (k: number, c: number) => {
+    const i = candIdx[k][c];
+    pos[k] = c;
+    chosenIdx[k] = i;
+    rf.add(sameLoc[k][i], reads[k]);
+  };
+  const clearRf = (k: number) => {
+    const w = sameLoc[k][chosenIdx[k]];
+    const r = reads[k];
+    rf.a[w * rf.w + (r >>> 5)] &= ~(1 << (r & 31));
+  };
+  const rfAll = (k0: number): void => {
+    const m = reads.length;
+    for (let k = k0; k < m; k++) setRf(k, 0);
+    for (;;) {
+      leaf(true);
+      let k = m - 1;
+      for (; k >= k0; k--) {
+        clearRf(k);
+        if (pos[k] + 1 < candN[k]) {
+          setRf(k, pos[k] + 1);
+          break;
+        }
+        setRf(k, 0);
+      }
+      if (k < k0) break;
+    }
+    for (let k = k0; k < m; k++) clearRf(k);
+  };
+
+  const rfLevel = (k: number, cheap: boolean): void => {
+    if (cheap) return rfAll(k);
+    if (k === reads.length) return leaf(cheap);
+    if (!cheap && after[k] >= MIN_BULK) {
+      const u = rf.clone();
+      for (let j = k; j < reads.length; j++) for (let c = 0; c < candN[j]; c++) u.add(sameLoc[j][candIdx[j][c]], reads[j]);
+      if (holdsForAll(u)) cheap = true;
+    }
+    const r = reads[k];
+    const ws = sameLoc[k];
+    const cs = candIdx[k];
+    for (let c = 0; c < candN[k]; c++) {
+      const i = cs[c];
+      const w = ws[i];
+      chosenIdx[k] = i;
+      rf.add(w, r);
+      rfLevel(k + 1, cheap);
+      rf.a[w * rf.w + (r >>> 5)] &= ~(1 << (r & 31));
+    }
+  };
+
+  const combo = (cheap: boolean): void => {
+    if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
+    // Reads-from candidates: the same-location writes with the value read - again only for the
+    // reads whose value or whose writes' values a path chosen since the last combination gives.
+    let none = false;
+    for (let k = 0; k < reads.length; k++) {
+      if (dependsOn[k] >= dirty) {
+        const v = events[reads[k]].val;
+        const ws = sameLoc[k];
+        const cs = candIdx[k];
+        let m = 0;
+        for (let i = 0; i < ws.length; i++) if (events[ws[i]].val === v) cs[m++] = i;
+        candN[k] = m;
+      }
+      if (candN[k] === 0) none = true;
+    }
+    dirty = nP;
+    if (none) return;
+    for (let k = reads.length - 1; k >= 0; k--) after[k] = after[k + 1] * candN[k];
+    rfLevel(0, cheap);
+  };
+
+  pathLevel(0, false);
+  return count;
 }
 
 function permutations(ws: number[], events: { proc: number }[]): number[][] {

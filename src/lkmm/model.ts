@@ -93,8 +93,26 @@ export class Lkmm {
   private readonly R4rmb: EvSet;
   private readonly NotNoreturn: EvSet;
   private readonly sameLocF: Rel;
+  /** Without SRCU: the grace periods (weight +1) and read-side critical sections (weight -1)
+   * as the nodes of rcu-order's graph, entered at `entry` and left at `exit` (rcuGraph()). */
+  private readonly rcuNodes: { entry: number; exit: number; w: number }[] | null;
+  private readonly gpR: Rel;
+  private readonly gpS: Rel;
+  // Parts of check()'s relations that do not depend on rf and co.
+  private readonly hasRmw: boolean;
+  private readonly hasData: boolean;
+  private readonly hasUL: boolean;
+  private readonly poUL: Rel;
+  private readonly poULm: Rel;
+  private readonly strongFence: Rel;
+  private readonly nonrwFence: Rel;
+  private readonly fence: Rel;
+  private readonly sfRelM: Rel;
+  private readonly cumulStatic: Rel;
+  private readonly ppoStatic: Rel;
+  private readonly depM: Rel;
 
-  constructor(st: Static) {
+  constructor(readonly st: Static) {
     const { n, ev } = st;
     this.n = n;
     this.ev = ev;
@@ -160,76 +178,143 @@ export class Lkmm {
     this.rscsi = st.rscs.inv();
     this.srcuRscsi = st.srcuRscs.inv();
     this.hasRcu = ev.some((e) => (e.tags & (T.SYNC_RCU | T.SYNC_SRCU)) !== 0);
+    this.gpR = Rel.id(n, tagged(T.SYNC_RCU));
+    this.gpS = Rel.id(n, tagged(T.SYNC_SRCU));
+    const nonEmpty = (s: EvSet) => s.some((x) => x !== 0);
+    this.hasRmw = !this.rmw.isEmpty();
+    this.hasData = !st.data.isEmpty();
+    this.hasUL = nonEmpty(this.UL);
+    this.poUL = po.ran(this.UL);
+    this.poULm = this.poUL.dom(M);
+    // Without smp_mb__after_unlock_lock() (which needs co) the fences are static.
+    this.strongFence = this.mbStatic.or(this.gp);
+    this.nonrwFence = this.strongFence.or(this.poRel, this.acqPo);
+    this.fence = this.nonrwFence.or(this.wmbRel, this.rmbRel);
+    this.sfRelM = this.strongFence.or(this.poRel).ran(this.Marked);
+    this.cumulStatic = this.sfRelM.or(this.wmbRel).restrict(this.Marked, this.Marked);
+    // ppo's static part: to-w's rwdep and addr;[Plain];wmb, to-r's addr, fence.
+    this.ppoStatic = this.rwdep.or(this.addrPlainWmb, this.addr, this.fence);
+    this.depM = this.dep.ran(this.Marked);
+    const srcu = ev.some((e) => (e.tags & T.SYNC_SRCU) !== 0);
+    this.rcuNodes = this.hasRcu && !srcu ? [] : null;
+    if (this.rcuNodes) {
+      for (let i = 0; i < n; i++) if ((ev[i].tags & T.SYNC_RCU) !== 0) this.rcuNodes.push({ entry: i, exit: i, w: 1 });
+      // rcu-rscsi = rscs^-1 leads from a critical section's unlock to its lock.
+      st.rscs.forEach((l, u) => this.rcuNodes!.push({ entry: u, exit: l, w: -1 }));
+    }
   }
 
   /** Checks the execution with reads-from rf and coherence order co (both over all events). */
   check(rf: Rel, co: Rel, explain = false, wantOrder = false): Verdict {
+    const fr = rf.invSeq(co);
+    return this.checkCoherence(rf, co, fr) ?? this.checkOrder(rf, co, fr, explain, wantOrder, false);
+  }
+
+  /** The coherence and atomic axioms alone: the failing verdict, or null when both hold. */
+  checkCoherence(rf: Rel, co: Rel, fr = rf.invSeq(co)): Verdict | null {
+    // coherence
+    const coh = this.poLoc.or(rf, co, fr);
+    if (!coh.isAcyclic()) return { ok: false, axiom: "coherence", cycle: coh.cycle()!, races: [] };
+    if (this.hasRmw) {
+      // atomic: empty rmw & (fre ; coe)
+      const at = this.rmw.and(fr.and(this.ext).seq(co.and(this.ext)));
+      if (!at.isEmpty()) return { ok: false, axiom: "atomic", cycle: at.pairs()[0], races: [] };
+    }
+    return null;
+  }
+
+  /** Whether the axioms after coherence and atomic hold for every execution whose reads-from
+   * is part of `rf` (a union of choices) with coherence order co. Every relation below is
+   * monotone in rf, and each axiom asks for the absence of a cycle (or of a pair), so what
+   * holds for the union holds for each part. Not for plain accesses: their races, reported per
+   * execution, are not monotone. */
+  holdsForAll(rf: Rel, co: Rel): boolean {
+    if (this.hasPlain) return false;
+    return this.checkOrder(rf, co, rf.invSeq(co), false, false, true).ok;
+  }
+
+  get plainAccesses(): boolean {
+    return this.hasPlain;
+  }
+
+  /** happens-before, propagation, rcu and plain-coherence (with the data-race flag); `quick`:
+   * only whether they hold (no cycle looked for). */
+  private checkOrder(rf: Rel, co: Rel, fr: Rel, explain: boolean, wantOrder: boolean, quick: boolean): Verdict {
     const { n, po, int, ext, M, Marked } = this;
     const races: [number, number][] = [];
-    const fr = rf.inv().seq(co);
-    const com = rf.or(co, fr);
-    // coherence
-    const coh = this.poLoc.or(com);
-    const cohCycle = coh.cycle();
-    if (cohCycle) return { ok: false, axiom: "coherence", cycle: cohCycle, races };
-    // atomic: empty rmw & (fre ; coe)
-    const fre = fr.and(ext);
-    const coe = co.and(ext);
     const rfe = rf.and(ext);
     const rfi = rf.and(int);
-    const at = this.rmw.and(fre.seq(coe));
-    if (!at.isEmpty()) return { ok: false, axiom: "atomic", cycle: at.pairs()[0], races };
     // lock.cat's extra conditions are covered by the lock's values: LKR reads 0, LF reads 1,
     // and the RMW atomicity above keeps two critical sections apart.
     const overwrite = co.or(fr);
-    let mb = this.mbStatic;
+    // What depends on rf and co is computed here; the rest was in the constructor.
+    let { strongFence, nonrwFence, fence, cumulStatic, sfRelM } = this;
     if (this.hasUnlockLock) {
       // [M] ; po ; [UL] ; (co | po) ; [LKW] ; fencerel(After-unlock-lock) ; [M]
-      mb = mb.or(po.dom(M).ran(this.UL).seq(co.or(po)).ran(this.LKW).seq(this.afterUnlockLock));
+      const mbUL = this.poULm.seq(co.or(po)).ran(this.LKW).seq(this.afterUnlockLock);
+      strongFence = strongFence.or(mbUL);
+      nonrwFence = nonrwFence.or(mbUL);
+      fence = fence.or(mbUL);
+      sfRelM = strongFence.or(this.poRel).ran(Marked);
+      cumulStatic = sfRelM.or(this.wmbRel).restrict(Marked, Marked);
     }
-    const strongFence = mb.or(this.gp);
     // po-unlock-lock-po: po ; [UL] ; (po | rf) ; [LKR] ; po (the current kernel's form; older
     // versions had rf alone).
-    const poUnlockRfLockPo = po.ran(this.UL).seq(rf.or(po)).ran(this.LKR).seq(po);
-    const nonrwFence = strongFence.or(this.poRel, this.acqPo);
-    const fence = nonrwFence.or(this.wmbRel, this.rmbRel);
+    const poUnlockRfLockPo = this.hasUL ? this.poUL.seq(rf.or(po)).ran(this.LKR).seq(po) : null;
     // ppo
     // linux-kernel.bell (current): dependencies carry through a value stored to memory and
     // read back by the same process: carry-dep = (data ; rfi)*, then addr, data and ctrl are
     // carry-dep ; addr|data|ctrl.
-    let { addr, dep, rwdep, addrPlainWmb } = this;
-    const dataRfi = this.dataRel.seq(rfi);
-    if (!dataRfi.isEmpty()) {
+    let { addr, rwdep } = this;
+    let ppo: Rel;
+    const dataRfi = this.hasData ? this.dataRel.seq(rfi) : null;
+    if (dataRfi && !dataRfi.isEmpty()) {
       const carry = dataRfi.star();
       addr = carry.seq(addr);
-      dep = addr.or(carry.seq(this.dataRel));
+      const dep = addr.or(carry.seq(this.dataRel));
       rwdep = dep.or(carry.seq(this.ctrlRel)).ran(this.W);
-      addrPlainWmb = addr.ran(this.Plain).seq(this.wmbRel);
+      const addrPlainWmb = addr.ran(this.Plain).seq(this.wmbRel);
+      // to-w | to-r | fence
+      ppo = rwdep.or(overwrite.and(int), addrPlainWmb, addr, dep.ran(Marked).seq(rfi), fence);
+    } else {
+      ppo = this.hasUnlockLock ? this.ppoStatic.or(fence) : this.ppoStatic.clone();
+      ppo.orIn(overwrite.and(int)).orIn(this.depM.seq(rfi));
     }
-    const toW = rwdep.or(overwrite.and(int), addrPlainWmb);
-    const toR = addr.or(dep.ran(Marked).seq(rfi));
-    const ppo = toR.or(toW, fence, poUnlockRfLockPo.and(int));
-    // cumul-fence, prop
-    const aCumul = (r: Rel) => rfe.ran(Marked).opt().seq(r);
-    const cumulFence = aCumul(strongFence.or(this.poRel)).or(this.wmbRel, poUnlockRfLockPo).dom(Marked).ran(Marked);
-    const cfStar = cumulFence.star();
-    const prop = overwrite.and(ext).opt().dom(Marked).seq(cfStar).ran(Marked).seq(rfe.opt()).dom(Marked).ran(Marked);
-    const propNoId = prop.minus(Rel.id(n));
-    const hb = ppo.or(rfe, propNoId.and(int)).dom(Marked).ran(Marked);
-    const hbCycle = hb.cycle();
-    if (hbCycle) return { ok: false, axiom: "happens-before", cycle: hbCycle, races, rels: explain ? { hb, ppo, prop } : undefined };
-    const hbStar = hb.star();
+    if (poUnlockRfLockPo) ppo.orIn(poUnlockRfLockPo.and(int));
+    // cumul-fence = [Marked] ; ((rfe ; [Marked])? ; (strong-fence | po-rel) | wmb | po-unlock-lock-po) ; [Marked]
+    const rfeM = rfe.ran(Marked);
+    const cumulFence = cumulStatic.or(rfeM.restrict(Marked, null).seq(sfRelM));
+    if (poUnlockRfLockPo) cumulFence.orIn(poUnlockRfLockPo.restrict(Marked, Marked));
+    const cfStar = cumulFence.plus().optIn();
+    // prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ; rfe? ; [Marked]
+    const x = cfStar.restrict(Marked, Marked).orIn(overwrite.and(ext).restrict(Marked, null).seq(cfStar).ran(Marked));
+    const prop = x.or(x.seq(rfeM));
+    // hb = [Marked] ; (ppo | rfe | ((prop \ id) & int)) ; [Marked]
+    const propInt = prop.and(int);
+    for (let i = 0; i < n; i++) propInt.a[i * propInt.w + (i >>> 5)] &= ~(1 << (i & 31));
+    const hb = ppo.or(rfe, propInt).restrict(Marked, Marked);
+    const hbPlus = hb.plus();
+    if (hbPlus.reflexive()) return { ok: false, axiom: "happens-before", cycle: quick ? [] : hb.cycle()!, races, rels: explain ? { hb, ppo, prop } : undefined };
+    const hbStar = hbPlus.optIn();
     const pb = prop.seq(strongFence).seq(hbStar).ran(Marked);
-    const pbCycle = pb.cycle();
-    if (pbCycle) return { ok: false, axiom: "propagation", cycle: pbCycle, races, rels: explain ? { pb, prop, hb } : undefined };
-    const pbStar = pb.star();
+    const pbPlus = pb.plus();
+    if (pbPlus.reflexive()) return { ok: false, axiom: "propagation", cycle: quick ? [] : pb.cycle()!, races, rels: explain ? { pb, prop, hb } : undefined };
+    const pbStar = pbPlus.optIn();
     let rb: Rel | null = null;
     let rcuFence: Rel | null = null;
-    if (this.hasRcu) {
+    const rcuGraph = this.rcuNodes ? this.rcuGraph(hbStar, pbStar, prop) : null;
+    if (quick && rcuGraph?.cyclic) return { ok: false, axiom: "rcu", races };
+    if (rcuGraph && !rcuGraph.cyclic && !(this.hasPlain || wantOrder || explain)) {
+      // rb is irreflexive and nothing below needs it.
+    } else if (rcuGraph && !rcuGraph.cyclic) {
+      rcuFence = rcuGraph.order();
+      rb = prop.seq(po).seq(rcuFence).seq(po.opt()).seq(hbStar).seq(pbStar).ran(Marked);
+    } else if (this.hasRcu) {
+      // SRCU (rcu-order pairs its grace periods and critical sections per srcu_struct), or an
+      // execution the rcu axiom forbids (the fixpoint names the event rb orders before itself).
       const poOpt = po.opt();
       const link = poOpt.seq(hbStar).seq(pbStar).seq(prop).seq(po);
-      const gpR = Rel.id(n, setOf(n, (i) => (this.ev[i].tags & T.SYNC_RCU) !== 0));
-      const gpS = Rel.id(n, setOf(n, (i) => (this.ev[i].tags & T.SYNC_SRCU) !== 0));
+      const { gpR, gpS } = this;
       const locF = this.sameLocF;
       let rf0 = gpR.or(gpS);
       for (;;) {
@@ -296,6 +381,77 @@ export class Lkmm {
     const order = wantOrder ? po.opt().seq((rb ? hb.or(pb, rb) : hb.or(pb)).star()).seq(po.opt()) : undefined;
     return { ok: true, races, order, rels: explain ? { hb, pb, prop, ...(rb ? { rb } : {}) } : undefined };
   }
+
+  /**
+   * rcu-order without SRCU, as a graph. rcu-order's recursion (linux-kernel.cat) relates the
+   * first and last of a sequence of grace periods (g) and read-side critical sections (r), each
+   * linked to the next by rcu-link, exactly when the sequence has at least as many g as r:
+   * the grammar S -> g | g r | r g | g S r | r S g | S S generates every such word (split a
+   * word at a prefix whose excess is between 0 and the word's, else it is g w r or r w g with w
+   * balanced). rb = prop ; po ; rcu-order ; po? ; hb* ; pb* is reflexive exactly when
+   * rcu-order ; rcu-link is, i.e. when the nodes' rcu-link graph has a closed walk of weight
+   * >= 0 (g = +1, r = -1): a max-plus Floyd-Warshall over a handful of nodes instead of the
+   * fixpoint over all events. Without such a cycle the maxima are exact, which gives rcu-order.
+   */
+  private rcuGraph(hbStar: Rel, pbStar: Rel, prop: Rel): { cyclic: boolean; order: () => Rel } {
+    const nodes = this.rcuNodes!;
+    const k = nodes.length;
+    const { n, po } = this;
+    const NONE = -1e9;
+    const d = new Float64Array(k * k).fill(NONE);
+    const w = po.w;
+    const row = new Uint32Array(w);
+    for (let u = 0; u < k; u++) {
+      // rcu-link = po? ; hb* ; pb* ; prop ; po, from this node's exit
+      row.fill(0);
+      const x = nodes[u].exit;
+      row[x >>> 5] |= 1 << (x & 31);
+      const link = rowSeq(rowSeq(rowSeq(rowSeq(orRow(row, po, x), hbStar), pbStar), prop), po);
+      for (let v = 0; v < k; v++) if (has(link, nodes[v].entry)) d[u * k + v] = nodes[v].w;
+    }
+    for (let m = 0; m < k; m++)
+      for (let i = 0; i < k; i++) {
+        const im = d[i * k + m];
+        if (im === NONE) continue;
+        for (let j = 0; j < k; j++) {
+          const mj = d[m * k + j];
+          if (mj !== NONE && im + mj > d[i * k + j]) d[i * k + j] = im + mj;
+        }
+      }
+    let cyclic = false;
+    for (let u = 0; u < k && !cyclic; u++) if (d[u * k + u] >= 0) cyclic = true;
+    const order = () => {
+      const ro = new Rel(n);
+      for (let u = 0; u < k; u++)
+        for (let v = 0; v < k; v++)
+          if ((u === v && nodes[u].w > 0) || (d[u * k + v] !== NONE && nodes[u].w + d[u * k + v] >= 0)) ro.add(nodes[u].entry, nodes[v].exit);
+      return ro;
+    };
+    return { cyclic, order };
+  }
+}
+
+/** The set of events r relates to some event of `s` (s ; r, for a set s). */
+function rowSeq(s: Uint32Array, r: Rel): Uint32Array {
+  const w = r.w;
+  const out = new Uint32Array(w);
+  for (let kw = 0; kw < w; kw++) {
+    let bits = s[kw];
+    while (bits !== 0) {
+      const t = bits & -bits;
+      bits ^= t;
+      const kb = ((kw << 5) + (31 - Math.clz32(t))) * w;
+      for (let x = 0; x < w; x++) out[x] |= r.a[kb + x];
+    }
+  }
+  return out;
+}
+
+/** s with row i of r added. */
+function orRow(s: Uint32Array, r: Rel, i: number): Uint32Array {
+  const out = s.slice();
+  for (let x = 0; x < r.w; x++) out[x] |= r.a[i * r.w + x];
+  return out;
 }
 
 function sameRel(a: Rel, b: Rel): boolean {

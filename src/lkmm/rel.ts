@@ -69,6 +69,51 @@ export class Rel {
     }
     return new Rel(n, out);
   }
+  /** rf^-1 ; co for a reads-from relation (each read has one write): a read's row is its write's co row. */
+  invSeq(r: Rel): Rel {
+    const { n, w } = this;
+    const out = new Uint32Array(n * w);
+    for (let i = 0; i < n; i++) {
+      const ib = i * w;
+      for (let kw = 0; kw < w; kw++) {
+        let bits = this.a[ib + kw];
+        while (bits !== 0) {
+          const t = bits & -bits;
+          bits ^= t;
+          const jb = ((kw << 5) + (31 - Math.clz32(t))) * w;
+          for (let x = 0; x < w; x++) out[jb + x] |= r.a[ib + x];
+        }
+      }
+    }
+    return new Rel(n, out);
+  }
+  /** [d] ; this ; [r] in one pass (null: no restriction on that side). */
+  restrict(d: EvSet | null, r: EvSet | null): Rel {
+    const { n, w } = this;
+    const out = new Uint32Array(n * w);
+    for (let i = 0; i < n; i++) {
+      if (d && !has(d, i)) continue;
+      const ib = i * w;
+      if (r) for (let x = 0; x < w; x++) out[ib + x] = this.a[ib + x] & r[x];
+      else for (let x = 0; x < w; x++) out[ib + x] = this.a[ib + x];
+    }
+    return new Rel(n, out);
+  }
+  /** this |= r, in place (for relations built here, never for shared ones). */
+  orIn(r: Rel): this {
+    for (let k = 0; k < this.a.length; k++) this.a[k] |= r.a[k];
+    return this;
+  }
+  /** Adds the identity, in place. */
+  optIn(): this {
+    for (let i = 0; i < this.n; i++) this.a[i * this.w + (i >>> 5)] |= 1 << (i & 31);
+    return this;
+  }
+  /** Some (i, i) in the relation. */
+  reflexive(): boolean {
+    for (let i = 0; i < this.n; i++) if ((this.a[i * this.w + (i >>> 5)] & (1 << (i & 31))) !== 0) return true;
+    return false;
+  }
   inv(): Rel {
     const r = new Rel(this.n);
     this.forEach((i, j) => r.add(j, i));
@@ -153,7 +198,39 @@ export class Rel {
     return path.slice(seenAt.get(v)!).reverse();
   }
   acyclic(): boolean {
-    return this.cycle() === null;
+    return this.isAcyclic();
+  }
+  /** No cycle (Kahn's algorithm on typed arrays; cycle() finds one when there is). */
+  isAcyclic(): boolean {
+    const { n, w, a } = this;
+    const indeg = new Int32Array(n);
+    for (let i = 0; i < n; i++)
+      for (let kw = 0; kw < w; kw++) {
+        let bits = a[i * w + kw];
+        while (bits !== 0) {
+          const t = bits & -bits;
+          bits ^= t;
+          indeg[(kw << 5) + (31 - Math.clz32(t))]++;
+        }
+      }
+    const stack = new Int32Array(n);
+    let sp = 0;
+    for (let i = 0; i < n; i++) if (indeg[i] === 0) stack[sp++] = i;
+    let removed = 0;
+    while (sp > 0) {
+      const i = stack[--sp];
+      removed++;
+      for (let kw = 0; kw < w; kw++) {
+        let bits = a[i * w + kw];
+        while (bits !== 0) {
+          const t = bits & -bits;
+          bits ^= t;
+          const j = (kw << 5) + (31 - Math.clz32(t));
+          if (--indeg[j] === 0) stack[sp++] = j;
+        }
+      }
+    }
+    return removed === n;
   }
   forRow(i: number, f: (j: number) => void): void {
     const base = i * this.w;
