@@ -39,12 +39,6 @@ function site(src: Src): SiteInfo {
   return { file: src.loc.file.path, line: src.loc.line, col: src.loc.col, text: src.text };
 }
 
-/** Where the scenario makes the call (its outermost call site), else the instruction itself. */
-function outerSite(src: Src): SiteInfo {
-  const c = src.calls[0];
-  return c ? { file: c.loc.file.path, line: c.loc.line, col: c.loc.col, text: c.text } : site(src);
-}
-
 function calls(src: Src): (SiteInfo & { fn: string })[] {
   return src.calls.map((c) => ({ file: c.loc.file.path, line: c.loc.line, col: c.loc.col, text: c.text, fn: c.fn }));
 }
@@ -60,7 +54,8 @@ function mainInstr(code: Instr[], pcs: number[]): Instr {
 /**
  * The sites a step ran besides its main instruction because lock operations were merged with
  * it: after an acquire that joins the next step, that step's first shared access; and every
- * merged release. Each is named by its outermost call site, once.
+ * merged release. Each is named by its own line (inside the kernel model when it is there:
+ * the step's call site is already shown), once.
  */
 function mergedSites(code: Instr[], pcs: number[], main: Instr): SiteInfo[] {
   const out: SiteInfo[] = [];
@@ -74,7 +69,7 @@ function mergedSites(code: Instr[], pcs: number[], main: Instr): SiteInfo[] {
     const merged = i.op === "unlock" && i.merged === true;
     if (!merged && !(joining && SHARED_OPS.has(i.op) && !(i.op === "load" && i.constCell))) continue;
     joining = false;
-    const s = outerSite(i.src);
+    const s = site(i.src);
     const last = out[out.length - 1];
     if (!last || last.text !== s.text || last.line !== s.line || last.file !== s.file) out.push(s);
   }
