@@ -4,7 +4,7 @@
 import { SourceError, formatSourceError } from "./frontend/diagnostics.js";
 import { UnsupportedLanguageError, isPlainHerd7Test } from "./frontend/header.js";
 import { LockMerging, mergeLocks } from "./ir/movers.js";
-import { MERGE_UNSOUND } from "./ir/ir.js";
+import { MERGE_UNSOUND, callSite } from "./ir/ir.js";
 import { SiteInfo } from "./engine/trace.js";
 import { CompileOptions, compileSource } from "./ir/compile.js";
 import { observationOf } from "./observation.js";
@@ -183,10 +183,8 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
   if (merging && out.violation?.kind === MERGE_UNSOUND) {
     // A plain access reached a merged lock (movers.ts): search again with every lock operation a step.
     const v = out.violation;
-    const src = model.processes[v.proc].code[v.pc].src;
-    const c = src.calls[0];
-    const loc = c ? c.loc : src.loc;
-    merging = { model: compiled, report: { releases: 0, acquires: 0, note: `${v.msg}, which a merged lock operation does not commute with (searched again without merging)`, site: { file: loc.file.path, line: loc.line, col: loc.col, text: c ? c.text : src.text } } };
+    const site = callSite(model.processes[v.proc].code[v.pc].src);
+    merging = { model: compiled, report: { releases: 0, acquires: 0, note: `${v.msg}, which a merged lock operation does not commute with (searched again without merging)`, site } };
     model = compiled;
     ({ out, shortest } = explore());
   }

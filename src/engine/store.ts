@@ -288,6 +288,15 @@ export function freeSlot(pairs: Int32Array, mask: number, key: number, lo: numbe
   }
 }
 
+/** A zeroed typed array of `reserve` elements if the address space can be had (its pages are touched only when written), else of `fallback`. */
+function reserved<T extends Int32Array | Int16Array>(make: (n: number) => T, reserve: number, fallback: number): T {
+  try {
+    return make(Math.max(reserve, fallback));
+  } catch {
+    return make(fallback);
+  }
+}
+
 /**
  * Open addressing over one typed array, load factor at most 3/4: one cache line per probe.
  *
@@ -302,6 +311,7 @@ export function freeSlot(pairs: Int32Array, mask: number, key: number, lo: numbe
  * grows the table. If the reservation cannot be had, or is outgrown, the table is copied into a
  * new array as before.
  */
+
 const SLACK = 4096; // slots after the last home slot: a probe sequence longer than this grows the table
 const RESERVE_SLOTS = 1 << 26; // 512 MiB of address space, touched only as the table grows into it
 
@@ -312,13 +322,8 @@ export class FingerprintTable implements FingerprintSet {
 
   constructor(initialSlots = 1 << 13, reserveSlots = RESERVE_SLOTS) {
     this.mask = initialSlots - 1;
-    let fps: Int32Array | null = null;
-    try {
-      fps = new Int32Array((Math.max(reserveSlots, initialSlots) + SLACK) * 2);
-    } catch {
-      fps = null; // no address space for the reservation: grow by copying
-    }
-    this.fps = fps ?? new Int32Array((initialSlots + SLACK) * 2);
+    // Without the address space for the reservation, the table grows by copying.
+    this.fps = reserved((n) => new Int32Array(n), (reserveSlots + SLACK) * 2, (initialSlots + SLACK) * 2);
   }
 
   /** The bytes in use (the reservation beyond them is untouched). */
@@ -412,15 +417,6 @@ export class FingerprintTable implements FingerprintSet {
     this.mask = mask;
     for (let i = 0; i < spill.length; i += 2) if (!this.place(fps, mask, spill[i], spill[i + 1])) throw new Error("fingerprint table: in-place growth found no slot");
     return true;
-  }
-}
-
-/** A zeroed typed array of `reserve` elements if the address space can be had (its pages are touched only when written), else of `fallback`. */
-function reserved<T extends Int32Array | Int16Array>(make: (n: number) => T, reserve: number, fallback: number): T {
-  try {
-    return make(Math.max(reserve, fallback));
-  } catch {
-    return make(fallback);
   }
 }
 

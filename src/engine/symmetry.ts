@@ -19,7 +19,7 @@
 // Processes that take no lock and use no RCU are never named in shared memory, so they may be
 // permuted whatever the other processes do.
 
-import { Instr, ModelIR } from "../ir/ir.js";
+import { Instr, ModelIR, callSite } from "../ir/ir.js";
 import { Machine } from "./machine.js";
 import type { SiteInfo } from "./trace.js";
 
@@ -37,13 +37,6 @@ export interface SymmetryExclusion {
   site: SiteInfo | null;
 }
 
-/** Where an instruction comes from, as the scenario shows it: its outermost call site. */
-function siteOf(i: Instr): SiteInfo {
-  const c = i.src.calls[0];
-  const loc = c ? c.loc : i.src.loc;
-  return { file: loc.file.path, line: loc.line, col: loc.col, text: c ? c.text : i.src.text };
-}
-
 /** Why processes that take locks cannot be permuted in this model, or null if they can. */
 export function lockSymmetryObstacle(model: ModelIR): string | null {
   return lockObstacle(model)?.reason ?? null;
@@ -56,8 +49,8 @@ function lockObstacle(model: ModelIR): { reason: string; site: SiteInfo } | null
   for (const p of model.processes)
     for (const i of p.code) {
       if (i.op !== "load" && i.op !== "store" && i.op !== "rmw") continue;
-      if (i.addr.k !== "const") return { reason: `${p.name} accesses an address not known before the search, which could hold a process number`, site: siteOf(i) };
-      if (model.cells[i.addr.v]?.isLock && !(i.op === "load" && i.lockProbe)) return { reason: `${p.name} reads or writes the lock ${model.cells[i.addr.v].name} as a value`, site: siteOf(i) };
+      if (i.addr.k !== "const") return { reason: `${p.name} accesses an address not known before the search, which could hold a process number`, site: callSite(i.src) };
+      if (model.cells[i.addr.v]?.isLock && !(i.op === "load" && i.lockProbe)) return { reason: `${p.name} reads or writes the lock ${model.cells[i.addr.v].name} as a value`, site: callSite(i.src) };
     }
   return null;
 }

@@ -45,9 +45,14 @@ function calls(src: Src): (SiteInfo & { fn: string })[] {
 
 const SHARED_OPS = new Set(["load", "store", "rmw", "lock", "trylock", "unlock", "unlock_wait", "rcu_lock", "rcu_unlock", "gp_start", "gp_wait", "srcu_lock", "srcu_unlock", "srcu_gp_start", "srcu_gp_wait"]);
 
+/** Does the instruction touch shared memory (a const field's read is local)? */
+function sharedAccess(i: Instr): boolean {
+  return SHARED_OPS.has(i.op) && !(i.op === "load" && i.constCell);
+}
+
 /** The instruction that best names a step: its first shared access, else its first instruction. */
 function mainInstr(code: Instr[], pcs: number[]): Instr {
-  for (const pc of pcs) if (SHARED_OPS.has(code[pc].op) && !(code[pc].op === "load" && (code[pc] as { constCell?: boolean }).constCell)) return code[pc];
+  for (const pc of pcs) if (sharedAccess(code[pc])) return code[pc];
   return code[pcs[0]];
 }
 
@@ -67,7 +72,7 @@ function mergedSites(code: Instr[], pcs: number[], main: Instr): SiteInfo[] {
       continue;
     }
     const merged = i.op === "unlock" && i.merged === true;
-    if (!merged && !(joining && SHARED_OPS.has(i.op) && !(i.op === "load" && i.constCell))) continue;
+    if (!merged && !(joining && sharedAccess(i))) continue;
     joining = false;
     const s = site(i.src);
     const last = out[out.length - 1];

@@ -71,6 +71,13 @@ export interface Src {
   calls: { loc: Loc; text: string; fn: string }[]; // outermost call site first
 }
 
+/** Where the scenario makes the call that emitted an instruction (its outermost call site), else the instruction's own line. */
+export function callSite(src: Src): { file: string; line: number; col: number; text: string } {
+  const c = src.calls[0];
+  const loc = c ? c.loc : src.loc;
+  return { file: loc.file.path, line: loc.line, col: loc.col, text: c ? c.text : src.text };
+}
+
 /** The pcs control may go to after the instruction at pc. */
 export function successors(code: Instr[], pc: number): number[] {
   const ins = code[pc];

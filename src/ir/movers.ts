@@ -36,7 +36,7 @@
 // retry"), so in natural code this removes a state per critical section and process, which
 // hand-tuned models get by writing the read and the unlock as one __atomic step.
 
-import { Instr, ModelIR, successors, yields } from "./ir.js";
+import { Instr, ModelIR, callSite, successors, yields } from "./ir.js";
 
 export interface LockMerging {
   /** Releases that now run in the step before them. */
@@ -46,12 +46,6 @@ export interface LockMerging {
   /** Why none could be merged, with the construct that prevents it; null when some were. */
   note: string | null;
   site: { file: string; line: number; col: number; text: string } | null;
-}
-
-function siteOf(i: Instr) {
-  const c = i.src.calls[0];
-  const loc = c ? c.loc : i.src.loc;
-  return { file: loc.file.path, line: loc.line, col: loc.col, text: c ? c.text : i.src.text };
 }
 
 /** Why no lock operation may move in this model (the first construct found), or null. */
@@ -74,19 +68,22 @@ function writtenCells(model: ModelIR): Set<number> {
   return out;
 }
 
-/** The pcs a process reaches from its entry without taking a step (local code only). */
-function entryPrefix(code: Instr[]): Set<number> {
-  const seen = new Set<number>();
-  const work = [0];
+/**
+ * The pcs reached from `from` through local code (no step taken: every pc passed does not
+ * yield), and among them the yielding ones where the next step would start.
+ */
+function localReach(code: Instr[], from: number[]): { reached: Set<number>; stops: Set<number> } {
+  const reached = new Set<number>();
+  const stops = new Set<number>();
+  const work = [...from];
   while (work.length) {
     const pc = work.pop()!;
-    if (seen.has(pc) || pc >= code.length) continue;
-    seen.add(pc);
-    const i = code[pc];
-    if (yields(i) || i.op === "end") continue;
-    work.push(...successors(code, pc));
+    if (reached.has(pc) || pc >= code.length) continue;
+    reached.add(pc);
+    if (yields(code[pc])) stops.add(pc);
+    else work.push(...successors(code, pc));
   }
-  return seen;
+  return { reached, stops };
 }
 
 /** Per pc, the `__atomic` nesting depth (blocks are lexical, so one depth per pc). */
@@ -132,16 +129,7 @@ function neverBlocks(i: Instr, nCells: number): boolean {
  * runs on through its `__atomic` block and local code (merged releases included).
  */
 function nextStepNeverBlocks(code: Instr[], pc: number, nCells: number): boolean {
-  const starts = new Set<number>();
-  const seen = new Set<number>();
-  const work = successors(code, pc);
-  while (work.length) {
-    const at = work.pop()!;
-    if (seen.has(at) || at >= code.length) continue;
-    seen.add(at);
-    if (yields(code[at])) starts.add(at);
-    else work.push(...successors(code, at));
-  }
+  const starts = localReach(code, successors(code, pc)).stops;
   if (starts.size === 0) return false;
   for (const start of starts) {
     const visited = new Set<string>();
@@ -166,7 +154,7 @@ function nextStepNeverBlocks(code: Instr[], pc: number, nCells: number): boolean
  */
 export function mergeLocks(model: ModelIR): { model: ModelIR; report: LockMerging } {
   const ops = model.processes.flatMap((p) => p.code.filter((i) => i.op === "unlock" || i.op === "lock"));
-  const none = (note: string, at: Instr | null) => ({ model, report: { releases: 0, acquires: 0, note, site: at ? siteOf(at) : null } });
+  const none = (note: string, at: Instr | null) => ({ model, report: { releases: 0, acquires: 0, note, site: at ? callSite(at.src) : null } });
   if (ops.length === 0) return none("no lock is taken", null);
   const why = obstacle(model);
   if (why) return none(why.reason, why.at);
@@ -191,7 +179,7 @@ export function mergeLocks(model: ModelIR): { model: ModelIR; report: LockMergin
   };
   // Releases first: whether the step after an acquire can block looks through merged releases.
   const processes = model.processes.map((p) => {
-    const prefix = entryPrefix(p.code);
+    const prefix = localReach(p.code, [0]).reached;
     const code = p.code.map((i, pc): Instr => {
       if (i.op !== "unlock" || !movable(i)) return i;
       if (prefix.has(pc)) {
