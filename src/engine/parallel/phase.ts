@@ -6,7 +6,7 @@ import { DEADLOCKED, Expander, VIOLATED } from "../expand.js";
 import { Machine, Violation } from "../machine.js";
 import { PartialOrder } from "../por.js";
 import { Canonicaliser, symmetryGroups } from "../symmetry.js";
-import { CLAIM, CLAIM_SLOTS, CURSOR, END, HALT, HOLE, KIND, REHASH, SharedVisited } from "./shared.js";
+import { CLAIM, CLAIM_SLOTS, CLAIM_WORDS, CURSOR, END, HALT, HOLE, KIND, REHASH, SharedVisited, ZERO } from "./shared.js";
 
 export interface ThreadOptions {
   por: boolean;
@@ -70,7 +70,8 @@ export class SearchThread {
     const vis = this.vis;
     vis.startPhase();
     try {
-      return vis.ctl[KIND] === REHASH ? this.rehashPhase() : this.expandPhase();
+      const kind = vis.ctl[KIND];
+      return kind === REHASH ? this.rehashPhase() : kind === ZERO ? this.zeroPhase() : this.expandPhase();
     } finally {
       vis.endPhase();
     }
@@ -86,6 +87,18 @@ export class SearchThread {
       const end = Math.min(start + CLAIM_SLOTS, ctl[END]);
       if (start >= end) return null;
       vis.rehash(old, start, end);
+    }
+  }
+
+  /** Clears words [CURSOR, END) of the table, a batch at a time. */
+  private zeroPhase(): null {
+    const vis = this.vis;
+    const ctl = vis.ctl;
+    for (;;) {
+      const start = Atomics.add(ctl, CURSOR, CLAIM_WORDS);
+      const end = Math.min(start + CLAIM_WORDS, ctl[END]);
+      if (start >= end) return null;
+      vis.table.fill(0, start, end);
     }
   }
 

@@ -20,7 +20,7 @@ import { FinalState } from "../expand.js";
 import { Machine } from "../machine.js";
 import { collisionProbability } from "../store.js";
 import { Found, SearchThread, ThreadOptions, WarningAt } from "./phase.js";
-import { BLOCK, CURSOR, DONE, END, EXPAND, GEN, KIND, QBASE, READY, REHASH, RESERVE_TABLE_BYTES, STOP, SharedBuffers, SharedVisited, allocate, reservedBuffer, sharedBuffer } from "./shared.js";
+import { BLOCK, CURSOR, DONE, END, EXPAND, GEN, KIND, QBASE, READY, REHASH, RESERVE_TABLE_BYTES, STOP, SharedBuffers, SharedVisited, ZERO, allocate, reservedBuffer } from "./shared.js";
 import type { HelperData, HelperMessage } from "./worker.js";
 
 const PHASE = 1 << 15; // states per phase at most
@@ -41,7 +41,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   const options: ThreadOptions = { por: !!opts.por, symmetry: opts.symmetry !== false, warnAsViolation: opts.warnAsViolation, findingsAsWarnings: opts.findingsAsWarnings === true };
   const vis = new SharedVisited(m.width, allocate(m.width, 1 << 16, 1 << 14, 1 << 15));
   // What of each reserved buffer is in use (faulted in); the rest of it is address space only.
-  const room: Room = { queueBytes: (1 << 14) * vis.stride * 4, states: 1 << 15, spareTable: null };
+  const room: Room = { queueBytes: (1 << 14) * vis.stride * 4, states: 1 << 15, spareTable: null, spareSlots: 0 };
   const ctl = vis.ctl;
   const transitionsBuf = new SharedArrayBuffer(threads * 8);
   const transitions = new Float64Array(transitionsBuf);
@@ -167,16 +167,17 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
         const old = vis.buffers.table;
         const oldSlots = vis.buffers.tableSlots;
         const spare = room.spareTable;
-        let table: SharedArrayBuffer;
-        if (spare !== null && spare.byteLength >= slots * 8) {
-          table = spare;
-          new Int32Array(table, 0, slots * 2).fill(0); // it holds an older table's entries
-        } else table = reservedBuffer(RESERVE_TABLE_BYTES, slots * 8);
+        const reuse = spare !== null && spare.byteLength >= slots * 8;
+        const table = reuse ? spare : reservedBuffer(RESERVE_TABLE_BYTES, slots * 8);
         vis.attach({ ...vis.buffers, table, tableSlots: slots, oldTable: old });
         postBuffers();
+        // A reused table still holds an older table's entries, but only in the slots it had:
+        // the rest of it was never written.
+        if (reuse) phase(ZERO, 0, Math.min(room.spareSlots, slots) * 2);
         phase(REHASH, 0, oldSlots);
         vis.attach({ ...vis.buffers, oldTable: undefined });
         room.spareTable = old.byteLength > oldSlots * 8 ? old : null;
+        room.spareSlots = oldSlots;
         postBuffers();
       }
       const found = phase(EXPAND, head, to);
@@ -250,7 +251,8 @@ function makeRoom(vis: SharedVisited, room: Room, head: number, need: number): b
   const ctl = vis.ctl;
   let replaced = false;
   // Queue: when it is too short, first drop the expanded states, then grow it if need be -
-  // inside its reservation by faulting in more of it, else into a new buffer.
+  // inside its reservation (whose fresh pages the threads fault in as they write them),
+  // else into a new buffer.
   const stride = vis.stride;
   const fits = () => (need - ctl[QBASE]) * stride * 4 <= room.queueBytes;
   if (!fits() && head > ctl[QBASE]) {
@@ -260,9 +262,8 @@ function makeRoom(vis: SharedVisited, room: Room, head: number, need: number): b
   }
   if (!fits()) {
     const want = Math.max(room.queueBytes * 2, (need - ctl[QBASE]) * stride * 4 * 2);
-    if (want <= b.queue.byteLength) new Int32Array(b.queue, room.queueBytes, (want - room.queueBytes) >> 2).fill(0);
-    else {
-      const q = sharedBuffer(want);
+    if (want > b.queue.byteLength) {
+      const q = new SharedArrayBuffer(want);
       new Int32Array(q).set(vis.queue.subarray(0, (count - ctl[QBASE]) * stride));
       b.queue = q;
       replaced = true;
@@ -271,12 +272,9 @@ function makeRoom(vis: SharedVisited, room: Room, head: number, need: number): b
   }
   if (need > room.states) {
     const states = Math.max(room.states * 2, need * 2);
-    if (states * 4 <= b.parent.byteLength) {
-      new Int32Array(b.parent, room.states * 4, states - room.states).fill(0);
-      new Int16Array(b.via, room.states * 2, states - room.states).fill(0);
-    } else {
-      const parent = sharedBuffer(states * 4);
-      const via = sharedBuffer(states * 2);
+    if (states * 4 > b.parent.byteLength) {
+      const parent = new SharedArrayBuffer(states * 4);
+      const via = new SharedArrayBuffer(states * 2);
       new Int32Array(parent).set(vis.parent.subarray(0, count));
       new Int16Array(via).set(vis.via.subarray(0, count));
       b.parent = parent;
@@ -294,4 +292,6 @@ interface Room {
   queueBytes: number;
   states: number;
   spareTable: SharedArrayBuffer | null;
+  /** The slots the spare table had when it was last in use (the part of it that is not zero). */
+  spareSlots: number;
 }

@@ -5,7 +5,10 @@
 //
 // Threads only insert during a phase; what moves or replaces the arrays (queue compaction,
 // bigger buffers) is done by the coordinator between phases, while the other threads wait,
-// except filling a bigger table, which all threads do in a phase of its own (REHASH).
+// except clearing and filling a bigger table, which all threads do in phases of their own
+// (ZERO, REHASH). Fresh memory is left for the threads to fault in as they first write it:
+// first touches cost 13-17 us a page here, and done by the coordinator alone between phases
+// they kept the other threads waiting for a third of the run.
 // Inserting is lock-free: a slot is claimed by a compare-and-swap on its high
 // word, then its low word is written; a reader that finds a claimed slot whose low word is
 // still 0 waits for it (a fingerprint's halves are made non-zero for that).
@@ -21,7 +24,7 @@ export const HALT = 3; // 1: a thread found a violation: stop claiming states
 export const QBASE = 4; // index of the state stored first in the queue
 export const DONE = 5; // helpers that finished the phase
 export const READY = 6; // helpers started and waiting for their first phase
-export const KIND = 7; // what this phase does: EXPAND or REHASH
+export const KIND = 7; // what this phase does: EXPAND, REHASH or ZERO
 export const CURSOR = 16; // next queue index to claim in this phase
 export const COUNT = 32; // state indices handed out so far (states + holes)
 export const HOLES = 33; // indices handed out but not used (see SharedVisited.append)
@@ -29,11 +32,13 @@ export const CONTROL_WORDS = 48;
 
 export const EXPAND = 0; // expand the states [CURSOR, END) of the queue
 export const REHASH = 1; // move the slots [CURSOR, END) of oldTable into table
+export const ZERO = 2; // clear the words [CURSOR, END) of table (a reused buffer)
 
 export const CLAIM = 64; // states claimed at a time
 export const BLOCK = 256; // state indices a thread reserves at a time
 export const HOLE = -2; // `via` of an index that holds no state
 export const CLAIM_SLOTS = 4096; // old table slots claimed at a time when rehashing
+export const CLAIM_WORDS = 1 << 16; // table words claimed at a time when clearing
 
 export interface SharedBuffers {
   control: SharedArrayBuffer;
@@ -46,32 +51,19 @@ export interface SharedBuffers {
 }
 
 /**
- * A zeroed SharedArrayBuffer with its pages already faulted in. Fresh memory is mapped on
- * first touch; two threads touching fresh pages of one region contend in the kernel (the
- * first rehash phase took 6x longer than with the pages touched here, by one thread).
- */
-export function sharedBuffer(bytes: number): SharedArrayBuffer {
-  const b = new SharedArrayBuffer(bytes);
-  new Int32Array(b, 0, bytes >> 2).fill(0);
-  return b;
-}
-
-/**
- * A SharedArrayBuffer of `reserve` bytes whose first `used` bytes are faulted in, if the address
- * space can be had (the rest is touched only when the search grows into it: growing then needs
- * neither a new buffer nor a copy); else a buffer of `used` bytes.
+ * A SharedArrayBuffer of `reserve` bytes if the address space can be had (zeroed, and mapped
+ * page by page as the search first writes it: growing inside it needs neither a new buffer
+ * nor a copy); else one of `used` bytes.
  */
 export function reservedBuffer(reserve: number, used: number): SharedArrayBuffer {
   if (reserve > used) {
     try {
-      const b = new SharedArrayBuffer(reserve);
-      new Int32Array(b, 0, used >> 2).fill(0);
-      return b;
+      return new SharedArrayBuffer(reserve);
     } catch {
       // no address space: the exact size
     }
   }
-  return sharedBuffer(used);
+  return new SharedArrayBuffer(used);
 }
 
 // Reservations of the parallel search (see FingerprintTable in store.ts for why).
@@ -81,7 +73,7 @@ export const RESERVE_STATES = 1 << 26;
 
 export function allocate(width: number, slots: number, queueStates: number, states: number): SharedBuffers {
   return {
-    control: sharedBuffer(CONTROL_WORDS * 4),
+    control: new SharedArrayBuffer(CONTROL_WORDS * 4),
     table: reservedBuffer(RESERVE_TABLE_BYTES, slots * 8),
     tableSlots: slots,
     queue: reservedBuffer(RESERVE_QUEUE_BYTES - (RESERVE_QUEUE_BYTES % ((width + 2) * 4)), queueStates * (width + 2) * 4),
