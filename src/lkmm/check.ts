@@ -74,22 +74,23 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   let limit: string | null = null;
   let limitDetail: string | undefined;
   const valuesMode = opts.lkmmValues ?? "auto";
+  let hottest = "";
   let stable: StaticValues | undefined;
   const build = (concreteLocs?: ReadonlySet<number>) =>
     buildPaths(model, { unroll, maxPaths, deadline, concreteLocs, stable: concreteLocs ? (stable ??= new StaticValues(model)) : undefined });
   try {
     if (valuesMode === "symbolic") {
       lk.values = "symbolic";
-      perProc = buildSymbolic(build, model.cells.length);
+      ({ perProc, hottest } = buildSymbolic(build, model.cells.length));
     } else {
       try {
-        perProc = build();
+        ({ perProc, hottest } = build());
       } catch (e) {
         // Too many concrete paths: symbolic values fork only where a test needs an outcome.
         if (!(e instanceof PathLimit) || e.limit !== "max-paths" || valuesMode !== "auto") throw e;
         lk.values = "symbolic";
         try {
-          perProc = buildSymbolic(build, model.cells.length);
+          ({ perProc, hottest } = buildSymbolic(build, model.cells.length));
         } catch (e2) {
           if (e2 instanceof PathLimit && e2.limit === "max-paths") throw new PathLimit(`${e2.message} (with symbolic read values; with concrete ones: ${e.message})`);
           throw e2;
@@ -182,7 +183,11 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
       try {
         enumerate(model, paths, extraLocs, { ...lim, maxCandidates: maxCandidates - lk.candidates }, visit(mode));
       } catch (e) {
-        if (e instanceof ExecLimit) limit = e.limit;
+        if (e instanceof ExecLimit) {
+          limit = e.limit;
+          // Where the candidate search ran out: how many paths each process has and where they fork.
+          limitDetail ??= `the candidate search stopped after ${lk.candidates} candidates; paths per process ${perProc.map((ps) => ps.length).join(", ")} (${lk.values} read values)${hottest}`;
+        }
         else if (e instanceof ValueCycle) {
           limit = "value-cycle";
           limitDetail = e.message;
@@ -250,7 +255,12 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
  * (paths.ts adds p's own latest write, or the initial value). With nothing read concretely
  * there is no fixpoint to find.
  */
-function buildPaths(model: ModelIR, opts: PathOptions): Path[][] {
+interface Built {
+  perProc: Path[][];
+  hottest: string;
+}
+
+function buildPaths(model: ModelIR, opts: PathOptions): Built {
   const builders = model.processes.map((p, pid) => new PathBuilder(model, p, pid, opts));
   const writtenBy = builders.map(() => new Map<number, Set<number>>());
   const others = (pid: number) => {
@@ -274,7 +284,7 @@ function buildPaths(model: ModelIR, opts: PathOptions): Path[][] {
   const constants = opts.concreteLocs && opts.stable ? [...opts.concreteLocs].map((l) => [l, opts.stable!.valuesAt(l)] as const) : null;
   if (constants && constants.every(([, vs]) => vs !== null)) {
     const fixed = new Map(constants as [number, readonly number[]][]);
-    return builders.map((b) => b.paths((a) => fixed.get(a) ?? []));
+    return built(builders, builders.map((b) => b.paths((a) => fixed.get(a) ?? [])));
   }
   if (!opts.concreteLocs || opts.concreteLocs.size > 0)
     for (let round = 0; ; round++) {
@@ -295,12 +305,21 @@ function buildPaths(model: ModelIR, opts: PathOptions): Path[][] {
       if (round >= writes + 1) break;
       if (round > 64) throw new PathLimit("the values written do not settle (more than 64 rounds)");
     }
-  return builders.map((b) => b.paths(others(b.pid)));
+  return built(builders, builders.map((b) => b.paths(others(b.pid))));
+}
+
+/** The paths, and where the process with the most paths forked most (for a limit's message). */
+function built(builders: PathBuilder[], perProc: Path[][]): Built {
+  let most = 0;
+  perProc.forEach((ps, p) => {
+    if (ps.length > perProc[most].length) most = p;
+  });
+  return { perProc, hottest: builders.length ? builders[most].hottest().replace(/^; /, `; P${most}: `) : "" };
 }
 
 /** Symbolic mode: starting with every read symbolic, each location whose values turn out to be
  * needed concretely (an address read from memory) is read concretely from then on. */
-function buildSymbolic(build: (concreteLocs: ReadonlySet<number>) => Path[][], cells: number): Path[][] {
+function buildSymbolic(build: (concreteLocs: ReadonlySet<number>) => Built, cells: number): Built {
   const concreteLocs = new Set<number>();
   for (;;) {
     try {
