@@ -744,7 +744,7 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
     pos[k] = c;
     chosenIdx[k] = i;
     rf.add(sameLoc[k][i], reads[k]);
-    rfOf[reads[k]] = sameLoc[k][i];
+    if (resolver) rfOf[reads[k]] = sameLoc[k][i];
   };
   const clearRf = (k: number) => {
     const w = sameLoc[k][chosenIdx[k]];
@@ -803,7 +803,11 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
         const ws = sameLoc[k];
         const cs = candIdx[k];
         let m = 0;
-        for (let i = 0; i < ws.length; i++) if (mayGive(events[ws[i]], r)) cs[m++] = i;
+        // (Concrete values: the plain comparison, this loop being hot on the corpus's rings.)
+        for (let i = 0; i < ws.length; i++) {
+          const w = events[ws[i]];
+          if (w.vx === undefined && r.vx === undefined ? w.val === r.val : mayGive(w, r)) cs[m++] = i;
+        }
         candN[k] = m;
       }
       if (candN[k] === 0) none = true;
