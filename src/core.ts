@@ -41,6 +41,10 @@ export interface CheckOptions extends SearchLimits, CompileOptions {
   unroll?: number;
   /** LKMM mode: "count" (default) checks every candidate execution for herd7's counts; "answer" stops once Never/Sometimes/Always is known. */
   lkmmSearch?: "count" | "answer";
+  /** LKMM mode: read values "concrete" (a path per value a read may see), "symbolic" (a read is a
+   * variable, a path per outcome of a test: docs/design.md) or "auto" (default: concrete, and
+   * symbolic when a process has too many concrete paths). */
+  lkmmValues?: "auto" | "concrete" | "symbolic";
   /** The exploration engine; the Node entry (check.ts) passes the parallel one for `workers` > 1. */
   engine?: (model: ModelIR, opts: SearchOptions) => SearchOutcome;
 }

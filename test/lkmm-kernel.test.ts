@@ -41,11 +41,20 @@ describe("kernel-model scenarios under lkmm", () => {
     assert.equal(kind(run(file, "sc")), "pass");
   });
 
-  test("a scenario still out of reach is incomplete, naming the process and the read that forks its paths", () => {
-    const r = run("scenarios/v6.15/10-io-without-callback.litmus", "lkmm");
+  test("a scenario still out of reach is incomplete, naming the process and the test that forks its paths", () => {
+    // Concrete values first (the read that forks most), then symbolic ones (the test that does).
+    const r = run("scenarios/v6.15/12a-gup-tail-page-vs-split-no-recheck.litmus", "lkmm");
     assert.equal(r.verdict, "incomplete");
     assert.equal(r.incomplete!.limit, "max-paths");
-    assert.match(r.incomplete!.detail!, /^P\d has more than \d+ (paths|states)/);
-    assert.match(r.incomplete!.detail!, /most forks at the read of \S+ \(up to \d+ values\) at .*prelude\/v6\.15\/\S+:\d+/);
+    assert.match(r.incomplete!.detail!, /^P\d has more than \d+ paths/);
+    assert.match(r.incomplete!.detail!, /most forks at a test of the values read from \S+ at .*prelude\/v6\.15\/\S+:\d+/);
+    assert.match(r.incomplete!.detail!, /with symbolic read values; with concrete ones: P\d has more than \d+ (paths|states)/);
+  });
+
+  test("a candidate search that runs out of time names the paths per process and where they fork", () => {
+    const r = checkFile(join(ROOT, "scenarios/v6.15/11-speculative-get-vs-freeze.litmus"), { model: "lkmm", timeoutMs: 3000 });
+    assert.equal(r.verdict, "incomplete");
+    assert.equal(r.incomplete!.limit, "timeout");
+    assert.match(r.incomplete!.detail!, /paths per process \d+, \d+, \d+ \(symbolic read values\); P\d: most forks at /);
   });
 });

@@ -35,6 +35,8 @@ export interface CliOptions {
   model?: "sc" | "lkmm";
   /** LKMM mode: loop bound (herd7's -unroll). */
   unroll?: number;
+  /** LKMM mode: concrete or symbolic read values (default auto). */
+  lkmmValues?: "auto" | "concrete" | "symbolic";
   files: string[];
 }
 
@@ -130,6 +132,9 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case "--model":
         o.model = choice("--model", take(), ["sc", "lkmm"] as const);
+        break;
+      case "--lkmm-values":
+        o.lkmmValues = choice("--lkmm-values", take(), ["auto", "concrete", "symbolic"] as const);
         break;
       case "--unroll":
         o.unroll = Math.floor(num("--unroll", take(), 0));

@@ -25,6 +25,7 @@ export function searchOptions(o: CliOptions, progress = !!process.stderr.isTTY):
     kernel: o.kernel,
     model: o.model,
     unroll: o.unroll,
+    lkmmValues: o.lkmmValues,
     // A progress line on long runs, only for a person watching a terminal.
     progress: progress
       ? (p) =>

@@ -38,6 +38,9 @@ options:
                          lkmm, the Linux-kernel memory model (herd7's executions, docs/format.md)
   --unroll N             lkmm: times an execution may go round a loop (default 2, as herd7);
                          an execution the bound cuts makes the verdict incomplete
+  --lkmm-values auto|concrete|symbolic  lkmm: a path per value a read may see (concrete), or reads as
+                         variables and a path per outcome of a test (symbolic); auto (default):
+                         concrete, symbolic when a process has too many concrete paths
   --fairness weak|strong|none  fairness for PROGRESS()/GOAL() liveness checks (default weak)
   --exact                store full states (default: 64-bit fingerprints, TLC-style)
   --hash-table           fingerprints in a hash table: faster, 11-21 bytes/state instead of <= 7.75

@@ -11,10 +11,11 @@ import { Program } from "../frontend/ast.js";
 import { fail, locAt, makeSourceFile } from "../frontend/diagnostics.js";
 import { ModelIR, Src } from "../ir/ir.js";
 import { formatValue, Trace } from "../engine/trace.js";
-import { Execution, ExecLimit, StopEnum, enumerate, evalCond, snapshot } from "./exec.js";
+import { Execution, ExecLimit, StopEnum, ValueCycle, enumerate, evalCond, snapshot } from "./exec.js";
 import { FinalExpr } from "../ir/ir.js";
-import { Path, PathBuilder, PathLimit } from "./paths.js";
+import { NeedConcrete, Path, PathBuilder, PathLimit, PathOptions } from "./paths.js";
 import { ExecGraph, graphOf } from "./display.js";
+import { StaticValues } from "./knownbits.js";
 
 export const DEFAULT_UNROLL = 2;
 
@@ -27,6 +28,8 @@ export interface LkmmResult {
   cut: number;
   /** false when only the answer was sought (lkmmSearch "answer"): positive/negative are then lower bounds. */
   exact: boolean;
+  /** How read values were enumerated (paths.ts): a path per value, or symbolic values. */
+  values: "concrete" | "symbolic";
   /** An allowed execution that satisfies the final condition, else a forbidden one that would (and why not). */
   witness?: ExecGraph;
 }
@@ -63,53 +66,37 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   const answerOnly = opts.lkmmSearch === "answer" && model.final !== null;
 
   const result: CheckResult = { file: path, name: model.name, verdict: "pass", warnings: [], mode, finalStates: [], stats: { ...EMPTY_STATS } };
-  const lk: LkmmResult = { unroll, candidates: 0, executions: 0, cut: 0, exact: true };
+  const lk: LkmmResult = { unroll, candidates: 0, executions: 0, cut: 0, exact: true, values: "concrete" };
   result.lkmm = lk;
   if (program.doc !== null || program.info.length) result.metadata = { doc: program.doc, info: Object.fromEntries(program.info) };
 
-  // Values each process may write, per location, to a fixpoint: a read of process p may see
-  // what the other processes may write there (paths.ts adds p's own latest write, or the
-  // initial value).
-  const builders = model.processes.map((p, pid) => new PathBuilder(model, p, pid, { unroll, maxPaths, deadline }));
-  const writtenBy = builders.map(() => new Map<number, Set<number>>());
-  const others = (pid: number) => {
-    const cache = new Map<number, Set<number>>();
-    return (a: number): Set<number> => {
-      let s = cache.get(a);
-      if (!s) {
-        s = new Set<number>();
-        writtenBy.forEach((w, q) => {
-          if (q !== pid) for (const v of w.get(a) ?? []) s!.add(v);
-        });
-        cache.set(a, s);
-      }
-      return s;
-    };
-  };
-  const size = () => writtenBy.reduce((k, w) => k + [...w.values()].reduce((j, s) => j + s.size, 0), 0);
   let perProc: Path[][] = [];
   let limit: string | null = null;
   let limitDetail: string | undefined;
+  const valuesMode = opts.lkmmValues ?? "auto";
+  let hottest = "";
+  let stable: StaticValues | undefined;
+  const build = (concreteLocs?: ReadonlySet<number>) =>
+    buildPaths(model, { unroll, maxPaths, deadline, concreteLocs, stable: concreteLocs ? (stable ??= new StaticValues(model)) : undefined });
   try {
-    for (let round = 0; ; round++) {
-      const before = size();
-      const seeds = builders.map((b) => b.written(others(b.pid)));
-      seeds.forEach((sd, pid) => {
-        for (const [a, vs] of sd.values) {
-          let set = writtenBy[pid].get(a);
-          if (!set) writtenBy[pid].set(a, (set = new Set()));
-          for (const v of vs) set.add(v);
+    if (valuesMode === "symbolic") {
+      lk.values = "symbolic";
+      ({ perProc, hottest } = buildSymbolic(build, model.cells.length));
+    } else {
+      try {
+        ({ perProc, hottest } = build());
+      } catch (e) {
+        // Too many concrete paths: symbolic values fork only where a test needs an outcome.
+        if (!(e instanceof PathLimit) || e.limit !== "max-paths" || valuesMode !== "auto") throw e;
+        lk.values = "symbolic";
+        try {
+          ({ perProc, hottest } = buildSymbolic(build, model.cells.length));
+        } catch (e2) {
+          if (e2 instanceof PathLimit && e2.limit === "max-paths") throw new PathLimit(`${e2.message} (with symbolic read values; with concrete ones: ${e.message})`);
+          throw e2;
         }
-      });
-      if (size() === before) break;
-      // A value first written in round k needs a chain of k writes, each reading the one
-      // before (atomic_inc() after atomic_inc()); an execution has at most `writes` writes, so
-      // later rounds add only values no execution can produce (the rf check rejects them).
-      const writes = seeds.reduce((k, sd) => k + sd.maxWrites, 0);
-      if (round >= writes + 1) break;
-      if (round > 64) throw new PathLimit("the values written do not settle (more than 64 rounds)");
+      }
     }
-    perProc = builders.map((b) => b.paths(others(b.pid)));
   } catch (e) {
     if (!(e instanceof PathLimit)) throw e;
     limit = e.limit;
@@ -196,8 +183,15 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
       try {
         enumerate(model, paths, extraLocs, { ...lim, maxCandidates: maxCandidates - lk.candidates }, visit(mode));
       } catch (e) {
-        if (e instanceof ExecLimit) limit = e.limit;
-        else if (!(e instanceof StopEnum)) throw e;
+        if (e instanceof ExecLimit) {
+          limit = e.limit;
+          // Where the candidate search ran out: how many paths each process has and where they fork.
+          limitDetail ??= `the candidate search stopped after ${lk.candidates} candidates; paths per process ${perProc.map((ps) => ps.length).join(", ")} (${lk.values} read values)${hottest}`;
+        }
+        else if (e instanceof ValueCycle) {
+          limit = "value-cycle";
+          limitDetail = e.message;
+        } else if (!(e instanceof StopEnum)) throw e;
       }
     };
     try {
@@ -209,7 +203,8 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
         // First an execution that satisfies the condition, among the paths that agree with
         // its register atoms; then one that does not.
         const need = registerAtoms(model.final!.cond);
-        const agrees = (p: Path) => need.every((a) => a.proc !== p.proc || (p.slots[a.slot] === a.value) !== a.negate);
+        // A symbolic slot may have any value: the path stays.
+        const agrees = (p: Path) => need.every((a) => a.proc !== p.proc || typeof p.slotVals?.[a.slot] === "object" || (p.slots[a.slot] === a.value) !== a.negate);
         run(perProc.map((ps) => ps.filter(agrees)), "sat");
         if (!limit && !stop) run(perProc, "unsat");
         lk.exact = false;
@@ -251,6 +246,91 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   }
   result.expectation = expectationOf(program.comment, result) ?? undefined;
   return result;
+}
+
+/**
+ * Every path of every process. Concrete mode (no concreteLocs) and the locations read
+ * concretely in the symbolic mode need the values each process may write there, per location,
+ * to a fixpoint: a read of process p may see what the other processes may write there
+ * (paths.ts adds p's own latest write, or the initial value). With nothing read concretely
+ * there is no fixpoint to find.
+ */
+interface Built {
+  perProc: Path[][];
+  hottest: string;
+}
+
+function buildPaths(model: ModelIR, opts: PathOptions): Built {
+  const builders = model.processes.map((p, pid) => new PathBuilder(model, p, pid, opts));
+  const writtenBy = builders.map(() => new Map<number, Set<number>>());
+  const others = (pid: number) => {
+    const cache = new Map<number, Set<number>>();
+    return (a: number): Set<number> => {
+      let s = cache.get(a);
+      if (!s) {
+        s = new Set<number>();
+        writtenBy.forEach((w, q) => {
+          if (q !== pid) for (const v of w.get(a) ?? []) s!.add(v);
+        });
+        cache.set(a, s);
+      }
+      return s;
+    };
+  };
+  const size = () => writtenBy.reduce((k, w) => k + [...w.values()].reduce((j, s) => j + s.size, 0), 0);
+  // Symbolic mode: the locations read concretely are mostly pointers, written only constants;
+  // then the constants of every write to them in the step IR are the values (a value no write of
+  // an execution gives leaves its read no write to read from) and no fixpoint is needed.
+  const constants = opts.concreteLocs && opts.stable ? [...opts.concreteLocs].map((l) => [l, opts.stable!.valuesAt(l)] as const) : null;
+  if (constants && constants.every(([, vs]) => vs !== null)) {
+    const fixed = new Map(constants as [number, readonly number[]][]);
+    return built(builders, builders.map((b) => b.paths((a) => fixed.get(a) ?? [])));
+  }
+  if (!opts.concreteLocs || opts.concreteLocs.size > 0)
+    for (let round = 0; ; round++) {
+      const before = size();
+      const seeds = builders.map((b) => b.written(others(b.pid)));
+      seeds.forEach((sd, pid) => {
+        for (const [a, vs] of sd.values) {
+          let set = writtenBy[pid].get(a);
+          if (!set) writtenBy[pid].set(a, (set = new Set()));
+          for (const v of vs) set.add(v);
+        }
+      });
+      if (size() === before) break;
+      // A value first written in round k needs a chain of k writes, each reading the one
+      // before (atomic_inc() after atomic_inc()); an execution has at most `writes` writes, so
+      // later rounds add only values no execution can produce (the rf check rejects them).
+      const writes = seeds.reduce((k, sd) => k + sd.maxWrites, 0);
+      if (round >= writes + 1) break;
+      if (round > 64) throw new PathLimit("the values written do not settle (more than 64 rounds)");
+    }
+  return built(builders, builders.map((b) => b.paths(others(b.pid))));
+}
+
+/** The paths, and where the process with the most paths forked most (for a limit's message). */
+function built(builders: PathBuilder[], perProc: Path[][]): Built {
+  let most = 0;
+  perProc.forEach((ps, p) => {
+    if (ps.length > perProc[most].length) most = p;
+  });
+  return { perProc, hottest: builders.length ? builders[most].hottest().replace(/^; /, `; P${most}: `) : "" };
+}
+
+/** Symbolic mode: starting with every read symbolic, each location whose values turn out to be
+ * needed concretely (an address read from memory) is read concretely from then on. */
+function buildSymbolic(build: (concreteLocs: ReadonlySet<number>) => Built, cells: number): Built {
+  const concreteLocs = new Set<number>();
+  for (;;) {
+    try {
+      return build(concreteLocs);
+    } catch (e) {
+      if (!(e instanceof NeedConcrete)) throw e;
+      const before = concreteLocs.size;
+      for (const l of e.locs) concreteLocs.add(l);
+      if (concreteLocs.size === before || concreteLocs.size > cells) throw new Error(`LKMM mode: ${e.message}, already read concretely`);
+    }
+  }
 }
 
 function describe(e: Execution["events"][number]): string {
@@ -328,7 +408,8 @@ class FinalStates {
       return t;
     });
     const space = this.domains.reduce((k, d) => k * Math.max(1, d.length), 1);
-    this.numeric = space <= 2 ** 52;
+    // Symbolic paths: the values are known per execution only, so the keys are strings.
+    this.numeric = space <= 2 ** 52 && !perProc.some((ps) => ps.some((p) => p.symbolic));
     this.seen = space <= 1 << 24 ? new Uint8Array(space) : null;
   }
 

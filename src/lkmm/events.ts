@@ -7,6 +7,7 @@
 // and its read is "noreturn", _acquire/_release/_relaxed order only what their names say.
 
 import { Src } from "../ir/ir.js";
+import type { Constraint, SExpr } from "./sym.js";
 
 export const enum T {
   ONCE = 1 << 0,
@@ -52,6 +53,12 @@ export interface PEvent {
   /** In an __atomic block that read this object's __ghost_freed as 0 first: the kernel model
    * checked the object itself, atomically with this access (no use-after-free to report). */
   freeChecked?: boolean;
+  /** Symbolic mode (paths.ts): the value as an expression over the path's reads - a read's own
+   * variable, or a write's value; val is then NaN until exec.ts resolves it per candidate. */
+  vx?: SExpr;
+  /** A symbolic read: the path's constraints on its value alone (x == 1, x & 4), which a
+   * concrete write must meet to be read (exec.ts filters reads-from with them). */
+  vtests?: Constraint[];
 }
 
 /** Access annotations for a load/store/rmw, from the primitive that emitted it. null: plain C. */

@@ -5,12 +5,16 @@
 // candidate early, and a location's coherence orders are only enumerated for the writes of
 // the chosen paths. Where every process's paths have one shape, whole subtrees of candidates
 // are found allowed at once (enumerateBulk), each candidate still getting check()'s verdict.
+// Symbolic paths (paths.ts) leave values open: a read may read any same-location write, and
+// each candidate's values are resolved along rf (resolve.ts); one whose constraints fail is not
+// a candidate (as a concrete read with no same-value write is none).
 
 import { FinalExpr, ModelIR } from "../ir/ir.js";
 import { PEvent, T } from "./events.js";
 import { Lkmm, Static, Verdict, XEvent } from "./model.js";
 import { Path } from "./paths.js";
 import { Rel } from "./rel.js";
+import { Resolved, ValueResolver, mayGive } from "./resolve.js";
 
 /** One candidate execution: events of all processes numbered together, initial writes first.
  * visit() may see buffers that the next candidate reuses (events, rf, the final memory): what
@@ -27,10 +31,28 @@ export interface Execution {
   final: { slots: Int32Array[]; mem: { get(loc: number): number | undefined } };
 }
 
-/** A copy of x that later candidates do not change. */
+/** A copy of x that later candidates do not change (a symbolic path's events and the slots hold
+ * this candidate's values, which the next one overwrites). */
 export function snapshot(x: Execution): Execution {
   const mem = x.final.mem instanceof FinalMemory ? x.final.mem.toMap() : x.final.mem;
-  return { ...x, events: x.events.slice(), paths: x.paths.slice(), rf: x.rf.clone(), final: { slots: x.final.slots.slice(), mem } };
+  const events = x.events.map((e) => (e.vx !== undefined ? { ...e } : e));
+  return { ...x, events, paths: x.paths.slice(), rf: x.rf.clone(), final: { slots: x.final.slots.map((s) => s.slice()), mem } };
+}
+
+/** The run met an allowed candidate whose values depend on themselves through reads-from
+ * (resolve.ts): symbolic values cannot give it values. */
+export class ValueCycle extends Error {
+  constructor(readonly where: string) {
+    super(`a value depends on itself through reads-from in an allowed candidate (${where})`);
+  }
+}
+
+/** The events of a combination. A symbolic path's events with an expression get the current
+ * candidate's values (resolve.ts): one candidate is looked at at a time, and snapshot() copies them. */
+function eventsOf(init: Execution["events"], paths: Path[]): Execution["events"] {
+  const events = init.slice();
+  for (const p of paths) for (const e of p.events) events.push(e);
+  return events;
 }
 
 /** Final values of the locations: the value of the co-last write of each, read from the
@@ -125,10 +147,18 @@ export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[]
   const prune = (limits.prune ?? true) && enumTesting.bulk && enumTesting.prune;
   const feasible = prune ? needsMet(model, perProc) : null;
   const pickIdx = feasible?.pickIdx;
+  let cached = 0;
   const pick = (p: number, node: ShapeNode): void => {
     if (p === nP) {
       if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
-      const entry = (node.entry ??= shapeEntry(model, chosen, extraLocs));
+      // Cached per combination of shapes while there are not too many (symbolic paths have
+      // nearly as many shapes as paths, and an entry holds the static relations).
+      let entry = node.entry;
+      if (!entry && chosen.some((path) => path.symbolic) && !valuesPossible(model, chosen)) return;
+      if (!entry) {
+        entry = shapeEntry(model, chosen, extraLocs);
+        if (cached++ < MAX_CACHED_SHAPES) node.entry = entry;
+      }
       candidates += combine(entry, chosen.slice(), limits, candidates, visit, prune);
       return;
     }
@@ -165,12 +195,17 @@ function needsMet(model: ModelIR, perProc: Path[][]): { pickIdx: Int32Array; ok:
     if (i === undefined) pairIds.set(k, (i = pairIds.size));
     return i;
   };
+  // A location some path writes a symbolic value to may get any value: no need there is known
+  // unmet. A symbolic read needs no particular value.
+  const anyValue = new Set<number>();
+  for (const ps of perProc) for (const p of ps) if (p.symbolic) for (const e of p.events) if (e.kind === "W" && e.vx !== undefined) anyValue.add(e.loc);
   const raw = perProc.map((ps) =>
     ps.map((p) => {
       const gives: number[] = [];
       const needs: number[] = [];
       const own = new Map<number, number>();
       for (const e of p.events) {
+        if (e.vx !== undefined || anyValue.has(e.loc)) continue;
         if (e.kind === "W") {
           gives.push(id(e.loc, e.val));
           own.set(e.loc, e.val);
@@ -207,6 +242,63 @@ function needsMet(model: ModelIR, perProc: Path[][]): { pickIdx: Int32Array; ok:
     return true;
   };
   return { pickIdx, ok };
+}
+
+/** Nodes valuesPossible() searches before it answers "maybe". */
+const VALUE_NODES = 20_000;
+
+/**
+ * Symbolic paths: can the reads get values under which every constraint holds, each read
+ * reading some write of its location (not a later one of its own process)? If not, the
+ * combination has no candidate, and its relations (shapeEntry) and coherence orders are never
+ * built. Coherence is left to the full search; past VALUE_NODES nodes the answer is "maybe".
+ */
+function valuesPossible(model: ModelIR, paths: Path[]): boolean {
+  const events: Execution["events"] = [];
+  const writesAt = new Map<number, number[]>();
+  const addWrite = (loc: number, i: number) => {
+    const ws = writesAt.get(loc);
+    if (ws) ws.push(i);
+    else writesAt.set(loc, [i]);
+  };
+  for (const p of paths)
+    for (const e of p.events)
+      if (e.kind !== "F" && e.loc >= 0 && !writesAt.has(e.loc)) {
+        addWrite(e.loc, events.length);
+        events.push({ kind: "W", tags: T.IW, loc: e.loc, val: model.cells[e.loc]?.init ?? 0, src: INIT_SRC, prim: "init", proc: -1, index: -1 });
+      }
+  const base: number[] = [];
+  for (const p of paths) {
+    base.push(events.length);
+    for (const e of p.events) {
+      if (e.kind === "W") addWrite(e.loc, events.length);
+      events.push(e);
+    }
+  }
+  const reads: number[] = [];
+  const cands: number[][] = [];
+  for (let r = 0; r < events.length; r++) {
+    const e = events[r];
+    if (e.kind !== "R") continue;
+    const cs = (writesAt.get(e.loc) ?? []).filter((w) => !(events[w].proc === e.proc && w > r) && mayGive(events[w], e));
+    if (cs.length === 0) return false;
+    reads.push(r);
+    cands.push(cs);
+  }
+  const resolver = new ValueResolver(events, paths, base);
+  resolver.prepareOrder(reads);
+  const rfOf = new Int32Array(events.length);
+  let nodes = 0;
+  const search = (k: number): boolean => {
+    if (k === reads.length) return resolver.resolve(rfOf) !== Resolved.UNSAT;
+    for (const w of cands[k]) {
+      if (++nodes > VALUE_NODES) return true;
+      rfOf[reads[k]] = w;
+      if (resolver.partialOk(k, rfOf) && search(k + 1)) return true;
+    }
+    return false;
+  };
+  return search(0);
 }
 
 const INIT_SRC = { loc: { file: null as never, offset: 0, line: 0, col: 0 }, text: "init", calls: [] };
@@ -272,16 +364,17 @@ function shapeEntry(model: ModelIR, paths: Path[], extraLocs: number[]): ShapeEn
 
 function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: number, visit: (x: Execution) => void, prune: boolean): number {
   const { n, reads, sameLoc, coLocs, coChoices, coCache, locs, memOrder, st, lk } = entry;
-  const events: Execution["events"] = entry.init.slice();
-  for (const p of paths) for (const e of p.events) events.push(e);
-  // Reads-from candidates: the same-location writes with the value read.
+  const events = eventsOf(entry.init, paths);
+  // Reads-from candidates: the same-location writes with the value read (any, where a value is symbolic).
   const cands: number[][] = new Array(reads.length);
   for (let k = 0; k < reads.length; k++) {
-    const v = events[reads[k]].val;
-    const cs = sameLoc[k].filter((j) => events[j].val === v);
+    const r = events[reads[k]];
+    const cs = sameLoc[k].filter((j) => mayGive(events[j], r));
     if (cs.length === 0) return 0;
     cands[k] = cs;
   }
+  const resolver = paths.some((p) => p.symbolic) ? new ValueResolver(events, paths, entry.base) : null;
+  const rfOf = new Int32Array(n);
   const rf = new Rel(n);
   let count = 0;
   const coPick = new Int32Array(coLocs.length);
@@ -299,9 +392,10 @@ function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: n
     if (coCache) coCache[idx] = co;
     return co;
   };
-  const slots = paths.map((p) => p.slots);
+  const slots = resolver ? resolver.slots : paths.map((p) => p.slots);
   const visitAll = () => {
     const co = coOf();
+    if (resolver && !resolved(resolver, rfOf, lk, rf, co)) return;
     count++;
     if (before + count > limits.maxCandidates) throw new ExecLimit("max-candidates");
     if (((before + count) & 255) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
@@ -314,7 +408,7 @@ function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: n
     visit({ events, paths, rf: rf.clone(), co, st, model: lk, verdict, final: { slots, mem } });
   };
   if (prune) {
-    pruned(entry, events, cands, rf, coPick, visitAll);
+    pruned(entry, events, cands, rf, rfOf, coPick, visitAll, resolver, limits.deadline);
     return count;
   }
   const coRec = (k: number): void => {
@@ -329,12 +423,23 @@ function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: n
     const r = reads[k];
     for (const w of cands[k]) {
       rf.add(w, r);
+      rfOf[r] = w;
       rfRec(k + 1);
       rf.a[w * rf.w + (r >>> 5)] &= ~(1 << (r & 31));
     }
   };
   rfRec(0);
   return count;
+}
+
+/** Symbolic values under this rf: true if the candidate exists (its values are then in the
+ * events and slots). A candidate whose values depend on themselves through rf is dropped if
+ * the model forbids it; if it allows it the run stops (ValueCycle). */
+function resolved(resolver: ValueResolver, rfOf: Int32Array, lk: Lkmm, rf: Rel, co: Rel): boolean {
+  const r = resolver.resolve(rfOf);
+  if (r === Resolved.OK) return true;
+  if (r === Resolved.CYCLE && lk.check(rf, co, false, false).ok) throw new ValueCycle(resolver.cycleText());
+  return false;
 }
 
 /**
@@ -345,7 +450,7 @@ function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: n
  * later writes on; an RMW's read sees its write's immediate co-predecessor (atomicity, given
  * coherence). visitAll() visits and counts each candidate.
  */
-function pruned(entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, coPick: Int32Array, visitAll: () => void): void {
+function pruned(entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, rfOf: Int32Array, coPick: Int32Array, visitAll: () => void, resolver: ValueResolver | null, deadline: number): void {
   const { n, reads, coLocs, coChoices, locs, st } = entry;
   const rmwWriteOf = new Map<number, number>();
   for (const [r, w] of st.rmw.pairs()) rmwWriteOf.set(r, w);
@@ -379,12 +484,15 @@ function pruned(entry: ShapeEntry, events: Execution["events"], cands: number[][
     const rw = rmwWriteOf.get(reads[k]);
     return rw === undefined || pos[rw] === p + 1;
   };
+  let nodes = 0;
   const rfRec = (k: number): void => {
     if (k === reads.length) return visitAll();
     const r = reads[k];
     for (const w of cands[k]) {
       if (!coherent(k, w)) continue;
+      if ((++nodes & 4095) === 0 && performance.now() > deadline) throw new ExecLimit("timeout");
       pickRf[k] = w;
+      rfOf[r] = w;
       rf.add(w, r);
       rfRec(k + 1);
       rf.a[w * rf.w + (r >>> 5)] &= ~(1 << (r & 31));
@@ -400,10 +508,69 @@ function pruned(entry: ShapeEntry, events: Execution["events"], cands: number[][
   };
   // The initial writes come first in the events, one per location, each first in its co.
   for (let i = 0; i < locs.length; i++) pos[i] = 0;
+  if (resolver) return byLocation(entry, events, cands, rf, rfOf, coPick, pos, pickRf, coherent, visitAll, resolver, deadline);
   coRec(0);
 }
 
+/**
+ * pruned()'s search for symbolic paths, location by location: a location's coherence order,
+ * then its reads' writes, then the next location. Coherence and atomicity only relate events
+ * of one location, so the candidates are the same; but a constraint is checked as soon as the
+ * reads it needs have their writes, before the coherence orders of the other locations are
+ * enumerated (co first for every location multiplied the failing rf searches by every
+ * combination of the other locations' orders).
+ */
+function byLocation(
+  entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, rfOf: Int32Array, coPick: Int32Array, pos: Int32Array,
+  pickRf: Int32Array, coherent: (k: number, w: number) => boolean, visitAll: () => void, resolver: ValueResolver, deadline: number,
+): void {
+  const { reads, coLocs, coChoices, locs } = entry;
+  // Locations with only their initial write first (their reads have one write), then those in coLocs.
+  const groups: { co: number; ks: number[] }[] = [];
+  const coOfLoc = new Map(coLocs.map(([l], i) => [l, i]));
+  for (const l of locs) if (!coOfLoc.has(l)) groups.push({ co: -1, ks: [] });
+  const groupOfLoc = new Map<number, number>();
+  let g0 = 0;
+  for (const l of locs) if (!coOfLoc.has(l)) groupOfLoc.set(l, g0++);
+  for (const [l, i] of coOfLoc) {
+    groupOfLoc.set(l, groups.length);
+    groups.push({ co: i, ks: [] });
+  }
+  reads.forEach((r, k) => groups[groupOfLoc.get(events[r].loc)!].ks.push(k));
+  const order = groups.flatMap((gr) => gr.ks);
+  resolver.prepareOrder(order.map((k) => reads[k]));
+  let nodes = 0;
+  const rfStep = (g: number, j: number, level: number): void => {
+    const group = groups[g];
+    if (j === group.ks.length) return coStep(g + 1, level);
+    const k = group.ks[j];
+    const r = reads[k];
+    for (const w of cands[k]) {
+      if (!coherent(k, w)) continue;
+      if ((++nodes & 4095) === 0 && performance.now() > deadline) throw new ExecLimit("timeout");
+      pickRf[k] = w;
+      rfOf[r] = w;
+      if (!resolver.partialOk(level, rfOf)) continue;
+      rf.add(w, r);
+      rfStep(g, j + 1, level + 1);
+      rf.a[w * rf.w + (r >>> 5)] &= ~(1 << (r & 31));
+    }
+  };
+  const coStep = (g: number, level: number): void => {
+    if (g === groups.length) return visitAll();
+    const co = groups[g].co;
+    if (co < 0) return rfStep(g, 0, level);
+    for (let c = 0; c < coChoices[co].length; c++) {
+      coPick[co] = c;
+      coChoices[co][c].forEach((w, i) => (pos[w] = i));
+      rfStep(g, 0, level);
+    }
+  };
+  coStep(0, 0);
+}
+
 const MAX_BULK_CO = 16;
+const MAX_CACHED_SHAPES = 4096;
 const ALLOWED: Verdict = Object.freeze({ ok: true, races: Object.freeze([]) as unknown as [number, number][] });
 /** Below this many candidates a subtree is checked one by one (a failed union check costs about one check). */
 const MIN_BULK = 8;
@@ -450,6 +617,11 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
   const procAt = new Int32Array(n).fill(-1);
   base.forEach((b, p) => perProc[p][0].events.forEach((_, i) => (procAt[b + i] = p)));
   const valuesAt: Set<number>[] = new Array(n);
+  // Symbolic paths: values are known per candidate only; the union takes every same-location
+  // write, a superset of each subtree's (which is all the monotone check needs), and each
+  // candidate's values are resolved before it counts.
+  const resolver = perProc.some((ps) => ps.some((p) => p.symbolic)) ? new ValueResolver(events, perProc.map((ps) => ps[0]), base) : null;
+  const rfOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const p = procAt[i];
     valuesAt[i] = p < 0 ? new Set([entry.init[i].val]) : new Set(perProc[p].map((path) => path.events[i - base[p]].val));
@@ -494,7 +666,7 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
 
   // Buffers shared by every candidate (visit() snapshots what it keeps).
   const chosen: Path[] = perProc.map((ps) => ps[0]);
-  const slots: Int32Array[] = chosen.map((p) => p.slots);
+  const slots: Int32Array[] = resolver ? resolver.slots : chosen.map((p) => p.slots);
   const rf = new Rel(n);
   const candIdx = sameLoc.map((ws) => new Int32Array(ws.length));
   const candN = new Int32Array(reads.length);
@@ -515,7 +687,8 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
       const r = reads[k];
       for (const w of sameLoc[k]) {
         let ok: boolean;
-        if (procAt[r] < decided) ok = mayBe(w, decided, events[r].val);
+        if (resolver) ok = true;
+        else if (procAt[r] < decided) ok = mayBe(w, decided, events[r].val);
         else if (procAt[w] >= decided) ok = [...valuesAt[r]].some((v) => valuesAt[w].has(v));
         else ok = valuesAt[r].has(events[w].val);
         if (ok) u.add(w, r);
@@ -530,7 +703,8 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
     const b = base[p];
     for (const path of perProc[p]) {
       chosen[p] = path;
-      slots[p] = path.slots;
+      if (resolver) resolver.setPath(p, path);
+      else slots[p] = path.slots;
       const evs = path.events;
       for (let i = 0; i < evs.length; i++) events[b + i] = evs[i];
       if (p < dirty) dirty = p;
@@ -539,6 +713,15 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
   };
 
   const leaf = (cheap: boolean) => {
+    if (resolver) {
+      // The values depend on rf only: resolved once for every coherence order.
+      const r = resolver.resolve(rfOf);
+      if (r === Resolved.UNSAT) return;
+      if (r === Resolved.CYCLE) {
+        for (const { co } of cos) if (lk.check(rf, co, false, false).ok) throw new ValueCycle(resolver.cycleText());
+        return;
+      }
+    }
     for (let c = 0; c < cos.length; c++) {
       const co = cos[c].co;
       count++;
@@ -561,6 +744,7 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
     pos[k] = c;
     chosenIdx[k] = i;
     rf.add(sameLoc[k][i], reads[k]);
+    if (resolver) rfOf[reads[k]] = sameLoc[k][i];
   };
   const clearRf = (k: number) => {
     const w = sameLoc[k][chosenIdx[k]];
@@ -602,6 +786,7 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
       const w = ws[i];
       chosenIdx[k] = i;
       rf.add(w, r);
+      rfOf[r] = w;
       rfLevel(k + 1, cheap);
       rf.a[w * rf.w + (r >>> 5)] &= ~(1 << (r & 31));
     }
@@ -614,11 +799,15 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
     let none = false;
     for (let k = 0; k < reads.length; k++) {
       if (dependsOn[k] >= dirty) {
-        const v = events[reads[k]].val;
+        const r = events[reads[k]];
         const ws = sameLoc[k];
         const cs = candIdx[k];
         let m = 0;
-        for (let i = 0; i < ws.length; i++) if (events[ws[i]].val === v) cs[m++] = i;
+        // (Concrete values: the plain comparison, this loop being hot on the corpus's rings.)
+        for (let i = 0; i < ws.length; i++) {
+          const w = events[ws[i]];
+          if (w.vx === undefined && r.vx === undefined ? w.val === r.val : mayGive(w, r)) cs[m++] = i;
+        }
         candN[k] = m;
       }
       if (candN[k] === 0) none = true;

@@ -1,7 +1,11 @@
 // One process at a time: every path through its step IR, as herd7 builds a thread's event
-// structures. A read's value is not known yet, so the path branches on every value the
-// location may hold (the values some process can write there, found by a fixpoint over the
-// processes); which write it reads from is chosen later (exec.ts). Along a path, each local
+// structures. A read's value is not known yet. In the concrete mode the path branches on every
+// value the location may hold (the values some process can write there, found by a fixpoint
+// over the processes). In the symbolic mode (PathOptions.concreteLocs set) a read is a
+// variable (sym.ts), and the path branches only where a test needs an outcome (br, check,
+// guard, a cmpxchg's comparison), on the outcome, recorded as a constraint; reads of the
+// locations in concreteLocs (those whose values become addresses) still branch on every
+// value. Which write a read reads from is chosen later (exec.ts). Along a path, each local
 // slot carries the set of reads its value came from, which gives LKMM's dependencies:
 // addr (the address of an access), data (the value of a write), ctrl (every event a branch on
 // such a value decides whether to execute, up to the branch's immediate post-dominator).
@@ -9,6 +13,8 @@
 import { evalBin, wrapValue } from "../ir/lower.js";
 import { Instr, LExpr, ModelIR, ProcessIR, Src } from "../ir/ir.js";
 import { Kind, PEvent, T, accessTags, fenceTag } from "./events.js";
+import { StaticValues, truth } from "./knownbits.js";
+import { Constraint, SExpr, Val, binOp, bindingOf, boolOp, condOp, readVar, readsOf, substitute, testOf, unOp, wrapOp } from "./sym.js";
 
 /** A set of a path's read events (their indices in the path), sorted. */
 type Taint = readonly number[];
@@ -45,8 +51,14 @@ export interface Path {
   /** Matched rcu_read_lock -> rcu_read_unlock pairs; srcu ones (same struct). */
   rscs: [number, number][];
   srcuRscs: [number, number][];
-  /** Final values of the process's slots. */
+  /** Final values of the process's slots (symbolic ones 0: see slotVals). */
   slots: Int32Array;
+  /** Symbolic mode: some event has a value expression (PEvent.vx) or the path a constraint. */
+  symbolic: boolean;
+  /** Symbolic mode: every slot's final value, concrete or an expression over the path's reads. */
+  slotVals: Val[] | null;
+  /** Symbolic mode: the outcomes of the tests the path took; a candidate needs all to hold. */
+  constraints: Constraint[];
   /** A check that failed on this path (the process stops there unless it is a WARN). */
   violations: { kind: string; msg: string; src: Src; after: number }[];
   /** The unroll bound cut the path: it is the prefix of a longer execution. */
@@ -61,6 +73,20 @@ export interface PathOptions {
   maxPaths: number;
   /** performance.now() deadline (Infinity: none). */
   deadline: number;
+  /** Symbolic mode when set: reads are variables except those of these locations, which
+   * branch on every value (their values are needed as addresses). Absent: the concrete mode. */
+  concreteLocs?: ReadonlySet<number>;
+  /** Symbolic mode: the bits of each location no write changes (a test on them needs no fork). */
+  stable?: StaticValues;
+}
+
+/** Symbolic mode: an address (or another value that must be concrete) came from reads of these
+ * locations, or a location in concreteLocs got a write whose value is an expression of such
+ * reads. The run starts again with them in concreteLocs (check.ts). */
+export class NeedConcrete extends Error {
+  constructor(readonly locs: number[]) {
+    super(`values of locations ${locs.join(", ")} are needed concretely`);
+  }
 }
 
 /** States of one process's value-collecting runs (all rounds) before it gives up. */
@@ -102,7 +128,12 @@ interface St {
   /** Ghost freed cells read as 0 in the current __atomic block. */
   checkedFree: number[];
   /** The value of this process's latest write to each location it wrote. */
-  own: Map<number, number>;
+  own: Map<number, Val>;
+  /** Symbolic mode: slots whose value is an expression (null: the value is in vals). */
+  sv: (SExpr | null)[];
+  /** Symbolic mode: the tests taken so far, and the outcomes known per test expression id. */
+  cons: Constraint[];
+  facts: Map<number, boolean>;
   /** Writes so far. */
   nw: number;
 }
@@ -129,6 +160,9 @@ function clone(s: St): St {
     checkedFree: s.checkedFree.slice(),
     own: new Map(s.own),
     nw: s.nw,
+    sv: s.sv.slice(),
+    cons: s.cons.slice(),
+    facts: new Map(s.facts),
   };
 }
 
@@ -216,13 +250,14 @@ export class PathBuilder {
     const st: St = {
       pc: 0, vals, taint: new Array<Taint>(nslots).fill(NONE), events: [], addr: [], data: [], ctrl: [], rmw: [], rscs: [], srcuRscs: [],
       rcuStack: [], srcuStack: [], regions: [], back: new Map(), violations: [], notes: [], inAtomic: false, checkedFree: [], own: new Map(), nw: 0,
+      sv: new Array<SExpr | null>(nslots).fill(null), cons: [], facts: new Map(),
     };
     const work: St[] = [st];
     while (work.length) {
       const s = work.pop()!;
       this.run(s, domain, work, out, seed);
-      if (out.length > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths (each read branches on every value its location may hold)${this.hottest()}`);
-      if (this.sink && this.seedStates + this.sink.seen.size > SEED_STATES) throw new PathLimit(`P${this.pid} has more than ${SEED_STATES} states while collecting the values it may write${this.hottest()}`);
+      if (out.length > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths (${this.symbolic ? "each test of a value read branches on its outcome" : "each read branches on every value its location may hold"})${this.hottest()}`);
+      if (this.sink && !this.symbolic && this.seedStates + this.sink.seen.size > SEED_STATES) throw new PathLimit(`P${this.pid} has more than ${SEED_STATES} states while collecting the values it may write${this.hottest()}`);
       if ((++this.steps & 255) === 0 && performance.now() > this.opts.deadline) throw new PathLimit("timeout", "timeout");
     }
     return out;
@@ -234,7 +269,7 @@ export class PathBuilder {
    * counts, own latest writes, write count) is not run again: the writes that follow it are
    * the same, which keeps this linear in the distinct states rather than the paths. */
   written(domain: (loc: number) => Iterable<number>): { values: Map<number, Set<number>>; maxWrites: number } {
-    const sink = { values: new Map<number, Set<number>>(), maxWrites: 0, seen: new Set<string>() };
+    const sink = { values: new Map<number, Set<number>>(), maxWrites: 0, seen: new Set<string>(), paths: 0 };
     this.sink = sink;
     try {
       this.paths(domain, true);
@@ -248,11 +283,14 @@ export class PathBuilder {
   /** Seed states of the earlier rounds: the limit holds over all rounds, so a run stops early. */
   private seedStates = 0;
 
-  private sink: { values: Map<number, Set<number>>; maxWrites: number; seen: Set<string> } | null = null;
+  private sink: { values: Map<number, Set<number>>; maxWrites: number; seen: Set<string>; paths: number } | null = null;
 
   /** In the seed run: true if this state was met before (then it is dropped). */
   private seenBefore(s: St): boolean {
-    const key = `${s.pc}|${s.vals.join(",")}|${s.taint.map((t) => (t.length ? 1 : 0)).join("")}|${[...s.back].join(";")}|${[...s.own].join(";")}|${s.nw}`;
+    const valOf = (v: Val) => (typeof v === "number" ? v : `e${v.id}`);
+    let key = `${s.pc}|${s.vals.join(",")}|${s.taint.map((t) => (t.length ? 1 : 0)).join("")}|${[...s.back].join(";")}|${[...s.own].map(([l, v]) => `${l}:${valOf(v)}`).join(";")}|${s.nw}`;
+    // Symbolic: the same expressions (by id) and the same outcomes known, so the same future.
+    if (this.symbolic) key += `|${s.sv.map((x) => (x ? x.id : "")).join(",")}|${[...s.facts].join(";")}`;
     if (this.sink!.seen.has(key)) return true;
     this.sink!.seen.add(key);
     return false;
@@ -260,37 +298,56 @@ export class PathBuilder {
 
   private readable(s: St, a: number, domain: (loc: number) => Iterable<number>, src: Src): number[] {
     const vs = new Set(domain(a));
-    vs.add(s.own.get(a) ?? this.model.cells[a]?.init ?? 0);
-    if (vs.size > 1) {
-      const f = this.forks.get(src) ?? { n: 0, values: 0, loc: a };
-      f.n++;
-      f.values = Math.max(f.values, vs.size);
-      this.forks.set(src, f);
-    }
+    const own = s.own.get(a) ?? this.model.cells[a]?.init ?? 0;
+    // A location read concretely only ever gets concrete writes (event() makes sure).
+    if (typeof own === "number") vs.add(own);
+    if (vs.size > 1) this.noteFork(src, vs.size, [a], false);
     return [...vs];
   }
 
-  /** Per read site, how often a path forked there and into how many values at most. */
-  private readonly forks = new Map<Src, { n: number; values: number; loc: number }>();
+  /** Per site, how often a path forked there: at a read into how many values at most, or at a
+   * test (symbolic mode) of the values of which locations. */
+  private readonly forks = new Map<Src, { n: number; values: number; locs: number[]; test: boolean }>();
 
-  /** The read that forked the paths most, for the message of a limit. */
+  private noteFork(src: Src, values: number, locs: number[], test: boolean): void {
+    const f = this.forks.get(src) ?? { n: 0, values: 0, locs, test };
+    f.n++;
+    f.values = Math.max(f.values, values);
+    this.forks.set(src, f);
+  }
+
+  /** The site that forked the paths most, for the message of a limit. */
   hottest(): string {
-    let best: [Src, { n: number; values: number; loc: number }] | null = null;
+    let best: [Src, { n: number; values: number; locs: number[]; test: boolean }] | null = null;
     for (const e of this.forks) if (!best || e[1].n > best[1].n) best = e;
     if (!best) return "";
     const [src, f] = best;
-    return `; most forks at the read of ${this.model.cells[f.loc]?.name ?? f.loc} (up to ${f.values} values) at ${siteOf(src)}`;
+    const names = f.locs.map((l) => this.model.cells[l]?.name ?? String(l)).join(", ");
+    if (f.test) return `; most forks at a test of the values read from ${names || "no location"} at ${siteOf(src)}`;
+    return `; most forks at the read of ${names} (up to ${f.values} values) at ${siteOf(src)}`;
   }
 
   private finish(s: St, out: Path[], cut: boolean): void {
     if (this.sink) {
       this.sink.maxWrites = Math.max(this.sink.maxWrites, s.nw);
+      // Symbolic seed states seldom meet again: the seed is held to the paths' limit instead.
+      if (this.symbolic && ++this.sink.paths > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths while collecting the values it may write (each test of a value read branches on its outcome)${this.hottest()}`);
       return;
     }
     for (const i of s.rcuStack) s.notes.push({ kind: "bug", msg: `P${this.pid} ends inside an RCU read-side critical section`, src: s.events[i].src });
+    const symbolic = this.symbolic && (s.cons.length > 0 || s.sv.some((x) => x !== null) || s.events.some((e) => e.vx !== undefined));
+    const events = s.events.map((e, index) => ({ ...e, proc: this.pid, index }));
+    // Constraints on one read's value alone are also kept on the read, for exec.ts's rf filter.
+    for (const c of s.cons) {
+      const rs = readsOf(c.e);
+      if (rs.size !== 1) continue;
+      const e = events[rs.values().next().value!];
+      (e.vtests ??= []).push(c);
+    }
     out.push({
-      proc: this.pid, events: s.events.map((e, index) => ({ ...e, proc: this.pid, index })), shape: this.shapeOf(s), addr: s.addr, data: s.data, ctrl: s.ctrl, rmw: s.rmw, rscs: s.rscs, srcuRscs: s.srcuRscs,
+      proc: this.pid, events, shape: this.shapeOf(s), addr: s.addr, data: s.data, ctrl: s.ctrl, rmw: s.rmw, rscs: s.rscs, srcuRscs: s.srcuRscs,
       slots: s.vals, violations: s.violations, cut, notes: s.notes,
+      symbolic, slotVals: symbolic ? Array.from(s.vals, (v, i) => s.sv[i] ?? v) : null, constraints: s.cons,
     });
   }
 
@@ -309,26 +366,43 @@ export class PathBuilder {
     return t;
   }
 
-  private event(s: St, kind: Kind, tags: number, loc: number, val: number, src: Src, prim: string, addrT: Taint, dataT: Taint): number {
+  /** A new event; v is its value, an expression (symbolic mode) for a read's variable or a
+   * write of a value computed from reads. */
+  private event(s: St, kind: Kind, tags: number, loc: number, v: Val, src: Src, prim: string, addrT: Taint, dataT: Taint): number {
     const id = s.events.length;
+    const val = typeof v === "number" ? v : NaN;
     const ev: PEvent = { kind, tags, loc, val, src, prim };
+    if (typeof v !== "number") {
+      ev.vx = v;
+      // A location read concretely must only get concrete values.
+      if (kind === "W" && this.opts.concreteLocs?.has(loc)) throw new NeedConcrete(this.locsOf(s, v));
+    }
     const f = loc >= 0 && kind !== "F" ? (this.model.cells[loc]?.freedCell ?? -1) : -1;
     if (f >= 0 && s.inAtomic && s.checkedFree.includes(f)) ev.freeChecked = true;
     if (s.inAtomic && kind === "R" && val === 0 && this.model.cells[loc]?.ghost) s.checkedFree.push(loc);
     s.events.push(ev);
     if (kind === "W") {
-      s.own.set(loc, val);
+      s.own.set(loc, v);
       s.nw++;
-      if (this.sink) {
+      if (this.sink && typeof v === "number" && (!this.symbolic || this.opts.concreteLocs!.has(loc))) {
         let set = this.sink.values.get(loc);
         if (!set) this.sink.values.set(loc, (set = new Set()));
-        set.add(val);
+        set.add(v);
       }
     }
     for (const r of addrT) s.addr.push([r, id]);
     for (const r of dataT) s.data.push([r, id]);
     for (const r of this.ctrlTaint(s)) s.ctrl.push([r, id]);
     return id;
+  }
+
+  /** The locations of the reads an expression uses. */
+  private locsOf(s: St, v: Val): number[] {
+    return [...new Set([...readsOf(v)].map((ev) => s.events[ev].loc))];
+  }
+
+  private get symbolic(): boolean {
+    return this.opts.concreteLocs !== undefined;
   }
 
   private eval(s: St, e: LExpr): number {
@@ -352,6 +426,89 @@ export class PathBuilder {
     }
   }
 
+  /** The value of e: concrete, or in the symbolic mode an expression over the path's reads. */
+  private val(s: St, e: LExpr): Val {
+    if (!this.symbolic) return this.eval(s, e);
+    switch (e.k) {
+      case "const":
+        return e.v;
+      case "local":
+        return s.sv[e.slot] ?? s.vals[e.slot];
+      case "un":
+        return unOp(e.op, this.val(s, e.a));
+      case "bool":
+        return boolOp(this.val(s, e.a));
+      case "wrap":
+        return wrapOp(this.val(s, e.a), e.bits, e.signed);
+      case "cond": {
+        const c = this.val(s, e.c);
+        if (typeof c === "number") return c !== 0 ? this.val(s, e.a) : this.val(s, e.b);
+        return condOp(c, this.val(s, e.a), this.val(s, e.b));
+      }
+      case "bin":
+        return binOp(e.op, this.val(s, e.a), this.val(s, e.b), e.unsigned);
+    }
+  }
+
+  /** A value that must be concrete (an address): symbolic, the run restarts with the locations
+   * it was read from in concreteLocs. */
+  private concrete(s: St, e: LExpr): number {
+    const v = this.val(s, e);
+    if (typeof v === "number") return v;
+    throw new NeedConcrete(this.locsOf(s, v));
+  }
+
+  private setSlot(s: St, slot: number, v: Val): void {
+    if (typeof v === "number") {
+      s.vals[slot] = v;
+      s.sv[slot] = null;
+    } else {
+      s.vals[slot] = 0;
+      s.sv[slot] = v;
+    }
+  }
+
+  /** Symbolic mode: the outcome of test c on s if it is known (c constant, or the same test
+   * taken before), else null. */
+  private decided(s: St, c: Val): boolean | null {
+    if (typeof c === "number") return c !== 0;
+    const { base, negated } = testOf(c);
+    if (typeof base === "number") return (base !== 0) !== negated;
+    const f = s.facts.get(base.id);
+    if (f !== undefined) return f !== negated;
+    // Bits no write changes keep the initial value in every read.
+    return this.opts.stable ? truth(this.opts.stable.of(c)) : null;
+  }
+
+  /** Records on s that test c came out `holds`; a test that fixes a read's value (x == 3, !x)
+   * puts the value in the slots that use it. */
+  private assume(s: St, c: SExpr, holds: boolean): void {
+    s.cons.push({ e: c, holds });
+    const { base, negated } = testOf(c);
+    if (typeof base !== "number") s.facts.set(base.id, holds !== negated);
+    const b = bindingOf(c, holds);
+    if (!b) return;
+    const bound = new Map([b]);
+    for (let i = 0; i < s.sv.length; i++) {
+      const x = s.sv[i];
+      if (x) this.setSlot(s, i, substitute(x, bound));
+    }
+    for (const [l, x] of s.own) if (typeof x !== "number") s.own.set(l, substitute(x, bound));
+  }
+
+  /** Symbolic mode: s split on test c into [the state where it holds, the one where it does not]
+   * (null for an outcome the path has already excluded). One of them is s. The seed splits the
+   * same way: an outcome a constraint excludes is excluded whatever the values written. */
+  private split(s: St, c: Val, src: Src, locs?: number[]): [St | null, St | null] {
+    const d = this.decided(s, c);
+    if (d !== null) return d ? [s, null] : [null, s];
+    const other = clone(s);
+    this.assume(s, c as SExpr, true);
+    this.assume(other, c as SExpr, false);
+    this.noteFork(src, 2, locs ?? this.locsOf(s, c), true);
+    return [s, other];
+  }
+
   private taintOf(s: St, e: LExpr): Taint {
     switch (e.k) {
       case "const":
@@ -369,9 +526,10 @@ export class PathBuilder {
     }
   }
 
-  private store(addr: number, v: number): number {
+  /** v as the location at addr stores it (its C width). */
+  private store(addr: number, v: Val): Val {
     const c = this.model.cells[addr];
-    return c ? wrapValue(v, c.bits, c.signed) : v | 0;
+    return c ? wrapOp(v, c.bits, c.signed) : typeof v === "number" ? v | 0 : v;
   }
 
   /** A NULL or out-of-range address: the path ends with the finding the SC search reports (codegen.ts). */
@@ -403,7 +561,7 @@ export class PathBuilder {
       if (this.sink && (ins.op === "load" || ins.op === "rmw" || ins.op === "br" || ins.op === "trylock") && this.seenBefore(s)) return;
       switch (ins.op) {
         case "set":
-          s.vals[ins.dst] = this.eval(s, ins.e);
+          this.setSlot(s, ins.dst, this.val(s, ins.e));
           s.taint[ins.dst] = this.taintOf(s, ins.e);
           if (!next(s.pc + 1)) return this.finish(s, out, true);
           break;
@@ -411,10 +569,24 @@ export class PathBuilder {
           if (!next(ins.target)) return this.finish(s, out, true);
           break;
         case "br": {
-          const taken = this.eval(s, ins.cond) !== 0;
+          const c = this.val(s, ins.cond);
           const t = this.taintOf(s, ins.cond);
           const end = this.ipdom[s.pc];
           if (t.length && end !== s.pc) s.regions.push({ taint: t, end });
+          if (typeof c !== "number") {
+            // Symbolic: a branch per outcome the path has not excluded, each a constraint.
+            const [yes, no] = this.split(s, c, ins.src);
+            if (yes && no) {
+              const save = s;
+              s = no;
+              if (next(s.pc + 1)) work.push(no);
+              else this.finish(no, out, true);
+              s = save;
+            }
+            if (!next(yes ? ins.target : s.pc + 1)) return this.finish(s, out, true);
+            break;
+          }
+          const taken = c !== 0;
           if (seed && t.length) {
             const other = clone(s);
             const save = s;
@@ -425,19 +597,43 @@ export class PathBuilder {
           if (!next(taken ? ins.target : s.pc + 1)) return this.finish(s, out, true);
           break;
         }
-        case "check":
-          if (this.eval(s, ins.cond) !== 0) {
+        case "check": {
+          const c = this.val(s, ins.cond);
+          if (typeof c !== "number") {
+            // Symbolic: the path where the check fails (with its finding) and the one where it holds.
+            const [bad, good] = this.split(s, c, ins.src);
+            const cont: St[] = [];
+            if (bad) {
+              bad.violations.push({ kind: ins.kind, msg: ins.msg, src: ins.src, after: bad.events.length });
+              if (ins.kind !== "warn") this.finish(bad, out, false);
+              else cont.push(bad);
+            }
+            if (good) cont.push(good);
+            if (cont.length === 0) return;
+            for (const b of cont) b.pc++;
+            if (!cont.includes(s)) s = cont[0];
+            for (const b of cont) if (b !== s) work.push(b);
+            break;
+          }
+          if (c !== 0) {
             s.violations.push({ kind: ins.kind, msg: ins.msg, src: ins.src, after: s.events.length });
             if (ins.kind !== "warn" && !seed) return this.finish(s, out, false);
           }
           s.pc++;
           break;
-        case "guard":
+        }
+        case "guard": {
           // await(): an execution in which the awaited condition is false does not complete
           // (GenMC's blocked spin loop); no bound is needed.
-          if (this.eval(s, ins.cond) === 0 && !seed) return;
+          const c = this.val(s, ins.cond);
+          if (typeof c !== "number") {
+            const d = this.decided(s, c);
+            if (d === false) return;
+            if (d === null) this.assume(s, c, true);
+          } else if (c === 0 && !seed) return;
           s.pc++;
           break;
+        }
         case "atomic_begin":
           s.inAtomic = true;
           s.pc++;
@@ -455,24 +651,29 @@ export class PathBuilder {
           return this.finish(s, out, false);
         case "load": {
           if (ins.constCell) {
-            const a = this.eval(s, ins.addr);
-            s.vals[ins.dst] = this.model.cells[a]?.init ?? 0;
+            const a = this.concrete(s, ins.addr);
+            this.setSlot(s, ins.dst, this.model.cells[a]?.init ?? 0);
             s.taint[ins.dst] = NONE;
             s.pc++;
             break;
           }
-          const a = this.eval(s, ins.addr);
+          const a = this.concrete(s, ins.addr);
           if (this.invalidAccess(s, a, ins.src)) return this.finish(s, out, false);
           const at = this.taintOf(s, ins.addr);
           const tg = ins.lockProbe ? 0 : accessTags(ins.prim, "load").r || (this.model.cells[a]?.ghost ? T.ONCE : 0);
+          const pname = prim || (ins.lockProbe ? "spin_is_locked" : "");
+          if (this.symbolic && !this.opts.concreteLocs!.has(a)) {
+            s = this.symbolicLoad(s, ins.dst, a, tg, !!ins.lockProbe, ins.src, pname, at, work);
+            break;
+          }
           const vs = this.readable(s, a, domain, ins.src);
           for (let k = vs.length - 1; k >= 0; k--) {
             const b = k === 0 ? s : clone(s);
             const v = vs[k];
             let tags = tg;
             if (ins.lockProbe) tags = v !== 0 ? T.RL : T.RU;
-            const id = this.event(b, "R", tags, a, v, ins.src, prim || (ins.lockProbe ? "spin_is_locked" : ""), at, NONE);
-            b.vals[ins.dst] = v;
+            const id = this.event(b, "R", tags, a, v, ins.src, pname, at, NONE);
+            this.setSlot(b, ins.dst, v);
             b.taint[ins.dst] = [id];
             b.pc++;
             if (k > 0) work.push(b);
@@ -480,70 +681,96 @@ export class PathBuilder {
           break;
         }
         case "store": {
-          const a = this.eval(s, ins.addr);
+          const a = this.concrete(s, ins.addr);
           if (this.invalidAccess(s, a, ins.src)) return this.finish(s, out, false);
           const tags = accessTags(ins.prim, "store");
           // Ghost cells (the kernel model's bookkeeping, e.g. __ghost_freed) are not the
           // kernel's memory: marked, so they never race.
           if (!tags.w && this.model.cells[a]?.ghost) tags.w = T.ONCE;
-          this.event(s, "W", tags.w, a, this.store(a, this.eval(s, ins.val)), ins.src, prim, this.taintOf(s, ins.addr), this.taintOf(s, ins.val));
+          this.event(s, "W", tags.w, a, this.store(a, this.val(s, ins.val)), ins.src, prim, this.taintOf(s, ins.addr), this.taintOf(s, ins.val));
           // smp_store_mb(): WRITE_ONCE then smp_mb() (linux-kernel.def).
           if (ins.prim === "smp_store_mb") this.event(s, "F", T.MB, -1, 0, ins.src, "smp_store_mb", NONE, NONE);
           s.pc++;
           break;
         }
         case "rmw": {
-          const a = this.eval(s, ins.addr);
+          const a = this.concrete(s, ins.addr);
           if (this.invalidAccess(s, a, ins.src)) return this.finish(s, out, false);
           const tags = accessTags(ins.prim, "rmw");
-          const x = this.eval(s, ins.a);
-          const y = this.eval(s, ins.b);
+          const x = this.val(s, ins.a);
+          const y = this.val(s, ins.b);
           const at = this.taintOf(s, ins.addr);
           const dt = join(this.taintOf(s, ins.a), this.taintOf(s, ins.b));
-          const vs = this.readable(s, a, domain, ins.src);
+          // The value read: each value the location may hold, or (symbolic) the read's variable.
+          const vs: (number | null)[] = this.symbolic && !this.opts.concreteLocs!.has(a) ? [null] : this.readable(s, a, domain, ins.src);
+          const conditional = ins.rmw === "cmpxchg" || ins.rmw === "add_unless";
+          const succeeds = (old: Val): Val => (ins.rmw === "cmpxchg" ? binOp("==", old, x, false) : ins.rmw === "add_unless" ? binOp("!=", old, y, false) : 1);
+          const live: St[] = [];
           for (let k = vs.length - 1; k >= 0; k--) {
-            const b = k === 0 ? s : clone(s);
-            const old = vs[k];
-            let nv: number;
-            let writes = true;
-            switch (ins.rmw) {
-              case "xchg": nv = x; break;
-              case "add": nv = old + x; break;
-              case "sub": nv = old - x; break;
-              case "and": nv = old & x; break;
-              case "or": nv = old | x; break;
-              case "xor": nv = old ^ x; break;
-              case "andnot": nv = old & ~x; break;
-              case "cmpxchg": nv = y; writes = old === x; break;
-              case "add_unless": nv = old + x; writes = old !== y; break;
+            const b0 = k === 0 ? s : clone(s);
+            // The read's index: after the full fence of a fully ordered RMW that writes.
+            const oldOf = (writes: boolean): Val => vs[k] ?? readVar(b0.events.length + (tags.mb && writes ? 1 : 0), a);
+            const outcomes: [St, boolean, Val][] = [];
+            const oldW = oldOf(true);
+            const ok = succeeds(oldW);
+            const d = !conditional ? true : this.decided(b0, ok);
+            if (d !== null) outcomes.push([b0, d, d ? oldW : oldOf(false)]);
+            else {
+              // A cmpxchg whose comparison needs the value read: both outcomes, each a constraint.
+              const f = clone(b0);
+              const oldF = oldOf(false);
+              this.assume(b0, ok as SExpr, true);
+              const fails = succeeds(oldF);
+              if (typeof fails !== "number") this.assume(f, fails, false);
+              this.noteFork(ins.src, 2, [a], true);
+              outcomes.push([b0, true, oldW], [f, false, oldF]);
             }
-            nv = this.store(a, nv);
-            // A failed cmpxchg / add_unless is a plain marked read with no ordering (atomic_t.txt).
-            const mb = tags.mb && writes;
-            if (mb) this.event(b, "F", T.MB, -1, 0, ins.src, prim, NONE, NONE);
-            const r = this.event(b, "R", writes ? tags.r : T.ONCE, a, old, ins.src, prim, at, NONE);
-            if (writes) {
-              const w = this.event(b, "W", tags.w, a, nv, ins.src, prim, at, dt);
-              b.rmw.push([r, w]);
+            for (const [b, writes, old] of outcomes) {
+              let nv: Val;
+              switch (ins.rmw) {
+                case "xchg": nv = x; break;
+                case "add": nv = binOp("+", old, x, false); break;
+                case "sub": nv = binOp("-", old, x, false); break;
+                case "and": nv = binOp("&", old, x, false); break;
+                case "or": nv = binOp("|", old, x, false); break;
+                case "xor": nv = binOp("^", old, x, false); break;
+                case "andnot": nv = binOp("&", old, unOp("~", x), false); break;
+                case "cmpxchg": nv = y; break;
+                case "add_unless": nv = binOp("+", old, x, false); break;
+              }
+              nv = this.store(a, nv);
+              // A failed cmpxchg / add_unless is a plain marked read with no ordering (atomic_t.txt).
+              const mb = tags.mb && writes;
+              if (mb) this.event(b, "F", T.MB, -1, 0, ins.src, prim, NONE, NONE);
+              const r = this.event(b, "R", writes ? tags.r : T.ONCE, a, old, ins.src, prim, at, NONE);
+              if (typeof old !== "number" && (old.k !== "read" || old.ev !== r)) throw new Error("LKMM mode: an RMW's read variable is not its event");
+              if (writes) {
+                const w = this.event(b, "W", tags.w, a, nv, ins.src, prim, at, dt);
+                b.rmw.push([r, w]);
+              }
+              if (mb) this.event(b, "F", T.MB, -1, 0, ins.src, prim, NONE, NONE);
+              this.setSlot(b, ins.dst, ins.ret === "old" ? old : ins.ret === "new" ? (writes ? nv : old) : +writes);
+              b.taint[ins.dst] = [r];
+              b.pc++;
+              live.push(b);
             }
-            if (mb) this.event(b, "F", T.MB, -1, 0, ins.src, prim, NONE, NONE);
-            b.vals[ins.dst] = ins.ret === "old" ? old : ins.ret === "new" ? (writes ? nv : old) : +writes;
-            b.taint[ins.dst] = [r];
-            b.pc++;
-            if (k > 0) work.push(b);
           }
+          // Continue with s's own outcome if it has one; the others are new paths.
+          const i = live.includes(s) ? live.indexOf(s) : 0;
+          for (let j = 0; j < live.length; j++) if (j !== i) work.push(live[j]);
+          s = live[i];
           break;
         }
         case "lock":
         case "trylock": {
-          const a = this.eval(s, ins.addr);
+          const a = this.concrete(s, ins.addr);
           const at = this.taintOf(s, ins.addr);
           // spin_lock: a read of the free lock (LKR) and the write that takes it (LKW), as one
           // atomic RMW (lock.cat). A trylock may also fail: a read of the held lock (LF).
           if (ins.op === "trylock") {
             const f = clone(s);
             this.event(f, "R", T.LF, a, 1, ins.src, prim, at, NONE);
-            f.vals[ins.dst] = 0;
+            this.setSlot(f, ins.dst, 0);
             f.taint[ins.dst] = [f.events.length - 1];
             f.pc++;
             work.push(f);
@@ -553,21 +780,21 @@ export class PathBuilder {
           const w = this.event(s, "W", T.LKW | T.RMW, a, 1, ins.src, prim, at, NONE);
           s.rmw.push([r, w]);
           if (ins.op === "trylock") {
-            s.vals[ins.dst] = 1;
+            this.setSlot(s, ins.dst, 1);
             s.taint[ins.dst] = [r];
           }
           s.pc++;
           break;
         }
         case "unlock": {
-          const a = this.eval(s, ins.addr);
+          const a = this.concrete(s, ins.addr);
           this.event(s, "W", T.UL | T.RELEASE, a, 0, ins.src, prim, this.taintOf(s, ins.addr), NONE);
           s.pc++;
           break;
         }
         case "unlock_wait":
           // spin_unlock_wait(): modelled as reading the lock free (RU), as herd7's old lock.cat did.
-          this.event(s, "R", T.RU, this.eval(s, ins.addr), 0, ins.src, prim, this.taintOf(s, ins.addr), NONE);
+          this.event(s, "R", T.RU, this.concrete(s, ins.addr), 0, ins.src, prim, this.taintOf(s, ins.addr), NONE);
           s.pc++;
           break;
         case "rcu_lock":
@@ -592,13 +819,13 @@ export class PathBuilder {
           s.pc++;
           break;
         case "srcu_lock": {
-          const a = this.eval(s, ins.addr);
+          const a = this.concrete(s, ins.addr);
           s.srcuStack.push(this.event(s, "F", T.SRCU_LOCK, a, 0, ins.src, prim, NONE, NONE));
           s.pc++;
           break;
         }
         case "srcu_unlock": {
-          const a = this.eval(s, ins.addr);
+          const a = this.concrete(s, ins.addr);
           const u = this.event(s, "F", T.SRCU_UNLOCK, a, 0, ins.src, prim, NONE, NONE);
           // The innermost open section on the same srcu_struct.
           let k = s.srcuStack.length - 1;
@@ -609,7 +836,7 @@ export class PathBuilder {
           break;
         }
         case "srcu_gp_start": {
-          const a = this.eval(s, ins.addr);
+          const a = this.concrete(s, ins.addr);
           if (s.srcuStack.some((i) => s.events[i].loc === a))
             s.notes.push({ kind: "deadlock", msg: `P${this.pid} calls synchronize_srcu() inside its own read-side critical section of the same srcu_struct (self-deadlock)`, src: ins.src });
           this.event(s, "F", T.SYNC_SRCU, a, 0, ins.src, prim, NONE, NONE);
@@ -620,5 +847,32 @@ export class PathBuilder {
           throw new Error(`LKMM mode: unsupported instruction ${(ins as Instr).op}`);
       }
     }
+  }
+
+  /** Symbolic mode: a read whose value is its own variable. Where the read's class depends on
+   * its value (spin_is_locked(): held or free) or the kernel model's __atomic block needs to
+   * know the object is not freed (a ghost cell read as 0), the path splits on that test.
+   * Returns the state to continue with; the others go onto work. */
+  private symbolicLoad(s: St, dst: number, a: number, tags: number, lockProbe: boolean, src: Src, prim: string, at: Taint, work: St[]): St {
+    const v = readVar(s.events.length, a);
+    const ghostCheck = s.inAtomic && !!this.model.cells[a]?.ghost;
+    const variants: [St, boolean | null][] = [];
+    if (lockProbe || ghostCheck) {
+      // The read's event comes next: its location is a.
+      const [nonzero, zero] = this.split(s, v, src, [a]);
+      if (zero) variants.push([zero, false]);
+      if (nonzero) variants.push([nonzero, true]);
+    } else variants.push([s, null]);
+    for (const [b, nonzero] of variants) {
+      const id = this.event(b, "R", lockProbe ? (nonzero ? T.RL : T.RU) : tags, a, v, src, prim, at, NONE);
+      if (nonzero === false && ghostCheck) b.checkedFree.push(a);
+      this.setSlot(b, dst, nonzero === false ? 0 : v);
+      b.taint[dst] = [id];
+      b.pc++;
+    }
+    const live = variants.map(([b]) => b);
+    const keep = live.includes(s) ? s : live[0];
+    for (const b of live) if (b !== keep) work.push(b);
+    return keep;
   }
 }

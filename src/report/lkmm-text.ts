@@ -12,7 +12,8 @@ export function formatLkmmText(r: CheckResult, opts: TextOptions = {}): string {
   out.push(
     `  model lkmm (Linux-kernel memory model): ${lk.candidates} candidate executions, ${lk.executions} allowed, ${s.seconds.toFixed(3)} s, ${s.statesPerSecond} candidates/s; loops unrolled ${lk.unroll} times` +
       (lk.cut ? `, ${lk.cut} allowed execution${lk.cut === 1 ? "" : "s"} cut by the bound (raise --unroll)` : ", no execution cut by the bound") +
-      (lk.exact ? "" : "; stopped once the answer was known (counts are lower bounds)"),
+      (lk.exact ? "" : "; stopped once the answer was known (counts are lower bounds)") +
+      (lk.values === "symbolic" ? "; symbolic read values" : ""),
   );
   if (r.mode === "herd7") out.push(`  ${HERD7_MODE_NOTE}`);
   if (r.violation) out.push(`  ${r.violation.kind}: ${r.violation.message}` + (r.violation.trace.violationSite ? ` (${lineWhere(r.violation.trace.violationSite.file, r.violation.trace.violationSite.line)}: ${r.violation.trace.violationSite.text})` : ""));
