@@ -1,4 +1,4 @@
-// Symbolic read values under --model lkmm (src/lkmm/sym.ts, resolve.ts, knownbits.ts): a read is
+// Symbolic read values under --model lkmm (src/lkmm/sym.ts, resolve.ts, static-values.ts): a read is
 // a variable and a path forks only on the outcome of a test. The concrete mode (a path per value
 // a read may see) is the reference: both modes must give the same verdict, Observation counts,
 // allowed executions, findings and final states, on the LKMM fixtures, the lkmm scenarios and a
@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CheckResult, checkFile, checkSource } from "../src/check.js";
 import { compileSource } from "../src/ir/compile.js";
-import { StaticValues, truth } from "../src/lkmm/knownbits.js";
+import { StaticValues, truth } from "../src/lkmm/static-values.js";
 import { CORPUS_DIR, corpusSkip } from "./corpus-files.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -99,7 +99,7 @@ describe("values that depend on themselves through reads-from", () => {
   });
 });
 
-describe("static values (knownbits.ts)", () => {
+describe("static values (static-values.ts)", () => {
   const model = compileSource(
     "sv.litmus",
     `C sv

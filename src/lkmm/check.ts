@@ -15,7 +15,7 @@ import { Execution, ExecLimit, StopEnum, ValueCycle, enumerate, evalCond, snapsh
 import { FinalExpr } from "../ir/ir.js";
 import { NeedConcrete, Path, PathBuilder, PathLimit, PathOptions } from "./paths.js";
 import { ExecGraph, graphOf } from "./display.js";
-import { StaticValues } from "./knownbits.js";
+import { StaticValues } from "./static-values.js";
 
 export const DEFAULT_UNROLL = 2;
 

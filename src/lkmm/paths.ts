@@ -13,7 +13,7 @@
 import { evalBin, wrapValue } from "../ir/lower.js";
 import { Instr, LExpr, ModelIR, ProcessIR, Src } from "../ir/ir.js";
 import { Kind, PEvent, T, accessTags, fenceTag } from "./events.js";
-import { StaticValues, truth } from "./knownbits.js";
+import { StaticValues, truth } from "./static-values.js";
 import { Constraint, SExpr, Val, binOp, bindingOf, boolOp, condOp, readVar, readsOf, substitute, testOf, unOp, wrapOp } from "./sym.js";
 
 /** A set of a path's read events (their indices in the path), sorted. */
