@@ -288,8 +288,8 @@ export function freeSlot(pairs: Int32Array, mask: number, key: number, lo: numbe
   }
 }
 
-/** A zeroed typed array of `reserve` elements if the address space can be had (its pages are touched only when written), else of `fallback`. */
-function reserved<T extends Int32Array | Int16Array>(make: (n: number) => T, reserve: number, fallback: number): T {
+/** A zeroed array (or buffer) of `reserve` elements if the address space can be had (its pages are touched only when written), else of `fallback`. */
+export function reserved<T>(make: (n: number) => T, reserve: number, fallback: number): T {
   try {
     return make(Math.max(reserve, fallback));
   } catch {
@@ -372,7 +372,10 @@ export class FingerprintTable implements FingerprintSet {
     const slots = (this.mask + 1) * 2;
     // (A probe run at load 3/8 longer than SLACK after a doubling is beyond any real chance; if
     // it happened, the run stops with an internal error, never a wrong answer.)
-    if ((slots + SLACK) * 2 <= this.fps.length && this.growInPlace(slots - 1)) return;
+    if ((slots + SLACK) * 2 <= this.fps.length) {
+      this.growInPlace(slots - 1);
+      return;
+    }
     // Copy into a new array (no reservation, or it is outgrown).
     for (let size = slots; ; size *= 2) {
       const fps = new Int32Array((size + SLACK) * 2);
@@ -395,7 +398,7 @@ export class FingerprintTable implements FingerprintSet {
    * slots of entries already moved (its old probe run was full, and moved entries never move
    * again); one going to the upper half only meets moved entries. So no probe run gets a hole.
    */
-  private growInPlace(mask: number): true {
+  private growInPlace(mask: number): void {
     const fps = this.fps;
     const oldHomes = this.mask + 1;
     const spill: number[] = [];
@@ -416,7 +419,6 @@ export class FingerprintTable implements FingerprintSet {
     }
     this.mask = mask;
     for (let i = 0; i < spill.length; i += 2) if (!this.place(fps, mask, spill[i], spill[i + 1])) throw new Error("fingerprint table: in-place growth found no slot");
-    return true;
   }
 }
 

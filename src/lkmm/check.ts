@@ -248,6 +248,12 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   return result;
 }
 
+/** Paths per process, and where the process with the most paths forked most (for a limit's message). */
+interface Built {
+  perProc: Path[][];
+  hottest: string;
+}
+
 /**
  * Every path of every process. Concrete mode (no concreteLocs) and the locations read
  * concretely in the symbolic mode need the values each process may write there, per location,
@@ -255,11 +261,6 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
  * (paths.ts adds p's own latest write, or the initial value). With nothing read concretely
  * there is no fixpoint to find.
  */
-interface Built {
-  perProc: Path[][];
-  hottest: string;
-}
-
 function buildPaths(model: ModelIR, opts: PathOptions): Built {
   const builders = model.processes.map((p, pid) => new PathBuilder(model, p, pid, opts));
   const writtenBy = builders.map(() => new Map<number, Set<number>>());

@@ -459,6 +459,8 @@ function pruned(entry: ShapeEntry, events: Execution["events"], cands: number[][
   const ownBefore: number[][] = [];
   const ownAfter: number[][] = [];
   const readsBefore: number[][] = [];
+  const readIdx = new Int32Array(n).fill(-1);
+  reads.forEach((r, k) => (readIdx[r] = k));
   for (const r of reads) {
     const e = events[r];
     const b: number[] = [];
@@ -468,7 +470,7 @@ function pruned(entry: ShapeEntry, events: Execution["events"], cands: number[][
       const x = events[j];
       if (x.proc !== e.proc || x.loc !== e.loc || x.kind === "F" || j === r) continue;
       if (x.kind === "W") (j < r ? b : a).push(j);
-      else if (j < r) rb.push(reads.indexOf(j));
+      else if (j < r) rb.push(readIdx[j]);
     }
     ownBefore.push(b);
     ownAfter.push(a);

@@ -13,7 +13,7 @@
 // word, then its low word is written; a reader that finds a claimed slot whose low word is
 // still 0 waits for it (a fingerprint's halves are made non-zero for that).
 
-import { Fingerprinter, getQueued, pathFromParents, putQueued } from "../store.js";
+import { Fingerprinter, getQueued, pathFromParents, putQueued, reserved } from "../store.js";
 
 /** Slots of the control block (an Int32Array). The two counters every thread bumps sit on
  * cache lines of their own, away from the words the threads only read. */
@@ -56,14 +56,7 @@ export interface SharedBuffers {
  * nor a copy); else one of `used` bytes.
  */
 export function reservedBuffer(reserve: number, used: number): SharedArrayBuffer {
-  if (reserve > used) {
-    try {
-      return new SharedArrayBuffer(reserve);
-    } catch {
-      // no address space: the exact size
-    }
-  }
-  return new SharedArrayBuffer(used);
+  return reserved((n) => new SharedArrayBuffer(n), reserve, used);
 }
 
 // Reservations of the parallel search (see FingerprintTable in store.ts for why).
