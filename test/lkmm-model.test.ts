@@ -169,6 +169,33 @@ P1(spinlock_t *l) { spin_lock(l); spin_unlock(l); }
 exists (0:r0=0)`);
     assert.equal(answer(fails), "Sometimes");
   });
+  // Documentation/atomic_bitops.txt: test_and_set_bit_lock() is an ACQUIRE when it takes the bit,
+  // clear_bit_unlock() a RELEASE; a test_and_{set,clear}_bit() that leaves the bit as it was is
+  // unordered. (linux-kernel.def has no bit operations, so these answers come from that text.)
+  const bitLockMp = (unlock: string, lock: string) => `C MP+bitlock
+{}
+P0(int *x, unsigned long *f) { WRITE_ONCE(*x, 1); ${unlock}; }
+P1(int *x, unsigned long *f) { int r0 = ${lock}; int r1 = READ_ONCE(*x); }
+exists (1:r0=0 /\\ 1:r1=0)`;
+  test("a bit lock orders like a lock: clear_bit_unlock() releases, test_and_set_bit_lock() acquires", () => {
+    // f starts held (bit 0 set by the init below); P1 takes it only after P0's unlock.
+    const held = (src: string) => src.replace("{}", "{ f = 1; }");
+    assert.equal(answer(lk(held(bitLockMp("clear_bit_unlock(0, f)", "test_and_set_bit_lock(0, f)")))), "Never");
+    assert.equal(answer(lk(held(bitLockMp("clear_bit(0, f)", "test_and_set_bit_lock(0, f)")))), "Sometimes");
+    assert.equal(answer(lk(held(bitLockMp("clear_bit_unlock(0, f)", "READ_ONCE(*f) & 1")))), "Sometimes");
+    // The v5.7 and v6.15 page unlocks are releases too.
+    assert.equal(answer(lk(held(bitLockMp("clear_bit_unlock_is_negative_byte(0, f)", "test_and_set_bit_lock(0, f)")))), "Never");
+    assert.equal(answer(lk(held(bitLockMp("xor_unlock_is_negative_byte(1, f)", "test_and_set_bit_lock(0, f)")))), "Never");
+  });
+  test("test_and_set_bit() is a full barrier when it sets the bit, none when the bit was already set", () => {
+    const sbTas = (f0: number) => `C SB+test_and_set_bit
+{ f = ${f0}; }
+P0(int *x, int *y, unsigned long *f) { WRITE_ONCE(*x, 1); int r2 = test_and_set_bit(0, f); int r0 = READ_ONCE(*y); }
+P1(int *x, int *y) { WRITE_ONCE(*y, 1); smp_mb(); int r0 = READ_ONCE(*x); }
+exists (0:r0=0 /\\ 1:r0=0)`;
+    assert.equal(answer(lk(sbTas(0))), "Never");
+    assert.equal(answer(lk(sbTas(1))), "Sometimes");
+  });
 });
 
 describe("LKMM: plain accesses, findings, counts", () => {

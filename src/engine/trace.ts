@@ -52,8 +52,19 @@ function sharedAccess(i: Instr): boolean {
 
 /** The instruction that best names a step: its first shared access, else its first instruction. */
 function mainInstr(code: Instr[], pcs: number[]): Instr {
-  for (const pc of pcs) if (sharedAccess(code[pc])) return code[pc];
-  return code[pcs[0]];
+  const first = pcs.find((pc) => sharedAccess(code[pc]));
+  if (first === undefined) return code[pcs[0]];
+  // A step that reads a location and then updates it (folio_unlock(): check PG_locked, clear
+  // it) is named by the update, the point of the step.
+  const head = code[first];
+  if (head.op === "load") {
+    const at = JSON.stringify(head.addr);
+    for (const pc of pcs) {
+      const i = code[pc];
+      if ((i.op === "rmw" || i.op === "store") && JSON.stringify(i.addr) === at) return i;
+    }
+  }
+  return head;
 }
 
 /**

@@ -235,7 +235,7 @@ def(["test_bit"], (L, e) => {
 });
 for (const [names, op, returns] of [
   [["set_bit", "__set_bit"], "or", false],
-  [["clear_bit", "__clear_bit", "clear_bit_unlock"], "andnot", false],
+  [["clear_bit", "__clear_bit", "clear_bit_unlock", "__clear_bit_unlock"], "andnot", false],
   [["change_bit", "__change_bit"], "xor", false],
   [["test_and_set_bit", "__test_and_set_bit", "test_and_set_bit_lock"], "or", true],
   [["test_and_clear_bit", "__test_and_clear_bit"], "andnot", true],
@@ -247,6 +247,22 @@ for (const [names, op, returns] of [
     return returns ? { e: bin("&", bin(">>", old.e, nr), c(1)), t: BOOL } : VOID;
   });
 }
+
+// The page-lock unlocks clear PG_locked and report PG_waiters (bit 7, the byte's sign bit) of the
+// new value, in one RMW: clear_bit_unlock_is_negative_byte(nr, addr) (v5.7) and
+// xor_unlock_is_negative_byte(mask, addr) (v6.15, whose second operand is a mask).
+def(["clear_bit_unlock_is_negative_byte"], (L, e) => {
+  arity(e, 2);
+  const nr = L.toTemp(L.rv(e.args[0])).e;
+  const nv = rmw(L, "andnot", "new", addr(L, e.args[1]), bitMask(nr));
+  return { e: bin("&", bin(">>", nv.e, c(7)), c(1)), t: BOOL };
+});
+def(["xor_unlock_is_negative_byte"], (L, e) => {
+  arity(e, 2);
+  const mask = L.toTemp(L.rv(e.args[0])).e;
+  const nv = rmw(L, "xor", "new", addr(L, e.args[1]), mask);
+  return { e: bin("&", bin(">>", nv.e, c(7)), c(1)), t: BOOL };
+});
 
 // ---- locks: a held lock holds its owner's process number + 1 ---------------------------
 const lockArg = (L: ProcLowerer, e: Call, n: number) => {

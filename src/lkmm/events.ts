@@ -78,12 +78,22 @@ export function accessTags(prim: string | undefined, op: "load" | "store" | "rmw
     if (STORES.has(base)) return { r: 0, w: T.ONCE, mb: false, plain: false };
     return plain;
   }
-  // rmw: every one is marked. Value-returning ones without a suffix are fully ordered.
+  // rmw: every one is marked. Value-returning ones without a suffix are fully ordered, except
+  // the bit locks (Documentation/atomic_bitops.txt): a successful test_and_set_bit_lock() is an
+  // ACQUIRE, clear_bit_unlock() a RELEASE, and so are the unlocks that also report PG_waiters
+  // (clear_bit_unlock_is_negative_byte(), v6.15's xor_unlock_is_negative_byte()).
+  if (name === "test_and_set_bit_lock") return { r: T.ACQUIRE | T.RMW, w: T.ONCE | T.RMW, mb: false, plain: false };
+  if (BIT_UNLOCKS.has(name)) {
+    const noreturn = name.endsWith("_unlock") ? T.NORETURN : 0;
+    return { r: T.ONCE | noreturn | T.RMW, w: T.RELEASE | T.RMW, mb: false, plain: false };
+  }
   const returns = RETURNING.test(base) || base === "xchg" || base === "cmpxchg" || base === "try_cmpxchg" || /^test_and_/.test(base);
   const r = (suffix === "acquire" ? T.ACQUIRE : T.ONCE) | (returns ? 0 : T.NORETURN) | T.RMW;
   const w = (suffix === "release" ? T.RELEASE : T.ONCE) | T.RMW;
   return { r, w, mb: returns && suffix === null, plain: false };
 }
+
+const BIT_UNLOCKS = new Set(["clear_bit_unlock", "__clear_bit_unlock", "clear_bit_unlock_is_negative_byte", "xor_unlock_is_negative_byte"]);
 
 const RETURNING = /^atomic_(.*_return|fetch_.*|.*_and_test|add_negative|xchg|cmpxchg|try_cmpxchg|add_unless|fetch_add_unless|inc_not_zero)$/;
 

@@ -703,8 +703,16 @@ export class PathBuilder {
           const dt = join(this.taintOf(s, ins.a), this.taintOf(s, ins.b));
           // The value read: each value the location may hold, or (symbolic) the read's variable.
           const vs: (number | null)[] = this.symbolic && !this.opts.concreteLocs!.has(a) ? [null] : this.readable(s, a, domain, ins.src);
-          const conditional = ins.rmw === "cmpxchg" || ins.rmw === "add_unless";
-          const succeeds = (old: Val): Val => (ins.rmw === "cmpxchg" ? binOp("==", old, x, false) : ins.rmw === "add_unless" ? binOp("!=", old, y, false) : 1);
+          // A test_and_set_bit()/test_and_clear_bit() that finds the bit already as it would leave
+          // it "fails" (Documentation/atomic_bitops.txt): unordered, and in the generic code
+          // (include/asm-generic/bitops/atomic.h) only a READ_ONCE of the word.
+          const testBit = /^(__)?test_and_(set|clear)_bit(_lock)?$/.test(ins.prim ?? "") && (ins.rmw === "or" || ins.rmw === "andnot");
+          const conditional = ins.rmw === "cmpxchg" || ins.rmw === "add_unless" || testBit;
+          const succeeds = (old: Val): Val =>
+            ins.rmw === "cmpxchg" ? binOp("==", old, x, false)
+            : ins.rmw === "add_unless" ? binOp("!=", old, y, false)
+            : testBit ? binOp(ins.rmw === "or" ? "==" : "!=", binOp("&", old, x, false), 0, false)
+            : 1;
           const live: St[] = [];
           for (let k = vs.length - 1; k >= 0; k--) {
             const b0 = k === 0 ? s : clone(s);
@@ -739,7 +747,8 @@ export class PathBuilder {
                 case "add_unless": nv = binOp("+", old, x, false); break;
               }
               nv = this.store(a, nv);
-              // A failed cmpxchg / add_unless is a plain marked read with no ordering (atomic_t.txt).
+              // A failed cmpxchg / add_unless / test_and_{set,clear}_bit is a marked read with no ordering
+              // (atomic_t.txt, atomic_bitops.txt).
               const mb = tags.mb && writes;
               if (mb) this.event(b, "F", T.MB, -1, 0, ins.src, prim, NONE, NONE);
               const r = this.event(b, "R", writes ? tags.r : T.ONCE, a, old, ins.src, prim, at, NONE);

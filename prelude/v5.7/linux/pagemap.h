@@ -8,37 +8,43 @@
 #include <linux/mm.h>
 
 /*
- * v5.7 include/linux/pagemap.h trylock_page(): test_and_set_bit_lock(PG_locked);
- * true if the caller got the lock. One step.
+ * v5.7 include/linux/pagemap.h trylock_page(): test_and_set_bit_lock(PG_locked),
+ * an ACQUIRE when it takes the lock, unordered when the bit was already set
+ * (Documentation/atomic_bitops.txt); true if the caller got the lock. One step.
  */
 static inline bool trylock_page(struct page *page)
 {
-	return !TestSetPageLocked(page);
+	return !test_and_set_bit_lock(PG_locked, &page->flags);
 }
 
 /*
  * v5.7 include/linux/pagemap.h lock_page() / mm/filemap.c __lock_page(): a
- * sleeping lock. Modelled as one blocking step: enabled only while PG_locked is
- * clear, then sets it. A waiter is blocked (not scheduled), not spinning; the
- * kernel's PG_waiters hand-off and wake-up queue are not modelled.
+ * sleeping lock. The kernel tries trylock_page() and otherwise sleeps in
+ * wait_on_page_bit_common(EXCLUSIVE) until it takes the bit with
+ * test_and_set_bit_lock(). Modelled as one blocking step: the
+ * test_and_set_bit_lock() that takes the lock, enabled only while PG_locked is
+ * clear. A waiter is blocked (not scheduled), not spinning; its failed attempts
+ * change nothing and are left out (under --model lkmm a failed one is an
+ * unordered read), and so are PG_waiters and the wake-up queue.
  */
 static inline void lock_page(struct page *page)
 {
-	__atomic {
-		await(!test_bit(PG_locked, &page->flags));
-		SetPageLocked(page);
-	}
+	await(!test_and_set_bit_lock(PG_locked, &page->flags));
 }
 
 /*
- * v5.7 mm/filemap.c unlock_page(): clear PG_locked (and wake waiters). BUG if the
- * page was not locked (the kernel's VM_BUG_ON_PAGE(!PageLocked(page))); the
- * check rides on the value the clearing operation returns, so it is one step.
+ * v5.7 mm/filemap.c unlock_page(): VM_BUG_ON_PAGE(!PageLocked(page)), then
+ * clear_bit_unlock_is_negative_byte(PG_locked), a RELEASE RMW that also reports
+ * PG_waiters; the wake-up is not modelled. The check and the clearing are one step
+ * under SC (only the holder unlocks); under --model lkmm they are the kernel's two
+ * accesses.
  */
 static inline void unlock_page(struct page *page)
 {
-	bool was = test_and_clear_bit(PG_locked, &page->flags);
-	VM_BUG_ON_PAGE(!was, page);
+	__atomic {
+		VM_BUG_ON_PAGE(!PageLocked(page), page);
+		clear_bit_unlock_is_negative_byte(PG_locked, &page->flags);
+	}
 }
 
 /*

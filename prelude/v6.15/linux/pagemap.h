@@ -7,30 +7,43 @@
 
 #include <linux/mm.h>
 
-/* v6.15 include/linux/pagemap.h folio_trylock(): test_and_set_bit_lock(PG_locked); true if the caller got the lock. One step. */
+/*
+ * v6.15 include/linux/pagemap.h folio_trylock(): test_and_set_bit_lock(PG_locked),
+ * an ACQUIRE when it takes the lock, unordered when the bit was already set
+ * (Documentation/atomic_bitops.txt); true if the caller got the lock. One step.
+ */
 static inline bool folio_trylock(struct folio *folio)
 {
-	return !test_and_set_bit(PG_locked, &folio->flags);
+	return !test_and_set_bit_lock(PG_locked, &folio->flags);
 }
 
 /*
  * v6.15 include/linux/pagemap.h folio_lock() / mm/filemap.c __folio_lock(): a
- * sleeping lock, modelled as one blocking step (enabled while PG_locked is clear,
- * then sets it). The PG_waiters hand-off and the wait queue are not modelled.
+ * sleeping lock. The kernel tries folio_trylock() and otherwise sleeps in
+ * folio_wait_bit_common() until it takes the bit with test_and_set_bit_lock().
+ * Modelled as one blocking step: the test_and_set_bit_lock() that takes the lock,
+ * enabled only while PG_locked is clear. The failed attempts and the sleep change
+ * nothing and are left out (under --model lkmm a failed test_and_set_bit_lock() is
+ * an unordered read, which no execution needs); so are PG_waiters and the wait queue.
  */
 static inline void folio_lock(struct folio *folio)
 {
-	__atomic {
-		await(!test_bit(PG_locked, &folio->flags));
-		set_bit(PG_locked, &folio->flags);
-	}
+	await(!test_and_set_bit_lock(PG_locked, &folio->flags));
 }
 
-/* v6.15 mm/filemap.c folio_unlock(): clear PG_locked and wake waiters; BUG if it was not locked (VM_BUG_ON_FOLIO). One step. */
+/*
+ * v6.15 mm/filemap.c folio_unlock(): VM_BUG_ON_FOLIO(!folio_test_locked(folio)),
+ * then folio_xor_flags_has_waiters() (include/linux/page-flags.h), a RELEASE RMW
+ * that clears PG_locked and reports PG_waiters; the wake-up is not modelled. The
+ * check and the clearing are one step under SC (only the holder unlocks); under
+ * --model lkmm they are the kernel's two accesses.
+ */
 static inline void folio_unlock(struct folio *folio)
 {
-	bool was = test_and_clear_bit(PG_locked, &folio->flags);
-	VM_BUG_ON_FOLIO(!was, folio);
+	__atomic {
+		VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
+		xor_unlock_is_negative_byte(1 << PG_locked, &folio->flags);
+	}
 }
 
 /*
