@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { CheckResult, checkFile, checkSource } from "../src/check.js";
 import { compileSource } from "../src/ir/compile.js";
 import { StaticValues, truth } from "../src/lkmm/static-values.js";
+import { SExpr, binOp, factKey, readVar } from "../src/lkmm/sym.js";
 import { CORPUS_DIR, corpusSkip } from "./corpus-files.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -135,6 +136,30 @@ exists (0:f=0)
   test("a counter's values: each increment of each value seen, up to the set's size", () => {
     const k = sv.valuesAt(cell("c"));
     assert.ok(k === null || k.includes(8));
+  });
+});
+
+describe("a bit lock's outcome is known to the tests that follow it", () => {
+  test("factKey(): a test of one bit is the same fact in test_bit()'s shape and as a mask", () => {
+    const r = readVar(0, 1);
+    assert.equal(factKey(binOp("&", binOp(">>", r, 3, false), 1, false) as SExpr), factKey(binOp("&", r, 8, false) as SExpr));
+    assert.notEqual(factKey(binOp("&", r, 8, false) as SExpr), factKey(binOp("&", r, 4, false) as SExpr));
+    assert.notEqual(factKey(binOp("&", r, 8, false) as SExpr), factKey(binOp("&", readVar(1, 1), 8, false) as SExpr));
+    const two = binOp("&", r, 3, false) as SExpr; // not one bit: its own id
+    assert.equal(factKey(two), two.id);
+  });
+  test("a path per lock taken, not two: await(!test_and_set_bit_lock()) after the RMW's own fork", () => {
+    // Without the shared fact each acquisition leaves a path that failed the test_and_set_bit_lock()
+    // yet passes the await (contradictory, dropped only when values are resolved): 2^16 paths.
+    const cs = "await(!test_and_set_bit_lock(0, f)); WRITE_ONCE(*x, READ_ONCE(*x) + 1); clear_bit_unlock(0, f);";
+    const src = `C bitlock-16
+{}
+P0(unsigned long *f, int *x) { ${cs.repeat(16)} }
+P1(unsigned long *f, int *x) { ${cs} }
+exists (x=0)`;
+    const r = checkSource(src, "bitlock-16.litmus", { model: "lkmm", lkmmValues: "symbolic" });
+    assert.equal(r.verdict, "pass", r.incomplete?.detail);
+    assert.equal(r.observation?.result, "Never");
   });
 });
 

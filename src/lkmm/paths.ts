@@ -14,7 +14,7 @@ import { evalBin, wrapValue } from "../ir/lower.js";
 import { Instr, LExpr, ModelIR, ProcessIR, Src } from "../ir/ir.js";
 import { Kind, PEvent, T, accessTags, fenceTag } from "./events.js";
 import { StaticValues, truth } from "./static-values.js";
-import { Constraint, SExpr, Val, binOp, bindingOf, boolOp, condOp, readVar, readsOf, substitute, testOf, unOp, wrapOp } from "./sym.js";
+import { Constraint, SExpr, Val, binOp, bindingOf, boolOp, condOp, factKey, readVar, readsOf, substitute, testOf, unOp, wrapOp } from "./sym.js";
 
 /** A set of a path's read events (their indices in the path), sorted. */
 type Taint = readonly number[];
@@ -133,7 +133,7 @@ interface St {
   sv: (SExpr | null)[];
   /** Symbolic mode: the tests taken so far, and the outcomes known per test expression id. */
   cons: Constraint[];
-  facts: Map<number, boolean>;
+  facts: Map<number | string, boolean>;
   /** Writes so far. */
   nw: number;
 }
@@ -474,7 +474,7 @@ export class PathBuilder {
     if (typeof c === "number") return c !== 0;
     const { base, negated } = testOf(c);
     if (typeof base === "number") return (base !== 0) !== negated;
-    const f = s.facts.get(base.id);
+    const f = s.facts.get(factKey(base));
     if (f !== undefined) return f !== negated;
     // Bits no write changes keep the initial value in every read.
     return this.opts.stable ? truth(this.opts.stable.of(c)) : null;
@@ -485,7 +485,7 @@ export class PathBuilder {
   private assume(s: St, c: SExpr, holds: boolean): void {
     s.cons.push({ e: c, holds });
     const { base, negated } = testOf(c);
-    if (typeof base !== "number") s.facts.set(base.id, holds !== negated);
+    if (typeof base !== "number") s.facts.set(factKey(base), holds !== negated);
     const b = bindingOf(c, holds);
     if (!b) return;
     const bound = new Map([b]);

@@ -168,6 +168,18 @@ export function testOf(e: SExpr): { base: Val; negated: boolean } {
   }
 }
 
+/**
+ * The key under which a test's outcome is remembered (paths.ts facts): its base's id, except
+ * that a test of one bit of an expression is keyed by the expression and the bit whatever its
+ * shape, `(x >> k) & 1` (test_bit()) or `x & (1 << k)` (the success of a test_and_set_bit()).
+ */
+export function factKey(base: SExpr): number | string {
+  if (base.k === "bin" && base.op === "&" && base.b === 1 && typeof base.a !== "number" && base.a.k === "bin" && base.a.op === ">>" && typeof base.a.b === "number" && typeof base.a.a !== "number")
+    return `${base.a.a.id}&${(1 << base.a.b) >>> 0}`;
+  if (base.k === "bin" && base.op === "&" && typeof base.b === "number" && typeof base.a !== "number" && base.b !== 0 && (base.b & (base.b - 1)) === 0) return `${base.a.id}&${base.b >>> 0}`;
+  return base.id;
+}
+
 /** If the outcome `holds` of test e fixes one read's value, that read and value (x == c, !x). */
 export function bindingOf(e: SExpr, holds: boolean): [number, number] | null {
   const { base, negated } = testOf(e);
