@@ -22,6 +22,27 @@ interface ErrorCase {
 }
 
 const CASES: ErrorCase[] = [
+  {
+    name: "a call in an initialiser to a function of more than one return",
+    src: "C e\n{ x = f(1); }\nstatic int f(int a) { int b = a; return b; }\nP0(int *x) {\n\tWRITE_ONCE(*x, 1);\n}\n",
+    line: 2,
+    col: 7,
+    message: /'f' is not constant in an initialiser: only a function whose body is one return statement/,
+  },
+  {
+    name: "a call in an initialiser to a function that names a location",
+    src: "C e\n{ x = f(1); }\nstatic int f(int a) { return a + y; }\nP0(int *x) {\n\tWRITE_ONCE(*x, 1);\n}\n",
+    line: 3,
+    col: 34,
+    message: /'y' is neither a parameter nor a #define/,
+  },
+  {
+    name: "a call in an initialiser to an undefined function",
+    src: "C e\n{ x = g(1); }\nP0(int *x) {\n\tWRITE_ONCE(*x, 1);\n}\n",
+    line: 2,
+    col: 7,
+    message: /'g' is not a function/,
+  },
   { name: "unknown function", src: H + "P0(int *x) {\n\tint r = frobnicate(x);\n}\n", line: 4, col: 10, message: /undefined function 'frobnicate'/ },
   { name: "undefined variable", src: H + "P0(int *x) {\n\tint r = y + 1;\n}\n", line: 4, col: 10, message: /undefined name 'y'/ },
   {

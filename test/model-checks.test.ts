@@ -105,6 +105,24 @@ exists (0:a=0 /\\ 0:b=-2147483648)
     assert.equal(r.observation!.result, "Always");
   });
 
+  test("an initialiser may call a function whose body is one return (the kernel model's mk_pte)", () => {
+    const src = `C e
+{ int page; x = mk(&page, 3); y = pick(2, 7); }
+#define SHIFT 4
+static inline unsigned long pfn(int *p) { return (unsigned long)p; }
+static inline unsigned long mk(int *p, unsigned long prot) { return (pfn(p) << SHIFT) | prot; }
+static inline int pick(int a, int b) { return a > b ? a : b; }
+P0(int *x, int *y, int *page) {
+	int r = READ_ONCE(*x) == (((unsigned long)page << SHIFT) | 3);
+	int s = READ_ONCE(*y);
+}
+exists (0:r=1 /\\ 0:s=7)
+`;
+    const r = run(src);
+    assert.equal(r.verdict, "pass", r.error?.formatted ?? r.violation?.message);
+    assert.equal(r.observation!.result, "Always");
+  });
+
   test("an uninitialised local reads 0 (herd7's registers)", () => {
     const r = run("C e\n{ x = 5; }\nP0(int *x) {\n\tint r;\n\tint s = r + 1;\n\tWRITE_ONCE(*x, s);\n}\nexists (x=1 /\\ 0:s=1)\n");
     assert.equal(r.verdict, "pass", r.error?.formatted ?? r.violation?.message);

@@ -51,6 +51,11 @@ const INT_TYPES: Record<string, { bits: number; signed: boolean }> = {
   pgoff_t: { bits: 32, signed: false },
   vm_fault_t: { bits: 32, signed: false },
   gfp_t: { bits: 32, signed: false },
+  // The kernel model's page-table entry word and swap entry (the kernel wraps each in a
+  // one-member struct for type checking; the model uses the word itself): prelude linux/pgtable.h.
+  pte_t: { bits: 32, signed: false },
+  swp_entry_t: { bits: 32, signed: false },
+  pgprot_t: { bits: 32, signed: false },
 };
 
 /** Opaque kernel types modelled as one shared cell (resolved by the checker). */

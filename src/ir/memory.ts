@@ -132,14 +132,24 @@ export class SharedMemory {
     cell.init = wrapValue(this.constValue(init), cell.bits, cell.signed);
   }
 
-  /** Value of a constant expression in the init block: numbers, #defines, &x, and x (= &x, as herd7). */
+  /** Parameters of the one-return functions being evaluated by constValue (innermost last). */
+  private readonly constArgs: Map<string, number>[] = [];
+
+  /**
+   * Value of a constant expression in the init block: numbers, #defines, &x, and x (= &x, as
+   * herd7), operators, casts, and calls of a function whose body is one `return expr;` (the
+   * kernel model's `mk_pte(&page, PAGE_RW)`), evaluated with its arguments' values.
+   */
   constValue(e: Expr): number {
     switch (e.k) {
       case "num":
         return e.value;
       case "name": {
+        const arg = this.constArgs[this.constArgs.length - 1]?.get(e.name);
+        if (arg !== undefined) return arg;
         const def = this.prog.defines.get(e.name);
         if (def) return this.constValue(def);
+        if (this.constArgs.length > 0) fail(e.loc, `'${e.name}' is neither a parameter nor a #define: a function called in an initialiser sees only those`);
         const g = this.globals.get(e.name) ?? this.implicit(e.name);
         if (g) return g.addr;
         fail(e.loc, `undefined name '${e.name}'`);
@@ -157,13 +167,32 @@ export class SharedMemory {
         return evalBin(e.op as never, this.constValue(e.left), this.constValue(e.right), false);
       case "cast":
         return this.constValue(e.arg);
+      case "cond":
+        return this.constValue(e.test) ? this.constValue(e.then) : this.constValue(e.else);
       case "call":
         if ((e.callee === "ATOMIC_INIT" || e.callee === "ATOMIC_LONG_INIT") && e.args.length === 1) return this.constValue(e.args[0]);
-        break;
+        return this.constCall(e);
       default:
         break;
     }
     fail(e.loc, "expected a constant (a number, a #define, or the address of a shared location)");
+  }
+
+  /** A call in an initialiser: a function whose body is `return expr;`, with constant arguments. */
+  private constCall(e: Extract<Expr, { k: "call" }>): number {
+    const fn = this.prog.functions.get(e.callee);
+    if (!fn) fail(e.calleeLoc, `'${e.callee}' is not a function: an initialiser can only call a function whose body is one return statement`);
+    const body = fn.body.length === 1 && fn.body[0].k === "return" ? fn.body[0].value : null;
+    if (!body) fail(e.calleeLoc, `'${e.callee}' is not constant in an initialiser: only a function whose body is one return statement can be called there`);
+    if (fn.params.length !== e.args.length) fail(e.loc, `'${e.callee}' takes ${fn.params.length} argument${fn.params.length === 1 ? "" : "s"}`);
+    if (this.constArgs.length >= 16) fail(e.loc, `calls nest too deeply in an initialiser (is '${e.callee}' recursive?)`);
+    const args = new Map(fn.params.map((p, i) => [p.name, this.constValue(e.args[i])] as [string, number]));
+    this.constArgs.push(args);
+    try {
+      return this.constValue(body);
+    } finally {
+      this.constArgs.pop();
+    }
   }
 
   private addressOf(e: Expr): number {

@@ -130,26 +130,28 @@ static inline int make_secure_pte(struct page *page)
  * -ENXIO: fault the page in (gmap_fault; not modelled) and return -EAGAIN. The
  * caller retries on -EAGAIN. The vma lookup and mmap_sem are not modelled.
  */
-static inline int __gmap_make_secure(struct page *page, struct pte *pte, struct pagevec *pvec)
+static inline int __gmap_make_secure(struct page *page, struct pte *ptep, struct pagevec *pvec)
 {
 	bool local_drain = false;
 	int rc;
 again:
-	if (pte != NULL) {
-		spin_lock(&pte->ptl);
-		page = pte->state == PTE_PRESENT ? pte->page : NULL;
-		spin_unlock(&pte->ptl);
+	if (ptep != NULL) {
+		spin_lock(&ptep->ptl);
+		pte_t pte = ptep->val;
+		page = pte_present(pte) ? pte_page(pte) : NULL;
+		spin_unlock(&ptep->ptl);
 		if (page == NULL)
 			return -EAGAIN;
 	}
 	lock_page(page);
-	if (pte != NULL) {
-		spin_lock(&pte->ptl);
-		if (pte->state != PTE_PRESENT || pte->page != page)
+	if (ptep != NULL) {
+		spin_lock(&ptep->ptl);
+		pte_t pte = ptep->val;
+		if (!pte_present(pte) || pte_page(pte) != page)
 			rc = -ENXIO;
 		else
 			rc = make_secure_pte(page);
-		spin_unlock(&pte->ptl);
+		spin_unlock(&ptep->ptl);
 	} else {
 		rc = make_secure_pte(page);
 	}

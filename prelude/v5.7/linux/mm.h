@@ -14,6 +14,7 @@
 
 #include <linux/types.h>
 #include <linux/mm_types.h>
+#include <linux/pgtable.h>
 #include <linux/page-flags.h>
 #include <linux/page_ref.h>
 

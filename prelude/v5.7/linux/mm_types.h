@@ -42,23 +42,4 @@ struct page {
 	int __ghost_freed;
 };
 
-/*
- * One page-table entry of a user address and the lock of its page table, for the
- * scenarios where a page can be unmapped (the v6.15 model has the same). Not a
- * kernel structure as such: the kernel's pte_t is one word of a page-table page
- * whose lock (the PTL) guards it; here the entry is the page it maps and its
- * state, with the PTL beside it. Scenarios without one treat the page as always
- * mapped (_mapcount alone).
- */
-#define PTE_NONE 0
-#define PTE_PRESENT 1
-#define PTE_MIGRATION 2
-
-struct pte {
-	int state;
-	struct page *page;
-	int write = 1;
-	spinlock_t ptl;
-};
-
 #endif

@@ -134,7 +134,8 @@ static inline int s390_wiggle_split_folio(struct folio *folio, bool split, struc
 
 /*
  * v6.15 arch/s390/kernel/uv.c make_hva_secure(mm, hva, uvcb): find the folio
- * mapped at the address with the PTL held (folio_walk_start; none: -ENXIO), take
+ * mapped at the address with the PTL held (folio_walk_start: one ptep_get of the
+ * entry; not present: -ENXIO), take
  * a reference (folio_get); hugetlb -EFAULT, large -E2BIG, read-only -ENXIO,
  * else make_folio_secure - all under the PTL; drop the PTL (folio_walk_end); on
  * -E2BIG or -EBUSY, s390_wiggle_split_folio (splitting on -E2BIG); drop the
@@ -143,27 +144,28 @@ static inline int s390_wiggle_split_folio(struct folio *folio, bool split, struc
  * Signature: (mm, hva, uvcb) is replaced by the pte the address resolves to, and
  * the LRU batch to drain.
  */
-static inline int make_hva_secure(struct pte *pte, struct folio_batch *fbatch)
+static inline int make_hva_secure(struct pte *ptep, struct folio_batch *fbatch)
 {
 	int rc;
-	spin_lock(&pte->ptl);
-	if (pte->state != PTE_PRESENT) {
-		spin_unlock(&pte->ptl);
+	spin_lock(&ptep->ptl);
+	pte_t pte = ptep_get(ptep);
+	if (!pte_present(pte)) {
+		spin_unlock(&ptep->ptl);
 		return -ENXIO;
 	}
-	struct folio *folio = page_folio(pte->page);
+	struct folio *folio = page_folio(pte_page(pte));
 	folio_get(folio);
 	if (folio_test_hugetlb(folio))
 		rc = -EFAULT;
 	else if (folio_test_large(folio))
 		rc = -E2BIG;
-	else if (!pte->write)
+	else if (!pte_write(pte))
 		rc = -ENXIO;
 	else
 		rc = make_folio_secure(folio);
-	spin_unlock(&pte->ptl);
+	spin_unlock(&ptep->ptl);
 	if (rc == -E2BIG || rc == -EBUSY)
-		rc = s390_wiggle_split_folio(folio, rc == -E2BIG, fbatch, pte);
+		rc = s390_wiggle_split_folio(folio, rc == -E2BIG, fbatch, ptep);
 	folio_put(folio);
 	return rc;
 }

@@ -14,6 +14,7 @@
 
 #include <linux/types.h>
 #include <linux/mm_types.h>
+#include <linux/pgtable.h>
 #include <linux/page-flags.h>
 #include <linux/page_ref.h>
 
@@ -195,36 +196,26 @@ static inline void unpin_user_page(struct page *page)
 }
 
 /*
- * v6.15 mm/gup.c gup_fast_pte_range(), for one pte. Read the pte without a lock
- * (ptep_get_lockless: one read of the whole entry); refuse a non-present or (for
- * FOLL_WRITE) read-only one; grab the folio (try_grab_folio_fast); re-read the
- * pte and back out if it changed (an unmap, migration or split in between); with
- * FOLL_PIN only, make the folio accessible (arch_make_folio_accessible), backing
- * out if that fails; mark it referenced. Returns the folio taken, or NULL (the
- * caller falls back to the slow path).
+ * v6.15 mm/gup.c gup_fast_pte_range(), for one pte. Read the pte without a lock,
+ * once, as one word (ptep_get_lockless); refuse it unless it is present and, for
+ * FOLL_WRITE, writable (pte_access_permitted); grab its page's folio
+ * (try_grab_folio_fast); re-read the pte (ptep_get) and back out if the word changed
+ * (an unmap, migration or split in between); with FOLL_PIN only, make the folio
+ * accessible (arch_make_folio_accessible), backing out if that fails; mark it
+ * referenced. Returns the folio taken, or NULL (the caller falls back to the slow
+ * path). The pmd re-check, the special/devmap tests and the unshare test are not
+ * modelled (the model's ptes map ordinary, exclusive pages).
  */
-static inline struct folio *gup_fast_pte_one(struct pte *pte, unsigned int flags)
+static inline struct folio *gup_fast_pte_one(struct pte *ptep, unsigned int flags)
 {
-	int state;
-	struct page *page;
-	int write;
-	__atomic {
-		state = pte->state;
-		page = pte->page;
-		write = pte->write;
-	}
-	if (state != PTE_PRESENT)
+	pte_t pte = ptep_get_lockless(ptep);
+	if (!pte_access_permitted(pte, flags & FOLL_WRITE))
 		return NULL;
-	if ((flags & FOLL_WRITE) && !write)
-		return NULL;
+	struct page *page = pte_page(pte);
 	struct folio *folio = try_grab_folio_fast(page, 1, flags);
 	if (folio == NULL)
 		return NULL;
-	bool changed;
-	__atomic {
-		changed = pte->state != state || pte->page != page;
-	}
-	if (changed) {
+	if (pte_val(pte) != pte_val(ptep_get(ptep))) {
 		gup_put_folio(folio, 1, flags);
 		return NULL;
 	}
@@ -238,17 +229,19 @@ static inline struct folio *gup_fast_pte_one(struct pte *pte, unsigned int flags
 
 /*
  * v6.15 mm/gup.c follow_page_pte() (the slow path of __get_user_pages, one pte):
- * take the PTL; a non-present pte fails (the kernel would fault the page in and
- * retry - not modelled: NULL); the page's folio (stable under the PTL: a split
- * must unmap first); try_grab_folio; with FOLL_PIN,
- * arch_make_folio_accessible, unpinning on failure; drop the PTL.
+ * take the PTL and read the pte (ptep_get); a non-present or (for FOLL_WRITE)
+ * read-only pte fails (the kernel would fault the page in and retry - not modelled:
+ * NULL); the page's folio (stable under the PTL: a split must unmap first);
+ * try_grab_folio; with FOLL_PIN, arch_make_folio_accessible, unpinning on failure;
+ * drop the PTL.
  */
-static inline struct folio *follow_page_pte(struct pte *pte, unsigned int flags)
+static inline struct folio *follow_page_pte(struct pte *ptep, unsigned int flags)
 {
 	struct folio *folio = NULL;
-	spin_lock(&pte->ptl);
-	if (pte->state == PTE_PRESENT && (!(flags & FOLL_WRITE) || pte->write)) {
-		folio = page_folio(pte->page);
+	spin_lock(&ptep->ptl);
+	pte_t pte = ptep_get(ptep);
+	if (pte_present(pte) && (!(flags & FOLL_WRITE) || pte_write(pte))) {
+		folio = page_folio(pte_page(pte));
 		if (try_grab_folio(folio, 1, flags) != 0) {
 			folio = NULL;
 		} else if ((flags & FOLL_PIN) && arch_make_folio_accessible(folio) != 0) {
@@ -256,7 +249,7 @@ static inline struct folio *follow_page_pte(struct pte *pte, unsigned int flags)
 			folio = NULL;
 		}
 	}
-	spin_unlock(&pte->ptl);
+	spin_unlock(&ptep->ptl);
 	return folio;
 }
 

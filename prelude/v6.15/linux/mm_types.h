@@ -1,7 +1,7 @@
 /*
- * pageproof kernel model, v6.15: struct folio, struct page and one page-table
- * entry (v6.15 include/linux/mm_types.h, reduced to the fields the page-lifecycle
- * protocols read).
+ * pageproof kernel model, v6.15: struct folio and struct page (v6.15
+ * include/linux/mm_types.h, reduced to the fields the page-lifecycle protocols
+ * read). The page-table entry, struct pte, is in linux/pgtable.h.
  */
 #ifndef _PAGEPROOF_LINUX_MM_TYPES_H
 #define _PAGEPROOF_LINUX_MM_TYPES_H
@@ -67,24 +67,6 @@ struct page {
 	/* The folio a tail page becomes when its large folio is split (the model
 	 * allocates nothing: the scenario declares it); NULL for a head page */
 	struct folio *__ghost_split_folio;
-};
-
-/*
- * One page-table entry of a user address and the lock of its page table. Not a
- * kernel structure as such: the kernel's pte_t is one word in a page-table page
- * whose split lock (the PTL, pte_lockptr()) guards it; here the entry is the
- * page it maps (its folio is page_folio(page)), its state and its write
- * permission, with the PTL beside it. A migration entry keeps the page.
- */
-#define PTE_NONE 0
-#define PTE_PRESENT 1
-#define PTE_MIGRATION 2
-
-struct pte {
-	int state;
-	struct page *page;
-	int write = 1;
-	spinlock_t ptl;
 };
 
 #endif
