@@ -1,5 +1,5 @@
 // The scenario catalog (scenarios/**/*.litmus) as a test: every file must meet the
-// expectation its header states (`Expect:` / `Result:`), and the text traces of two
+// expectation its header states (`Expect:` / `Result:`), and the text traces of three
 // violating scenarios are compared with golden files (test/golden/catalog-*.txt).
 // UPDATE_GOLDEN=1 rewrites the golden files. Paths resolve from the repository root
 // (the test runner's cwd).
@@ -49,6 +49,8 @@ describe("golden traces of violating catalog scenarios", () => {
   const cases: [string, string][] = [
     ["scenarios/2020-splice-thread/04-try-get-page-speculative.litmus", "catalog-try-get-page-speculative.txt"],
     ["scenarios/2020-splice-thread/06b-make-secure-without-page-lock.litmus", "catalog-make-secure-without-page-lock.txt"],
+    // The v6.15 model: gup-fast's lockless read of the pte word (printed in hex) against a split.
+    ["scenarios/v6.15/12a-gup-tail-page-vs-split-no-recheck.litmus", "catalog-gup-tail-page-vs-split.txt"],
   ];
   for (const [scenario, golden] of cases) {
     test(golden, () => {

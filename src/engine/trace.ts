@@ -92,6 +92,11 @@ function mergedSites(code: Instr[], pcs: number[], main: Instr): SiteInfo[] {
   return out;
 }
 
+/** A value of a location as traces print it: in hex for a word of bits (a pte_t). */
+export function formatCellValue(model: ModelIR, cell: number, v: number): string {
+  return model.cells[cell]?.hex ? `0x${(v >>> 0).toString(16)}` : formatValue(model, v, false);
+}
+
 export function formatValue(model: ModelIR, v: number, pointer: boolean): string {
   if (pointer) {
     if (v === 0) return "NULL";
@@ -136,10 +141,9 @@ export function replay(model: ModelIR, path: number[], violation: Violation | nu
     const reads: TraceStep["reads"] = [];
     for (const a of rec.accesses) {
       const cell = model.cells[a.cell];
-      const ptr = false;
       // A write of the value already there is shown too: it can be the moment an update is lost.
-      if (a.kind === "w") changes.push({ location: cell.name, before: formatValue(model, a.before, ptr), after: formatValue(model, a.after, ptr) });
-      else if (a.kind === "r") reads.push({ location: cell.name, value: formatValue(model, a.after, ptr) });
+      if (a.kind === "w") changes.push({ location: cell.name, before: formatCellValue(model, a.cell, a.before), after: formatCellValue(model, a.cell, a.after) });
+      else if (a.kind === "r") reads.push({ location: cell.name, value: formatCellValue(model, a.cell, a.after) });
     }
     const then = mergedSites(code, rec.pcs, ins);
     steps.push({ step: i + 1, proc: pid, procName: model.processes[pid].name, site: site(ins.src), calls: calls(ins.src), changes, reads, violation: violation !== null && i === path.length - 1 && violation.proc === pid, ...(then.length ? { then } : {}) });

@@ -116,6 +116,8 @@ export interface CellInfo {
   freedCell: number;
   ghost: boolean;
   isLock: boolean;
+  /** A word of bits (the kernel model's pte_t): traces print it in hex. */
+  hex?: true;
 }
 
 export interface LocalInfo {

@@ -86,6 +86,11 @@ export function scalarWidth(t: TypeRef): { bits: number; signed: boolean } {
   }
 }
 
+/** Types whose values are words of bits, printed in hex (the page-table entry and its kin). */
+export function isHexType(t: TypeRef): boolean {
+  return t.kind === "int" && (t.name === "pte_t" || t.name === "swp_entry_t" || t.name === "pgprot_t");
+}
+
 export function isLockType(t: TypeRef): boolean {
   return t.kind === "named" && /spinlock_t$/.test(t.name);
 }

@@ -4,7 +4,7 @@
 import { Expr, Program, SharedDecl, TypeRef } from "../frontend/ast.js";
 import { Loc, fail } from "../frontend/diagnostics.js";
 import { CellInfo } from "./ir.js";
-import { INT32, Layouts, SRCU_STRUCT, isLockType, isSrcuStruct, scalarWidth, typeName } from "./layout.js";
+import { INT32, Layouts, SRCU_STRUCT, isHexType, isLockType, isSrcuStruct, scalarWidth, typeName } from "./layout.js";
 import { evalBin, wrapValue } from "./lower.js";
 
 interface Global {
@@ -97,7 +97,7 @@ export class SharedMemory {
     let { bits, signed } = scalarWidth(type);
     const field = name.slice(name.lastIndexOf(".") + 1);
     if (field === "_refcount" && this.opts.refcountBits) bits = this.opts.refcountBits;
-    this.cells.push({ name, bits, signed, init: 0, freedCell, ghost: field.startsWith("__ghost"), isLock: isLockType(type) });
+    this.cells.push({ name, bits, signed, init: 0, freedCell, ghost: field.startsWith("__ghost"), isLock: isLockType(type), ...(isHexType(type) ? { hex: true as const } : {}) });
   }
 
   /** Set the initial values of the object at addr: field defaults, then the initialiser. */

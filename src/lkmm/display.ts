@@ -3,6 +3,7 @@
 // for a forbidden execution the cycle that the failed axiom's relation closes.
 
 import { ModelIR } from "../ir/ir.js";
+import { formatCellValue } from "../engine/trace.js";
 import { tagText } from "./events.js";
 import { Execution } from "./exec.js";
 
@@ -38,7 +39,8 @@ export function lineWhere(file: string, line: number): string {
 export function eventText(model: ModelIR, e: Execution["events"][number]): string {
   const where = e.loc >= 0 ? (model.cells[e.loc]?.name ?? `@${e.loc}`) : "";
   if (e.kind === "F") return `F[${tagText(e.tags)}]${where ? " " + where : ""}`;
-  return `${e.kind}[${tagText(e.tags & ~(1 << 24) & ((e.tags & (1 << 18 | 1 << 20)) ? ~(1 << 1 | 1 << 2) : ~0))}] ${where}=${e.val}`;
+  const val = e.loc >= 0 ? formatCellValue(model, e.loc, e.val) : String(e.val);
+  return `${e.kind}[${tagText(e.tags & ~(1 << 24) & ((e.tags & (1 << 18 | 1 << 20)) ? ~(1 << 1 | 1 << 2) : ~0))}] ${where}=${val}`;
 }
 
 export function graphOf(model: ModelIR, x: Execution, finding: string | null): ExecGraph {

@@ -63,7 +63,8 @@
  * every change of the entry holds; the model puts the two side by side. Not a kernel
  * structure as such: where the kernel passes `pte_t *ptep`, the model passes a
  * `struct pte *`, and ptep->val is the kernel's *ptep. Empty until an initialiser maps
- * a page: `struct pte pte = { .val = mk_pte(&page, PAGE_RW) };`.
+ * a page: `struct pte pte = { .val = mk_pte(&page, PAGE_RW) };`. Traces print the word
+ * in hex: 0x1d031 maps frame 0x1d with PAGE_RW, 0x400 is empty.
  */
 struct pte {
 	pte_t val = _PAGE_INVALID;
