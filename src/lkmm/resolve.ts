@@ -49,9 +49,18 @@ export class ValueResolver {
   private checks: ({ read: number } | { proc: number; c: Constraint })[] = [];
   /** Per level: the checks whose direct reads are all given by then. */
   private readyAt: Int32Array[] = [];
-  /** Per level: the checks still undecided there (a buffer per level; count in pendingN). */
-  private pendingAt: Int32Array[] = [];
-  private pendingN: Int32Array = new Int32Array(0);
+  // An undecided check waits for the first read its evaluation could not give a value (a read
+  // the search has not reached): everything evaluated before that read used only values that
+  // are fixed on the current branch, so the check cannot be decided until that read has its
+  // write. It is evaluated again only at that read's level (waiting[level]), not at every level.
+  /** Per level: the checks waiting for the read of that level. */
+  private waiting: number[][] = [];
+  /** The levels whose waiting lists got a check, in order (undone when the search backtracks). */
+  private trail: number[] = [];
+  /** Per level: the trail's length when the search reached the level on the current branch. */
+  private trailAt: Int32Array = new Int32Array(0);
+  /** The level of the first read the current evaluation could not give a value (-1: none). */
+  private firstBlocked = -1;
 
   constructor(
     /** The combination's events (initial writes first); those of symbolic paths are copies whose val this sets. */
@@ -90,31 +99,38 @@ export class ValueResolver {
       }
     });
     this.readyAt = ready.map((xs) => Int32Array.from(xs));
-    this.pendingAt = reads.map(() => new Int32Array(this.checks.length));
-    this.pendingN = new Int32Array(reads.length);
+    this.waiting = reads.map(() => []);
+    this.trail = [];
+    this.trailAt = new Int32Array(reads.length + 1);
   }
 
-  /** Read k (in prepareOrder()'s order) has just got its write, and reads 0..k-1 theirs: false
-   * if a check whose values are all known fails (no candidate below). */
+  /** Read k (in prepareOrder()'s order) has just got its write, and reads 0..k-1 theirs (the
+   * search calls this level by level, depth first): false if a check whose values are all known
+   * fails (no candidate below). */
   partialOk(k: number, rfOf: Int32Array): boolean {
     this.rfOf = rfOf;
     this.depth = k;
     this.gen++;
-    const out = this.pendingAt[k];
-    let m = 0;
+    // Forget what a sibling's subtree (an earlier write for read k) left waiting.
+    const { trail, waiting } = this;
+    const mark = this.trailAt[k];
+    while (trail.length > mark) waiting[trail.pop()!].pop();
     const visit = (id: number): boolean => {
       const r = this.evalCheck(id);
       if (r === 0) return false;
-      if (r < 0) out[m++] = id;
+      // A check blocked only by a value cycle among given reads stays blocked on this branch:
+      // the final resolve() decides it.
+      if (r < 0 && this.firstBlocked > k) {
+        waiting[this.firstBlocked].push(id);
+        trail.push(this.firstBlocked);
+      }
       return true;
     };
-    if (k > 0) {
-      const prev = this.pendingAt[k - 1];
-      for (let i = 0, e = this.pendingN[k - 1]; i < e; i++) if (!visit(prev[i])) return false;
-    }
+    const woken = waiting[k];
+    for (let i = 0; i < woken.length; i++) if (!visit(woken[i])) return false;
     const ready = this.readyAt[k];
     for (let i = 0; i < ready.length; i++) if (!visit(ready[i])) return false;
-    this.pendingN[k] = m;
+    this.trailAt[k + 1] = trail.length;
     return true;
   }
 
@@ -122,6 +138,7 @@ export class ValueResolver {
   private evalCheck(id: number): number {
     const check = this.checks[id];
     this.blocked = false;
+    this.firstBlocked = -1;
     let ok: boolean;
     if ("read" in check) ok = this.pvalueOf(check.read) === this.events[check.read].val;
     else ok = (evalVal(check.c.e, this.pread[check.proc]) !== 0) === check.c.holds;
@@ -140,6 +157,7 @@ export class ValueResolver {
     const e = this.events[i];
     if (e.kind === "R" && this.levelOf[i] > this.depth) {
       this.blocked = true;
+      if (this.firstBlocked < 0) this.firstBlocked = this.levelOf[i];
       return 0;
     }
     const outer = this.blocked;
