@@ -234,7 +234,12 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
       result.incomplete = { limit, completeDepth: 0, ...(limitDetail ? { detail: limitDetail } : {}) };
     } else if (lk.cut > 0) {
       result.verdict = "incomplete";
-      result.incomplete = { limit: "unroll", completeDepth: 0 };
+      const cut = `${lk.cut} allowed execution${lk.cut === 1 ? "" : "s"}`;
+      const detail =
+        lk.executions === 0
+          ? `every allowed execution (${lk.cut}) runs a loop past the bound of ${unroll} iterations; raise --unroll (a loop that never exits, such as for (;;), is cut at any bound)`
+          : `${cut} run a loop past the bound of ${unroll} iterations; the ${lk.executions} that end within it have no finding; raise --unroll`;
+      result.incomplete = { limit: "unroll", completeDepth: 0, detail };
     }
   }
   if (model.final && result.verdict !== "incomplete" && !stop) {
