@@ -133,6 +133,23 @@ exists (0:f=0)
     assert.equal((f.known & 8) !== 0 && (f.value & 8) === 0, true);
   });
 
+  test("a pointer tested against NULL: the field it writes is not at NULL + offset (a low cell)", () => {
+    const m = compileSource(
+      "sv-null.litmus",
+      `C sv-null
+{ int first = 3; struct st s; struct st *p; }
+struct st { int x; int y; };
+P0(struct st **p, struct st *s) { WRITE_ONCE(*p, s); }
+P1(struct st **p) { struct st *q = READ_ONCE(*p); if (q != NULL) WRITE_ONCE(q->y, 42); }
+exists (first=42)
+`,
+    ).model;
+    const at = (name: string) => new StaticValues(m).valuesAt(m.cells.findIndex((c) => c.name === name));
+    assert.equal(m.cells.findIndex((c) => c.name === "first"), 1); // NULL->y would be cell 1
+    assert.deepEqual(at("first"), [3]);
+    assert.deepEqual(at("s.y"), [0, 42]);
+  });
+
   test("a counter's values: each increment of each value seen, up to the set's size", () => {
     const k = sv.valuesAt(cell("c"));
     assert.ok(k === null || k.includes(8));

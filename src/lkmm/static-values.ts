@@ -151,6 +151,36 @@ function avCond(c: AV, a: () => AV, b: () => AV): AV {
   return join(a(), b());
 }
 
+/**
+ * The slots' values on the edge where test `cond` came out `holds`: a test of one slot against 0
+ * (`if (tail != NULL)`, `if (!p)`) takes 0 out of the slot's values, or leaves only 0. Without it
+ * a NULL pointer's field addresses (0 + offset) would alias the first cells of memory.
+ */
+function refined(cond: LExpr, holds: boolean, av: AV[]): AV[] {
+  let e = cond;
+  let nonzero = holds;
+  for (;;) {
+    if (e.k === "un" && e.op === "!") {
+      e = e.a;
+      nonzero = !nonzero;
+    } else if (e.k === "bool") e = e.a;
+    else if (e.k === "bin" && (e.op === "==" || e.op === "!=") && (isZero(e.a) || isZero(e.b))) {
+      if (e.op === "==") nonzero = !nonzero;
+      e = isZero(e.b) ? e.a : e.b;
+    } else break;
+  }
+  if (e.k !== "local") return av;
+  const cur = av[e.slot];
+  if (!cur?.set) return av;
+  const set = nonzero ? cur.set.filter((v) => v !== 0) : cur.set.filter((v) => v === 0);
+  if (set.length === cur.set.length) return av;
+  const out = av.slice();
+  out[e.slot] = ofSet(set);
+  return out;
+}
+
+const isZero = (e: LExpr) => e.k === "const" && e.v === 0;
+
 /** Per location, what any execution may have written there (initial value included). */
 export class StaticValues {
   private readonly at: AV[];
@@ -223,8 +253,8 @@ export class StaticValues {
               continue;
             case "br": {
               const t = truth(ev(ins.cond));
-              if (t !== false) flow(ins.target, av);
-              if (t !== true) flow(pc + 1, av);
+              if (t !== false) flow(ins.target, refined(ins.cond, true, av));
+              if (t !== true) flow(pc + 1, refined(ins.cond, false, av));
               continue;
             }
             case "guard":
