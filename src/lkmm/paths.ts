@@ -125,6 +125,8 @@ interface St {
   violations: Path["violations"];
   notes: Path["notes"];
   inAtomic: boolean;
+  /** The number of events when the current __atomic block began. */
+  atomicFrom: number;
   /** Ghost freed cells read as 0 in the current __atomic block. */
   checkedFree: number[];
   /** The value of this process's latest write to each location it wrote. */
@@ -157,6 +159,7 @@ function clone(s: St): St {
     violations: s.violations.slice(),
     notes: s.notes.slice(),
     inAtomic: s.inAtomic,
+    atomicFrom: s.atomicFrom,
     checkedFree: s.checkedFree.slice(),
     own: new Map(s.own),
     nw: s.nw,
@@ -249,7 +252,7 @@ export class PathBuilder {
     for (const [slot, v] of this.proc.initLocals) vals[slot] = v;
     const st: St = {
       pc: 0, vals, taint: new Array<Taint>(nslots).fill(NONE), events: [], addr: [], data: [], ctrl: [], rmw: [], rscs: [], srcuRscs: [],
-      rcuStack: [], srcuStack: [], regions: [], back: new Map(), violations: [], notes: [], inAtomic: false, checkedFree: [], own: new Map(), nw: 0,
+      rcuStack: [], srcuStack: [], regions: [], back: new Map(), violations: [], notes: [], inAtomic: false, atomicFrom: 0, checkedFree: [], own: new Map(), nw: 0,
       sv: new Array<SExpr | null>(nslots).fill(null), cons: [], facts: new Map(),
     };
     const work: St[] = [st];
@@ -636,6 +639,7 @@ export class PathBuilder {
         }
         case "atomic_begin":
           s.inAtomic = true;
+          s.atomicFrom = s.events.length;
           s.pc++;
           break;
         case "atomic_end":
@@ -687,7 +691,15 @@ export class PathBuilder {
           // Ghost cells (the kernel model's bookkeeping, e.g. __ghost_freed) are not the
           // kernel's memory: marked, so they never race.
           if (!tags.w && this.model.cells[a]?.ghost) tags.w = T.ONCE;
-          this.event(s, "W", tags.w, a, this.store(a, this.val(s, ins.val)), ins.src, prim, this.taintOf(s, ins.addr), this.taintOf(s, ins.val));
+          const w = this.event(s, "W", tags.w, a, this.store(a, this.val(s, ins.val)), ins.src, prim, this.taintOf(s, ins.addr), this.taintOf(s, ins.val));
+          // A ghost cell read and then written in one __atomic block (io_start()'s count of
+          // transfers in flight) is one indivisible update, as under SC: an RMW, so that two
+          // processes' updates are never lost (the atomic axiom).
+          if (s.inAtomic && this.model.cells[a]?.ghost) {
+            let r = w - 1;
+            while (r >= s.atomicFrom && s.events[r].loc !== a) r--;
+            if (r >= s.atomicFrom && s.events[r].kind === "R") s.rmw.push([r, w]);
+          }
           // smp_store_mb(): WRITE_ONCE then smp_mb() (linux-kernel.def).
           if (ins.prim === "smp_store_mb") this.event(s, "F", T.MB, -1, 0, ins.src, "smp_store_mb", NONE, NONE);
           s.pc++;
@@ -863,7 +875,11 @@ export class PathBuilder {
    * know the object is not freed (a ghost cell read as 0), the path splits on that test.
    * Returns the state to continue with; the others go onto work. */
   private symbolicLoad(s: St, dst: number, a: number, tags: number, lockProbe: boolean, src: Src, prim: string, at: Taint, work: St[]): St {
-    const v = readVar(s.events.length, a);
+    // A location that holds one value in every execution (no process writes another there,
+    // e.g. a _mapcount no scenario process changes) is read as that value: a constant folds
+    // into the tests and values that use it, which then need no other location.
+    const only = this.opts.stable?.valuesAt(a);
+    const v: Val = only?.length === 1 ? only[0] : readVar(s.events.length, a);
     const ghostCheck = s.inAtomic && !!this.model.cells[a]?.ghost;
     const variants: [St, boolean | null][] = [];
     if (lockProbe || ghostCheck) {
