@@ -12,6 +12,8 @@ import type { PEvent } from "./events.js";
 import type { Path } from "./paths.js";
 import { Constraint, evalVal, readsOf } from "./sym.js";
 
+const NOT_YET = 0x7fffffff;
+
 export const enum Resolved {
   OK = 0,
   /** A constraint or a concrete read's value fails: not a candidate. */
@@ -33,11 +35,15 @@ export class ValueResolver {
   /** Per process: the final slots of the current candidate. */
   readonly slots: Int32Array[];
 
-  // Checks during a search that gives the reads their writes one at a time (prepareOrder(),
-  // partialOk()): a constraint or a concrete read's value is checked as soon as the values it
-  // needs are known, and the rest of that branch of the search is skipped when it fails.
-  /** Per event: its position in the order the reads get their writes (-1: not a read). */
-  private levelOf: Int32Array = new Int32Array(0);
+  // Checks during a search that gives the reads their writes one at a time, in an order it
+  // chooses (assign(); prepareOrder() and partialOk() for a fixed order): a constraint or a
+  // concrete read's value is checked as soon as the values it needs are known, and the rest
+  // of that branch of the search is skipped when it fails.
+  /** Per event: the search depth at which the read got its write (NOT_YET: not on this branch). */
+  private atDepth: Int32Array = new Int32Array(0);
+  /** Per depth: the read that got its write there. */
+  private byDepth: number[] = [];
+  private top = -1;
   private depth = -1;
   /** Per event: the value found in the current partial check (pstamp === gen), or in progress (-gen). */
   private pstamp: Int32Array = new Int32Array(0);
@@ -47,20 +53,21 @@ export class ValueResolver {
   private readonly pread: ((ev: number) => number)[];
   /** The checks: a concrete read (event index) or a path's constraint. */
   private checks: ({ read: number } | { proc: number; c: Constraint })[] = [];
-  /** Per level: the checks whose direct reads are all given by then. */
-  private readyAt: Int32Array[] = [];
+  /** Per read event: the checks that use it directly. */
+  private checksOf: number[][] = [];
   // An undecided check waits for the first read its evaluation could not give a value (a read
   // the search has not reached): everything evaluated before that read used only values that
   // are fixed on the current branch, so the check cannot be decided until that read has its
-  // write. It is evaluated again only at that read's level (waiting[level]), not at every level.
-  /** Per level: the checks waiting for the read of that level. */
+  // write. It is evaluated again only then, not at every step.
+  /** Per read event: the checks waiting for it. */
   private waiting: number[][] = [];
-  /** The levels whose waiting lists got a check, in order (undone when the search backtracks). */
+  /** The reads whose waiting lists got a check, in order (undone when the search backtracks). */
   private trail: number[] = [];
-  /** Per level: the trail's length when the search reached the level on the current branch. */
-  private trailAt: Int32Array = new Int32Array(0);
-  /** The level of the first read the current evaluation could not give a value (-1: none). */
+  /** Per depth: the trail's length when the search reached the depth on the current branch. */
+  private trailAt: number[] = [];
+  /** The first read the current evaluation could not give a value (-1: none). */
   private firstBlocked = -1;
+  private order: readonly number[] = [];
 
   constructor(
     /** The combination's events (initial writes first); those of symbolic paths are copies whose val this sets. */
@@ -78,59 +85,72 @@ export class ValueResolver {
     this.pread = base.map((b) => (ev: number) => this.pvalueOf(b + ev));
   }
 
-  /** The reads get their writes in this order (reads[k] at level k): sets up partialOk(). */
-  prepareOrder(reads: readonly number[]): void {
+  /** Sets up assign(): the checks, and which reads each one uses. */
+  prepare(): void {
     const n = this.events.length;
-    this.levelOf = new Int32Array(n).fill(-1);
-    reads.forEach((r, k) => (this.levelOf[r] = k));
+    this.atDepth = new Int32Array(n).fill(NOT_YET);
     this.pstamp = new Int32Array(n);
     this.checks = [];
-    const ready: number[][] = reads.map(() => []);
-    const add = (check: { read: number } | { proc: number; c: Constraint }, level: number) => {
-      ready[Math.max(0, level)]?.push(this.checks.length);
+    this.checksOf = Array.from({ length: n }, () => []);
+    this.waiting = Array.from({ length: n }, () => []);
+    const add = (check: { read: number } | { proc: number; c: Constraint }, reads: Iterable<number>) => {
+      for (const r of reads) this.checksOf[r].push(this.checks.length);
       this.checks.push(check);
     };
-    for (const r of reads) if (this.events[r].vx === undefined) add({ read: r }, this.levelOf[r]);
-    this.paths.forEach((path, p) => {
-      for (const c of path.constraints) {
-        let level = 0;
-        for (const ev of readsOf(c.e)) level = Math.max(level, this.levelOf[this.base[p] + ev]);
-        add({ proc: p, c }, level);
-      }
+    this.events.forEach((e, r) => {
+      if (e.kind === "R" && e.vx === undefined) add({ read: r }, [r]);
     });
-    this.readyAt = ready.map((xs) => Int32Array.from(xs));
-    this.waiting = reads.map(() => []);
+    this.paths.forEach((path, p) => {
+      for (const c of path.constraints) add({ proc: p, c }, [...readsOf(c.e)].map((ev) => this.base[p] + ev));
+    });
+    this.byDepth = [];
+    this.top = -1;
     this.trail = [];
-    this.trailAt = new Int32Array(reads.length + 1);
+    this.trailAt = [0];
   }
 
-  /** Read k (in prepareOrder()'s order) has just got its write, and reads 0..k-1 theirs (the
-   * search calls this level by level, depth first): false if a check whose values are all known
-   * fails (no candidate below). */
+  /** The reads get their writes in this order (reads[k] at depth k): partialOk(k) is assign(k, reads[k]). */
+  prepareOrder(reads: readonly number[]): void {
+    this.order = reads;
+    this.prepare();
+  }
+
   partialOk(k: number, rfOf: Int32Array): boolean {
+    return this.assign(k, this.order[k], rfOf);
+  }
+
+  /** Read r has just got its write rfOf[r], at depth d of a depth-first search (what was given
+   * at depth d or deeper before is forgotten): false if a check whose values are all known
+   * fails (no candidate below). */
+  assign(d: number, r: number, rfOf: Int32Array): boolean {
     this.rfOf = rfOf;
-    this.depth = k;
-    this.gen++;
-    // Forget what a sibling's subtree (an earlier write for read k) left waiting.
-    const { trail, waiting } = this;
-    const mark = this.trailAt[k];
+    const { atDepth, byDepth, trail, waiting } = this;
+    for (let k = this.top; k >= d; k--) atDepth[byDepth[k]] = NOT_YET;
+    // Forget what a sibling's subtree left waiting.
+    const mark = this.trailAt[d];
     while (trail.length > mark) waiting[trail.pop()!].pop();
+    atDepth[r] = d;
+    byDepth[d] = r;
+    this.top = d;
+    this.depth = d;
+    this.gen++;
     const visit = (id: number): boolean => {
-      const r = this.evalCheck(id);
-      if (r === 0) return false;
+      const v = this.evalCheck(id);
+      if (v === 0) return false;
       // A check blocked only by a value cycle among given reads stays blocked on this branch:
       // the final resolve() decides it.
-      if (r < 0 && this.firstBlocked > k) {
+      if (v < 0 && this.firstBlocked >= 0) {
         waiting[this.firstBlocked].push(id);
         trail.push(this.firstBlocked);
       }
       return true;
     };
-    const woken = waiting[k];
-    for (let i = 0; i < woken.length; i++) if (!visit(woken[i])) return false;
-    const ready = this.readyAt[k];
-    for (let i = 0; i < ready.length; i++) if (!visit(ready[i])) return false;
-    this.trailAt[k + 1] = trail.length;
+    const woken = waiting[r];
+    const n = woken.length;
+    for (let i = 0; i < n; i++) if (!visit(woken[i])) return false;
+    const own = this.checksOf[r];
+    for (let i = 0; i < own.length; i++) if (!visit(own[i])) return false;
+    this.trailAt[d + 1] = trail.length;
     return true;
   }
 
@@ -155,9 +175,9 @@ export class ValueResolver {
       return 0;
     }
     const e = this.events[i];
-    if (e.kind === "R" && this.levelOf[i] > this.depth) {
+    if (e.kind === "R" && this.atDepth[i] > this.depth) {
       this.blocked = true;
-      if (this.firstBlocked < 0) this.firstBlocked = this.levelOf[i];
+      if (this.firstBlocked < 0) this.firstBlocked = i;
       return 0;
     }
     const outer = this.blocked;
