@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CheckResult, checkFile } from "../src/check.js";
+import { CheckResult, checkFile, checkSource } from "../src/check.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const run = (file: string, model: "sc" | "lkmm") => checkFile(join(ROOT, file), { model });
@@ -53,6 +53,20 @@ describe("kernel-model scenarios under lkmm", () => {
     const file = "scenarios/lkmm/06-arch1-set-bit-relaxed-unfreeze.litmus";
     assert.equal(kind(run(file, "lkmm")), "io-on-secure");
     assert.equal(kind(run(file, "sc")), "pass");
+  });
+
+  test("a ghost cell read and written in one __atomic block is one update under lkmm, as under SC", () => {
+    // io_start()/io_end() count transfers in flight this way: two updates must never lose one.
+    const src = `C ghost-count
+{ }
+struct obj { int v; int __ghost_io; };
+P0(struct obj *o) { __atomic { o->__ghost_io = o->__ghost_io + 1; } WRITE_ONCE(o->v, 1); }
+P1(struct obj *o) { __atomic { o->__ghost_io = o->__ghost_io + 1; } WRITE_ONCE(o->v, 2); }
+exists (o.__ghost_io=1)
+`;
+    for (const lkmmValues of ["concrete", "symbolic"] as const)
+      assert.equal(checkSource(src, "ghost-count.litmus", { model: "lkmm", lkmmValues }).observation?.result, "Never", lkmmValues);
+    assert.equal(checkSource(src, "ghost-count.litmus", {}).observation?.result, "Never");
   });
 
   test("a scenario still out of reach is incomplete, naming the process and the test that forks its paths", () => {

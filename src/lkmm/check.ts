@@ -178,7 +178,8 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     if (mode !== "all") throw new StopEnum();
   };
   if (!limit) {
-    const lim = { maxCandidates, deadline, wantOrder: freeable };
+    // Without a final condition no forbidden execution is shown, so none need be enumerated.
+    const lim = { maxCandidates, deadline, wantOrder: freeable, skipForbidden: !model.final };
     const run = (paths: Path[][], mode: "all" | "sat" | "unsat") => {
       try {
         enumerate(model, paths, extraLocs, { ...lim, maxCandidates: maxCandidates - lk.candidates }, visit(mode));

@@ -15,6 +15,7 @@ import { Lkmm, Static, Verdict, XEvent } from "./model.js";
 import { Path } from "./paths.js";
 import { Rel } from "./rel.js";
 import { Resolved, ValueResolver, mayGive } from "./resolve.js";
+import { PerLocation } from "./per-location.js";
 
 /** One candidate execution: events of all processes numbered together, initial writes first.
  * visit() may see buffers that the next candidate reuses (events, rf, the final memory): what
@@ -82,6 +83,9 @@ export interface EnumLimits {
    * and on the kernel model they are nearly all of them. false: every candidate, for a
    * witness of a Never answer that only coherence forbids. */
   prune?: boolean;
+  /** No forbidden execution is wanted (no final condition needs a witness): the symbolic search
+   * skips the part of the candidates whose chosen part already breaks an ordering axiom. */
+  skipForbidden?: boolean;
 }
 
 /** visit() returns true to stop the enumeration. */
@@ -123,8 +127,16 @@ interface ShapeNode {
 
 /** For tests: `bulk` false checks every candidate in full (none found allowed in bulk, none
  * pruned by coherence); `prune` false keeps the candidates coherence forbids where bulk
- * counting does not apply; `seen` is shown every candidate. */
-export const enumTesting: { bulk: boolean; prune: boolean; seen: ((x: Execution) => void) | null } = { bulk: true, prune: true, seen: null };
+ * counting does not apply; `seen` is shown every candidate; `cuts` false turns off the
+ * symbolic search's per-location filter and ordering checks; `orderChecks` true makes it check
+ * orderings even where forbidden executions are wanted (a final condition's witness). */
+export const enumTesting: { bulk: boolean; prune: boolean; seen: ((x: Execution) => void) | null; cuts: boolean; orderChecks: boolean } = {
+  bulk: true,
+  prune: true,
+  seen: null,
+  cuts: true,
+  orderChecks: false,
+};
 
 /** Calls visit() with every candidate execution (consistent or not: visit decides). */
 export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[], limits: EnumLimits, visit0: (x: Execution) => void): number {
@@ -148,6 +160,11 @@ export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[]
   const feasible = prune ? needsMet(model, perProc) : null;
   const pickIdx = feasible?.pickIdx;
   let cached = 0;
+  const cuts = prune && enumTesting.cuts;
+  // Symbolic paths: partial executions checked for ordering cycles (OrderChecks), and each
+  // location's events alone must admit coherent values (per-location.ts).
+  const orderChecks = cuts && (limits.skipForbidden || enumTesting.orderChecks) ? new OrderChecks() : null;
+  const perLocation = cuts && perProc.some((ps) => ps.some((path) => path.symbolic)) ? new PerLocation(model, perProc) : null;
   const pick = (p: number, node: ShapeNode): void => {
     if (p === nP) {
       if ((++combos & 1023) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
@@ -159,11 +176,14 @@ export function enumerate(model: ModelIR, perProc: Path[][], extraLocs: number[]
         entry = shapeEntry(model, chosen, extraLocs);
         if (cached++ < MAX_CACHED_SHAPES) node.entry = entry;
       }
-      candidates += combine(entry, chosen.slice(), limits, candidates, visit, prune);
+      candidates += combine(entry, chosen.slice(), limits, candidates, visit, prune, orderChecks);
       return;
     }
     const ps = perProc[p];
+    // The last process: only the paths every location's events allow with the others' choices.
+    const options = perLocation && p === nP - 1 ? perLocation.lastOptions(chosen) : null;
     for (let k = 0; k < ps.length; k++) {
+      if (options && (options[k >>> 5] & (1 << (k & 31))) === 0) continue;
       const path = ps[k];
       chosen[p] = path;
       if (feasible) {
@@ -353,19 +373,25 @@ function shapeEntry(model: ModelIR, paths: Path[], extraLocs: number[]): ShapeEn
     }
   }
   const coLocs = [...writesAt.entries()];
-  const coChoices = coLocs.map(([l, ws]) => permutations(ws, events).map((perm) => [initOf.get(l)!, ...perm]));
-  const coCount = coChoices.reduce((k, c) => k * c.length, 1);
+  // The symbolic search never lists the orders (byLocation builds them), so they are made on
+  // first use: a refcount with twenty writes has millions.
+  let coChoices: number[][][] | null = null;
+  const coCount = coLocs.reduce((k, [, ws]) => k * interleavings(ws, events), 1);
   const st = staticOf(events, paths, base);
   return {
-    locs, init, n, reads, sameLoc, coLocs, coChoices,
+    locs, init, n, reads, sameLoc, coLocs,
+    get coChoices() {
+      return (coChoices ??= coLocs.map(([l, ws]) => permutations(ws, events).map((perm) => [initOf.get(l)!, ...perm])));
+    },
     coCache: coCount <= 4096 ? new Array<Rel | undefined>(coCount) : null,
     memOrder: locs.map((l) => coLocs.findIndex(([x]) => x === l)),
     base, coCount, st, lk: new Lkmm(st),
   };
 }
 
-function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: number, visit: (x: Execution) => void, prune: boolean): number {
-  const { n, reads, sameLoc, coLocs, coChoices, coCache, locs, memOrder, st, lk } = entry;
+function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: number, visit: (x: Execution) => void, prune: boolean, orderChecks: OrderChecks | null): number {
+  // entry.coChoices is made on first use (never by the symbolic search): read it where needed.
+  const { n, reads, sameLoc, coLocs, coCache, locs, memOrder, st, lk } = entry;
   const events = eventsOf(entry.init, paths);
   // Reads-from candidates: the same-location writes with the value read (any, where a value is symbolic).
   const cands: number[][] = new Array(reads.length);
@@ -382,12 +408,12 @@ function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: n
   const coPick = new Int32Array(coLocs.length);
   const coOf = (): Rel => {
     let idx = 0;
-    for (let k = 0; k < coLocs.length; k++) idx = idx * coChoices[k].length + coPick[k];
+    for (let k = 0; k < coLocs.length; k++) idx = idx * entry.coChoices[k].length + coPick[k];
     const hit = coCache?.[idx];
     if (hit) return hit;
     const co = new Rel(n);
     for (let k = 0; k < coLocs.length; k++) {
-      const order = coChoices[k][coPick[k]];
+      const order = entry.coChoices[k][coPick[k]];
       for (let a = 0; a < order.length; a++) for (let b = a + 1; b < order.length; b++) co.add(order[a], order[b]);
     }
     // Locations written by no process: only the initial write, nothing to order.
@@ -395,8 +421,10 @@ function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: n
     return co;
   };
   const slots = resolver ? resolver.slots : paths.map((p) => p.slots);
-  const visitAll = () => {
-    const co = coOf();
+  // The search by location (symbolic paths) builds co itself and gives it with the last write
+  // of each location in coLocs; the others pick co from coChoices.
+  const visitAll = (built?: Rel, lastOf?: Int32Array) => {
+    const co = built ? built.clone() : coOf();
     if (resolver && !resolved(resolver, rfOf, lk, rf, co)) return;
     count++;
     if (before + count > limits.maxCandidates) throw new ExecLimit("max-candidates");
@@ -405,17 +433,17 @@ function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: n
     const mem = new Map<number, number>();
     for (let k = 0; k < locs.length; k++) {
       const o = memOrder[k];
-      mem.set(locs[k], o < 0 ? events[k].val : events[coChoices[o][coPick[o]].at(-1)!].val);
+      mem.set(locs[k], o < 0 ? events[k].val : events[lastOf ? lastOf[o] : entry.coChoices[o][coPick[o]].at(-1)!].val);
     }
     visit({ events, paths, rf: rf.clone(), co, st, model: lk, verdict, final: { slots, mem } });
   };
   if (prune) {
-    pruned(entry, events, cands, rf, rfOf, coPick, visitAll, resolver, limits.deadline);
+    pruned(entry, events, cands, rf, rfOf, coPick, visitAll, resolver, limits.deadline, orderChecks);
     return count;
   }
   const coRec = (k: number): void => {
     if (k === coLocs.length) return visitAll();
-    for (let c = 0; c < coChoices[k].length; c++) {
+    for (let c = 0; c < entry.coChoices[k].length; c++) {
       coPick[k] = c;
       coRec(k + 1);
     }
@@ -452,8 +480,11 @@ function resolved(resolver: ValueResolver, rfOf: Int32Array, lk: Lkmm, rf: Rel, 
  * later writes on; an RMW's read sees its write's immediate co-predecessor (atomicity, given
  * coherence). visitAll() visits and counts each candidate.
  */
-function pruned(entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, rfOf: Int32Array, coPick: Int32Array, visitAll: () => void, resolver: ValueResolver | null, deadline: number): void {
-  const { n, reads, coLocs, coChoices, locs, st } = entry;
+function pruned(
+  entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, rfOf: Int32Array, coPick: Int32Array,
+  visitAll: (co?: Rel, lastOf?: Int32Array) => void, resolver: ValueResolver | null, deadline: number, orderChecks: OrderChecks | null,
+): void {
+  const { n, reads, coLocs, locs, st } = entry;
   const rmwWriteOf = new Map<number, number>();
   for (const [r, w] of st.rmw.pairs()) rmwWriteOf.set(r, w);
   // Per read: the process's writes to its location before and after it in program order, and
@@ -504,74 +535,193 @@ function pruned(entry: ShapeEntry, events: Execution["events"], cands: number[][
   };
   const coRec = (k: number): void => {
     if (k === coLocs.length) return rfRec(0);
-    for (let c = 0; c < coChoices[k].length; c++) {
+    for (let c = 0; c < entry.coChoices[k].length; c++) {
       coPick[k] = c;
-      coChoices[k][c].forEach((w, i) => (pos[w] = i));
+      entry.coChoices[k][c].forEach((w, i) => (pos[w] = i));
       coRec(k + 1);
     }
   };
   // The initial writes come first in the events, one per location, each first in its co.
   for (let i = 0; i < locs.length; i++) pos[i] = 0;
-  if (resolver) return byLocation(entry, events, cands, rf, rfOf, coPick, pos, pickRf, coherent, visitAll, resolver, deadline);
+  if (resolver) return byLocation(entry, events, cands, rf, rfOf, visitAll, resolver, deadline, orderChecks);
   coRec(0);
 }
 
 /**
- * pruned()'s search for symbolic paths, location by location: a location's coherence order,
- * then its reads' writes, then the next location. Coherence and atomicity only relate events
- * of one location, so the candidates are the same; but a constraint is checked as soon as the
- * reads it needs have their writes, before the coherence orders of the other locations are
- * enumerated (co first for every location multiplied the failing rf searches by every
- * combination of the other locations' orders).
+ * pruned()'s search for symbolic paths, location by location. A location's coherence order and
+ * its reads' writes are chosen as per-location.ts plays them: step by step, a process takes
+ * its next event at the location (program order), a write is placed next in co, a read reads
+ * the write placed last (an RMW's read the one just before its own write). Every coherent
+ * choice is one such sequence, and it is made unique by letting the reads that see the same
+ * write go in the order of their processes. Each read's write goes to the resolver as it is
+ * chosen, so a constraint fails as soon as its values are known: a refcount's RMW chain is cut
+ * at the first test it fails, not enumerated as whole coherence orders. Then the next location.
  */
 function byLocation(
-  entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, rfOf: Int32Array, coPick: Int32Array, pos: Int32Array,
-  pickRf: Int32Array, coherent: (k: number, w: number) => boolean, visitAll: () => void, resolver: ValueResolver, deadline: number,
+  entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, rfOf: Int32Array,
+  visitAll: (co: Rel, lastOf: Int32Array) => void, resolver: ValueResolver, deadline: number, orderChecks: OrderChecks | null,
 ): void {
-  const { reads, coLocs, coChoices, locs } = entry;
-  // Locations with only their initial write first (their reads have one write), then those in coLocs.
-  const groups: { co: number; ks: number[] }[] = [];
+  const { n, reads, coLocs, locs, st } = entry;
+  const rmwWriteOf = new Int32Array(n).fill(-1);
+  for (const [r, w] of st.rmw.pairs()) rmwWriteOf[r] = w;
+  // Which writes each read may read (its value may match).
+  const may = new Rel(n);
+  reads.forEach((r, k) => {
+    for (const w of cands[k]) may.add(w, r);
+  });
+  // Per location: its processes' events there, in program order. Locations only the initial
+  // write writes first (their reads have one write), then those in coLocs.
   const coOfLoc = new Map(coLocs.map(([l], i) => [l, i]));
-  for (const l of locs) if (!coOfLoc.has(l)) groups.push({ co: -1, ks: [] });
-  const groupOfLoc = new Map<number, number>();
-  let g0 = 0;
-  for (const l of locs) if (!coOfLoc.has(l)) groupOfLoc.set(l, g0++);
-  for (const [l, i] of coOfLoc) {
-    groupOfLoc.set(l, groups.length);
-    groups.push({ co: i, ks: [] });
-  }
-  reads.forEach((r, k) => groups[groupOfLoc.get(events[r].loc)!].ks.push(k));
-  const order = groups.flatMap((gr) => gr.ks);
-  resolver.prepareOrder(order.map((k) => reads[k]));
+  const order = [...locs.filter((l) => !coOfLoc.has(l)), ...coLocs.map(([l]) => l)];
+  const groups = order.map((l, gi) => {
+    const byProc = new Map<number, number[]>();
+    for (let i = locs.length; i < n; i++) {
+      const e = events[i];
+      if (e.loc !== l || e.kind === "F") continue;
+      const xs = byProc.get(e.proc) ?? [];
+      xs.push(i);
+      byProc.set(e.proc, xs);
+    }
+    const procs = [...byProc.keys()].sort((a, b) => a - b);
+    return {
+      init: locs.indexOf(l),
+      co: coOfLoc.get(l) ?? -1,
+      procs,
+      lists: procs.map((q) => byProc.get(q)!),
+      size: [...byProc.values()].reduce((s, xs) => s + xs.length, 0),
+      gi,
+    };
+  });
+  const co = new Rel(n);
+  const lastOf = new Int32Array(coLocs.length);
+  const idx = groups.map((g) => new Int32Array(g.procs.length));
+  /** The writes placed at the current location, in co order (the initial write first). */
+  let placed: number[] = [];
   let nodes = 0;
-  const rfStep = (g: number, j: number, level: number): void => {
+  const place = (w: number) => {
+    for (const u of placed) co.add(u, w);
+    placed.push(w);
+  };
+  const unplace = () => {
+    const w = placed.pop()!;
+    for (const u of placed) co.a[u * co.w + (w >>> 5)] &= ~(1 << (w & 31));
+  };
+  const give = (r: number, w: number, d: number): boolean => {
+    if (!may.has(w, r)) return false;
+    rfOf[r] = w;
+    return resolver.assign(d, r, rfOf);
+  };
+  const nextGroup = (g: number, d: number): void => {
+    if (g > 0 && groups[g - 1].co >= 0) lastOf[groups[g - 1].co] = placed[placed.length - 1];
+    if (g === groups.length) {
+      if (orderChecks) orderChecks.work += CHECK;
+      return visitAll(co, lastOf);
+    }
+    const saved = placed;
+    placed = [groups[g].init];
+    step(g, d, groups[g].size, 0);
+    placed = saved;
+  };
+  // What every completion of the current location's order has: co from each placed write to
+  // each write not placed yet (forbiddenForAll's co).
+  const coSoFar = (g: number): Rel => {
+    const c = co.clone();
     const group = groups[g];
-    if (j === group.ks.length) return coStep(g + 1, level);
-    const k = group.ks[j];
-    const r = reads[k];
-    for (const w of cands[k]) {
-      if (!coherent(k, w)) continue;
-      if ((++nodes & 4095) === 0 && performance.now() > deadline) throw new ExecLimit("timeout");
-      pickRf[k] = w;
-      rfOf[r] = w;
-      if (!resolver.partialOk(level, rfOf)) continue;
-      rf.add(w, r);
-      rfStep(g, j + 1, level + 1);
-      rf.a[w * rf.w + (r >>> 5)] &= ~(1 << (r & 31));
+    group.lists.forEach((list, p) => {
+      for (let i = idx[g][p]; i < list.length; i++) if (events[list[i]].kind === "W") for (const u of placed) c.add(u, list[i]);
+    });
+    return c;
+  };
+  /** Location g has `left` events to take; `after`: the first process whose read may read the
+   * last write (reads that see one write go in process order). */
+  const step = (g: number, d: number, left: number, after: number): void => {
+    const group = groups[g];
+    // If what is chosen so far already closes an ordering cycle, no completion is allowed.
+    const point = orderChecks && group.co >= 0 && left < group.size ? g * 4096 + left : -1;
+    if (point < 0) return stepOn(g, d, left, after);
+    if (orderChecks!.cuts(point, () => entry.lk.forbiddenForAll(rf, left === 0 ? co : coSoFar(g)))) return;
+    const work = orderChecks!.work;
+    stepOn(g, d, left, after);
+    orderChecks!.passed(point, orderChecks!.work - work);
+  };
+  const stepOn = (g: number, d: number, left: number, after: number): void => {
+    if (left === 0) return nextGroup(g + 1, d);
+    if ((++nodes & 4095) === 0 && performance.now() > deadline) throw new ExecLimit("timeout");
+    if (orderChecks) orderChecks.work++;
+    const group = groups[g];
+    const at = idx[g];
+    const last = placed[placed.length - 1];
+    for (let p = 0; p < group.procs.length; p++) {
+      const list = group.lists[p];
+      const i = at[p];
+      if (i === list.length) continue;
+      const e = list[i];
+      if (events[e].kind === "W") {
+        at[p] = i + 1;
+        place(e);
+        step(g, d, left - 1, 0);
+        unplace();
+        at[p] = i;
+        continue;
+      }
+      const w = rmwWriteOf[e];
+      if (w < 0 && p < after) continue;
+      if (!give(e, last, d)) continue;
+      rf.add(last, e);
+      if (w >= 0) {
+        // An RMW's two events are adjacent in its process's list (nothing comes between them).
+        if (list[i + 1] !== w) throw new Error("LKMM mode: an RMW's read and write are not adjacent");
+        at[p] = i + 2;
+        place(w);
+        step(g, d + 1, left - 2, 0);
+        unplace();
+      } else {
+        at[p] = i + 1;
+        step(g, d + 1, left - 1, p);
+      }
+      at[p] = i;
+      rf.a[last * rf.w + (e >>> 5)] &= ~(1 << (e & 31));
     }
   };
-  const coStep = (g: number, level: number): void => {
-    if (g === groups.length) return visitAll();
-    const co = groups[g].co;
-    if (co < 0) return rfStep(g, 0, level);
-    for (let c = 0; c < coChoices[co].length; c++) {
-      coPick[co] = c;
-      coChoices[co][c].forEach((w, i) => (pos[w] = i));
-      rfStep(g, 0, level);
-    }
-  };
-  coStep(0, 0);
+  resolver.prepare();
+  nextGroup(0, 0);
 }
+
+/**
+ * When to check part of a symbolic search's execution for an ordering cycle (Lkmm.
+ * forbiddenForAll). A check costs about what checking one whole candidate costs, and most
+ * points of the search are not worth it, so each point (a location, and how many of its events
+ * are taken) is checked only while it pays: during its first tries, and then while the share
+ * of its checks that cut times the work found under one of its nodes that was not cut stays
+ * above the cost of a check. Work is counted in search steps, a check or a candidate as CHECK.
+ */
+class OrderChecks {
+  /** Work done so far (steps, checks and candidates). */
+  work = 0;
+  private readonly stats = new Map<number, { tried: number; cut: number; kept: number; under: number }>();
+
+  /** Whether the node at `point` is cut: checked (forbidden()) only where that pays. */
+  cuts(point: number, forbidden: () => boolean): boolean {
+    let s = this.stats.get(point);
+    if (!s) this.stats.set(point, (s = { tried: 0, cut: 0, kept: 0, under: 0 }));
+    const pays = s.tried < 16 || (s.cut / s.tried) * (s.under / Math.max(1, s.kept)) > CHECK;
+    if (!pays) return false;
+    s.tried++;
+    this.work += CHECK;
+    if (!forbidden()) return false;
+    s.cut++;
+    return true;
+  }
+
+  /** The node at `point` was not cut, and the search under it did `work` work. */
+  passed(point: number, work: number): void {
+    const s = this.stats.get(point)!;
+    s.kept++;
+    s.under += work;
+  }
+}
+/** The cost of one ordering check, in search steps. */
+const CHECK = 64;
 
 const MAX_BULK_CO = 16;
 const MAX_CACHED_SHAPES = 4096;
@@ -824,6 +974,16 @@ function enumerateBulk(entry: ShapeEntry, perProc: Path[][], limits: EnumLimits,
 
   pathLevel(0, false);
   return count;
+}
+
+/** How many orders permutations() lists: the interleavings of the processes' writes. */
+function interleavings(ws: number[], events: { proc: number }[]): number {
+  const per = new Map<number, number>();
+  for (const w of ws) per.set(events[w].proc, (per.get(events[w].proc) ?? 0) + 1);
+  let k = 1;
+  let total = 0;
+  for (const c of per.values()) for (let j = 1; j <= c; j++) k = (k * ++total) / j;
+  return Math.round(k);
 }
 
 function permutations(ws: number[], events: { proc: number }[]): number[][] {

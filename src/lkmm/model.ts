@@ -233,6 +233,14 @@ export class Lkmm {
     return this.checkOrder(rf, co, rf.invSeq(co), false, false, true).ok;
   }
 
+  /** Whether every execution whose reads-from and coherence order contain `rf` and `co` (some
+   * reads without a write yet, some locations without their order) breaks happens-before,
+   * propagation or rcu. Those relations only grow as rf and co grow, and each axiom forbids a
+   * cycle, so a cycle found here stays in every completion (the converse of holdsForAll). */
+  forbiddenForAll(rf: Rel, co: Rel): boolean {
+    return !this.checkOrder(rf, co, rf.invSeq(co), false, false, true).ok;
+  }
+
   get plainAccesses(): boolean {
     return this.hasPlain;
   }
@@ -346,7 +354,8 @@ export class Lkmm {
         return { ok: false, axiom: "rcu", cycle: [i], races, rels: explain ? { rb } : undefined };
       }
     }
-    if (this.hasPlain) {
+    // plain-coherence and the races are not monotone: never decided on part of an execution.
+    if (this.hasPlain && !quick) {
       const xb = rb ? hb.or(pb, rb) : hb.or(pb);
       const xbstar = xb.star();
       const fullFence = rcuFence ? strongFence.or(po.seq(rcuFence).seq(po.opt())) : strongFence;
