@@ -423,9 +423,10 @@ function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: n
   const slots = resolver ? resolver.slots : paths.map((p) => p.slots);
   // The search by location (symbolic paths) builds co itself and gives it with the last write
   // of each location in coLocs; the others pick co from coChoices.
-  const visitAll = (built?: Rel, lastOf?: Int32Array) => {
+  /** Checks and visits the candidate; false if its values do not hold (not a candidate). */
+  const visitAll = (built?: Rel, lastOf?: Int32Array): boolean => {
     const co = built ? built.clone() : coOf();
-    if (resolver && !resolved(resolver, rfOf, lk, rf, co)) return;
+    if (resolver && !resolved(resolver, rfOf, lk, rf, co)) return false;
     count++;
     if (before + count > limits.maxCandidates) throw new ExecLimit("max-candidates");
     if (((before + count) & 255) === 0 && performance.now() > limits.deadline) throw new ExecLimit("timeout");
@@ -436,13 +437,17 @@ function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: n
       mem.set(locs[k], o < 0 ? events[k].val : events[lastOf ? lastOf[o] : entry.coChoices[o][coPick[o]].at(-1)!].val);
     }
     visit({ events, paths, rf: rf.clone(), co, st, model: lk, verdict, final: { slots, mem } });
+    return true;
   };
   if (prune) {
     pruned(entry, events, cands, rf, rfOf, coPick, visitAll, resolver, limits.deadline, orderChecks);
     return count;
   }
   const coRec = (k: number): void => {
-    if (k === coLocs.length) return visitAll();
+    if (k === coLocs.length) {
+      visitAll();
+      return;
+    }
     for (let c = 0; c < entry.coChoices[k].length; c++) {
       coPick[k] = c;
       coRec(k + 1);
@@ -482,7 +487,7 @@ function resolved(resolver: ValueResolver, rfOf: Int32Array, lk: Lkmm, rf: Rel, 
  */
 function pruned(
   entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, rfOf: Int32Array, coPick: Int32Array,
-  visitAll: (co?: Rel, lastOf?: Int32Array) => void, resolver: ValueResolver | null, deadline: number, orderChecks: OrderChecks | null,
+  visitAll: (co?: Rel, lastOf?: Int32Array) => boolean, resolver: ValueResolver | null, deadline: number, orderChecks: OrderChecks | null,
 ): void {
   const { n, reads, coLocs, locs, st } = entry;
   const rmwWriteOf = new Map<number, number>();
@@ -521,7 +526,10 @@ function pruned(
   };
   let nodes = 0;
   const rfRec = (k: number): void => {
-    if (k === reads.length) return visitAll();
+    if (k === reads.length) {
+      visitAll();
+      return;
+    }
     const r = reads[k];
     for (const w of cands[k]) {
       if (!coherent(k, w)) continue;
@@ -559,7 +567,7 @@ function pruned(
  */
 function byLocation(
   entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, rfOf: Int32Array,
-  visitAll: (co: Rel, lastOf: Int32Array) => void, resolver: ValueResolver, deadline: number, orderChecks: OrderChecks | null,
+  visitAll: (co: Rel, lastOf: Int32Array) => boolean, resolver: ValueResolver, deadline: number, orderChecks: OrderChecks | null,
 ): void {
   const { n, reads, coLocs, locs, st } = entry;
   const rmwWriteOf = new Int32Array(n).fill(-1);
@@ -614,37 +622,26 @@ function byLocation(
   const nextGroup = (g: number, d: number): void => {
     if (g > 0 && groups[g - 1].co >= 0) lastOf[groups[g - 1].co] = placed[placed.length - 1];
     if (g === groups.length) {
-      if (orderChecks) orderChecks.work += CHECK;
-      return visitAll(co, lastOf);
+      // A candidate whose values hold is checked in full, which costs about what a check does.
+      if (visitAll(co, lastOf) && orderChecks) orderChecks.work += CHECK;
+      return;
     }
+    // A location's order and reads-from are complete: if what is chosen so far already closes
+    // an ordering cycle, no completion is allowed. (Checked only here: checks in the middle of
+    // a location, with co from each placed write to those not placed yet, cost more than they
+    // saved on the catalog.)
+    if (orderChecks && g > 0 && groups[g - 1].co >= 0) orderChecks.at(g, () => entry.lk.forbiddenForAll(rf, co), () => enter(g, d));
+    else enter(g, d);
+  };
+  const enter = (g: number, d: number): void => {
     const saved = placed;
     placed = [groups[g].init];
     step(g, d, groups[g].size, 0);
     placed = saved;
   };
-  // What every completion of the current location's order has: co from each placed write to
-  // each write not placed yet (forbiddenForAll's co).
-  const coSoFar = (g: number): Rel => {
-    const c = co.clone();
-    const group = groups[g];
-    group.lists.forEach((list, p) => {
-      for (let i = idx[g][p]; i < list.length; i++) if (events[list[i]].kind === "W") for (const u of placed) c.add(u, list[i]);
-    });
-    return c;
-  };
   /** Location g has `left` events to take; `after`: the first process whose read may read the
    * last write (reads that see one write go in process order). */
   const step = (g: number, d: number, left: number, after: number): void => {
-    const group = groups[g];
-    // If what is chosen so far already closes an ordering cycle, no completion is allowed.
-    const point = orderChecks && group.co >= 0 && left < group.size ? g * 4096 + left : -1;
-    if (point < 0) return stepOn(g, d, left, after);
-    if (orderChecks!.cuts(point, () => entry.lk.forbiddenForAll(rf, left === 0 ? co : coSoFar(g)))) return;
-    const work = orderChecks!.work;
-    stepOn(g, d, left, after);
-    orderChecks!.passed(point, orderChecks!.work - work);
-  };
-  const stepOn = (g: number, d: number, left: number, after: number): void => {
     if (left === 0) return nextGroup(g + 1, d);
     if ((++nodes & 4095) === 0 && performance.now() > deadline) throw new ExecLimit("timeout");
     if (orderChecks) orderChecks.work++;
@@ -689,39 +686,54 @@ function byLocation(
 
 /**
  * When to check part of a symbolic search's execution for an ordering cycle (Lkmm.
- * forbiddenForAll). A check costs about what checking one whole candidate costs, and most
- * points of the search are not worth it, so each point (a location, and how many of its events
- * are taken) is checked only while it pays: during its first tries, and then while the share
- * of its checks that cut times the work found under one of its nodes that was not cut stays
- * above the cost of a check. Work is counted in search steps, a check or a candidate as CHECK.
+ * forbiddenForAll). A check costs about what checking one whole candidate costs (about 200 us
+ * here, against about 1 us for a search step), and at most points of the search it saves less
+ * than that, so each point (the end of a location, by its place in the search order) is
+ * checked only while it pays: while the share of its checks that cut, times the work under a node that a
+ * check would cut, exceeds a check's cost. That work is measured by samples: a point's first
+ * visits and every 64th are checked and then searched anyway. (The work under all nodes, or
+ * under those a check lets through, is not the figure: on the kernel model a forbidden prefix
+ * often dies on its values soon after, so its subtree is small, and with either figure the
+ * checks cost more than they saved: v6.15/04 19-66 s against 12 s without checks; now 13 s,
+ * and v6.15/11 43 s against 104 s.) Work is
+ * counted in search steps and candidates checked (CHECK each): fixed, so that the search is the
+ * same in every run.
  */
 class OrderChecks {
-  /** Work done so far (steps, checks and candidates). */
+  /** Work done so far, in steps (a candidate's check counts as CHECK). */
   work = 0;
-  private readonly stats = new Map<number, { tried: number; cut: number; kept: number; under: number }>();
+  private readonly stats = new Map<number, { visits: number; tried: number; cut: number; sampled: number; sampledWork: number }>();
 
-  /** Whether the node at `point` is cut: checked (forbidden()) only where that pays. */
-  cuts(point: number, forbidden: () => boolean): boolean {
+  /** The search at `point` with a check where it pays (forbidden(): no completion is allowed). */
+  at(point: number, forbidden: () => boolean, search: () => void): void {
     let s = this.stats.get(point);
-    if (!s) this.stats.set(point, (s = { tried: 0, cut: 0, kept: 0, under: 0 }));
-    const pays = s.tried < 16 || (s.cut / s.tried) * (s.under / Math.max(1, s.kept)) > CHECK;
-    if (!pays) return false;
-    s.tried++;
-    this.work += CHECK;
-    if (!forbidden()) return false;
-    s.cut++;
-    return true;
-  }
-
-  /** The node at `point` was not cut, and the search under it did `work` work. */
-  passed(point: number, work: number): void {
-    const s = this.stats.get(point)!;
-    s.kept++;
-    s.under += work;
+    if (!s) this.stats.set(point, (s = { visits: 0, tried: 0, cut: 0, sampled: 0, sampledWork: 0 }));
+    const v = ++s.visits;
+    if (v <= 4 || v % 64 === 32) {
+      // A sample: checked, and searched whatever the check says.
+      s.tried++;
+      const bad = forbidden();
+      const w = this.work;
+      search();
+      if (bad) {
+        s.cut++;
+        s.sampled++;
+        s.sampledWork += this.work - w;
+      }
+      return;
+    }
+    if (s.sampled > 0 && (s.cut / s.tried) * (s.sampledWork / s.sampled) > CHECK) {
+      s.tried++;
+      if (forbidden()) {
+        s.cut++;
+        return;
+      }
+    }
+    search();
   }
 }
-/** The cost of one ordering check, in search steps. */
-const CHECK = 64;
+/** What a check (or a candidate's check) costs, in search steps. */
+const CHECK = 250;
 
 const MAX_BULK_CO = 16;
 const MAX_CACHED_SHAPES = 4096;
