@@ -16,6 +16,7 @@ import { PerLocation } from "../src/lkmm/per-location.js";
 import type { Path } from "../src/lkmm/paths.js";
 import { Constraint, SExpr, Val, binOp, readVar } from "../src/lkmm/sym.js";
 import { CORPUS_DIR, corpusSkip } from "./corpus-files.js";
+import { litmusIn, rowOf } from "./lkmm-rows.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -78,17 +79,6 @@ describe("per-location filter (per-location.ts)", () => {
 
 // --- the search with and without the cuts ----------------------------------------------------
 
-const rowOf = (r: CheckResult) => {
-  const kinds = [...new Set([...r.warnings.map((w) => w.kind), ...(r.violation ? [r.violation.kind] : [])])].sort();
-  if (r.verdict === "violation") return { verdict: r.verdict, kinds };
-  return {
-    verdict: r.verdict === "incomplete" ? `incomplete ${r.incomplete!.limit}` : r.verdict,
-    observation: r.observation ? `${r.observation.result} ${r.observation.positive} ${r.observation.negative}` : null,
-    executions: r.lkmm?.executions ?? null,
-    kinds,
-    finals: r.finalStates.map((s) => JSON.stringify(s)).sort(),
-  };
-};
 /** The symbolic search with every cut (ordering checks forced on), and with none. */
 function withAndWithout(text: string, file: string): [CheckResult, CheckResult] {
   const run = () => checkSource(text, file, { model: "lkmm", lkmmValues: "symbolic", timeoutMs: 120_000 });
@@ -102,17 +92,12 @@ function withAndWithout(text: string, file: string): [CheckResult, CheckResult] 
     enumTesting.orderChecks = false;
   }
 }
-const litmus = (dir: string) =>
-  readdirSync(join(ROOT, dir))
-    .filter((f) => f.endsWith(".litmus"))
-    .sort()
-    .map((f) => join(dir, f));
 
 describe("the cuts change no answer", () => {
   // Kernel-model scenarios that finish quickly either way (both have no final condition, so
   // the ordering checks run as in a normal run).
   const kernel = ["scenarios/v6.15/02a-make-secure-ptl-dropped.litmus", "scenarios/v6.15/09-lru-batch-ebusy.litmus", "scenarios/next/thp-tail-refcount.litmus", "scenarios/v5.7/02-migrate-vs-pin.litmus"];
-  for (const file of [...litmus("test/fixtures/lkmm-counts"), ...litmus("scenarios/lkmm"), ...kernel])
+  for (const file of [...litmusIn("test/fixtures/lkmm-counts"), ...litmusIn("scenarios/lkmm"), ...kernel])
     test(file, () => {
       const [on, off] = withAndWithout(readFileSync(join(ROOT, file), "utf8"), file);
       assert.deepEqual(rowOf(on), rowOf(off));

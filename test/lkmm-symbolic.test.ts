@@ -15,34 +15,16 @@ import { compileSource } from "../src/ir/compile.js";
 import { StaticValues, truth } from "../src/lkmm/static-values.js";
 import { SExpr, binOp, factKey, readVar } from "../src/lkmm/sym.js";
 import { CORPUS_DIR, corpusSkip } from "./corpus-files.js";
+import { litmusIn, rowOf } from "./lkmm-rows.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 type Values = "concrete" | "symbolic";
 
-const rowOf = (r: CheckResult) => {
-  const kinds = [...new Set([...r.warnings.map((w) => w.kind), ...(r.violation ? [r.violation.kind] : [])])].sort();
-  // A violation stops the search at the first execution that has it: the executions before it
-  // depend on the order of the search, the verdict and the finding do not.
-  if (r.verdict === "violation") return { verdict: r.verdict, kinds };
-  return {
-    verdict: r.verdict === "incomplete" ? `incomplete ${r.incomplete!.limit}` : r.verdict,
-    observation: r.observation ? `${r.observation.result} ${r.observation.positive} ${r.observation.negative}` : null,
-    executions: r.lkmm?.executions ?? null,
-    kinds,
-    finals: r.finalStates.map((s) => JSON.stringify(s)).sort(),
-  };
-};
 const both = (text: string, file: string) =>
   (["concrete", "symbolic"] as Values[]).map((lkmmValues) => checkSource(text, file, { model: "lkmm", lkmmValues }));
 
-const litmus = (dir: string) =>
-  readdirSync(join(ROOT, dir))
-    .filter((f) => f.endsWith(".litmus"))
-    .sort()
-    .map((f) => join(dir, f));
-
 describe("symbolic read values give the concrete mode's answers", () => {
-  for (const file of [...litmus("test/fixtures/lkmm-counts"), ...litmus("test/fixtures/herd7"), ...litmus("scenarios/lkmm")])
+  for (const file of [...litmusIn("test/fixtures/lkmm-counts"), ...litmusIn("test/fixtures/herd7"), ...litmusIn("scenarios/lkmm")])
     test(file, () => {
       const [c, s] = both(readFileSync(join(ROOT, file), "utf8"), file);
       // (The herd7 fixtures in other architectures' syntax are refused alike.)
