@@ -581,7 +581,7 @@ function byLocation(
   // write writes first (their reads have one write), then those in coLocs.
   const coOfLoc = new Map(coLocs.map(([l], i) => [l, i]));
   const order = [...locs.filter((l) => !coOfLoc.has(l)), ...coLocs.map(([l]) => l)];
-  const groups = order.map((l, gi) => {
+  const groups = order.map((l) => {
     const byProc = new Map<number, number[]>();
     for (let i = locs.length; i < n; i++) {
       const e = events[i];
@@ -597,7 +597,6 @@ function byLocation(
       procs,
       lists: procs.map((q) => byProc.get(q)!),
       size: [...byProc.values()].reduce((s, xs) => s + xs.length, 0),
-      gi,
     };
   });
   const co = new Rel(n);
@@ -687,17 +686,16 @@ function byLocation(
 /**
  * When to check part of a symbolic search's execution for an ordering cycle (Lkmm.
  * forbiddenForAll). A check costs about what checking one whole candidate costs (about 200 us
- * here, against about 1 us for a search step), and at most points of the search it saves less
- * than that, so each point (the end of a location, by its place in the search order) is
- * checked only while it pays: while the share of its checks that cut, times the work under a node that a
- * check would cut, exceeds a check's cost. That work is measured by samples: a point's first
- * visits and every 64th are checked and then searched anyway. (The work under all nodes, or
- * under those a check lets through, is not the figure: on the kernel model a forbidden prefix
- * often dies on its values soon after, so its subtree is small, and with either figure the
- * checks cost more than they saved: v6.15/04 19-66 s against 12 s without checks; now 13 s,
- * and v6.15/11 43 s against 104 s.) Work is
- * counted in search steps and candidates checked (CHECK each): fixed, so that the search is the
- * same in every run.
+ * here, against about 1 us for a search step), and at most points it saves less than that, so
+ * each point (the end of a location, by its place in the search order) is checked only while
+ * it pays: while the share of its checks that cut, times the work under a node that a check
+ * would cut, exceeds a check's cost. That work is measured by samples: a point's first visits
+ * and every 64th are checked and then searched anyway. (The work under all nodes, or under
+ * those a check lets through, is not the figure: on the kernel model a forbidden prefix often
+ * dies on its values soon after, so its subtree is small, and with either figure the checks
+ * cost more than they saved: v6.15/04 19-66 s against 12 s without checks; now 13 s, and
+ * v6.15/11 43 s against 104 s.) Work is counted in search steps and candidates checked (CHECK
+ * each), fixed numbers, so that the search is the same in every run.
  */
 class OrderChecks {
   /** Work done so far, in steps (a candidate's check counts as CHECK). */

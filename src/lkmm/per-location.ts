@@ -5,7 +5,8 @@
 // its process's view of that order move forward (the coherence axiom), and each RMW's read
 // taking its write's immediate co-predecessor (atomicity). If one location's events alone admit
 // no such order with values meeting the tests that mention only that location's reads, the
-// combination of paths has no candidate and is skipped before its relations are built.
+// combination of paths has no candidate and is never built: exec.ts picks the last process's
+// paths from lastOptions(), a bit set of those that leave every location possible.
 //
 // This is a relaxation, so it is exact to skip on "no": a value that depends on a read of
 // another location is unknown here and meets every test. The answer for one location depends
@@ -43,8 +44,6 @@ export class PerLocation {
   /** Per location and pieces of the other processes: the last process's paths that complete them. */
   private readonly memo = new Map<string, Uint32Array>();
   private readonly words: number;
-  /** Statistics: one location's searches (not from the table). */
-  solved = 0;
 
   constructor(private readonly model: ModelIR, private readonly perProc: readonly Path[][]) {
     const locs = new Set<number>();
@@ -82,7 +81,6 @@ export class PerLocation {
         const given = ps.filter((p): p is Piece => p !== null);
         for (const { piece, paths } of this.lastPieces.get(l)!) {
           const all = piece ? [...given, piece] : given;
-          this.solved++;
           if (all.length === 0 || solve(this.model.cells[l]?.init ?? 0, all)) for (let i = 0; i < ok.length; i++) ok[i] |= paths[i];
         }
         this.memo.set(key, ok);
