@@ -440,7 +440,9 @@ function combine(entry: ShapeEntry, paths: Path[], limits: EnumLimits, before: n
     return true;
   };
   if (prune) {
-    pruned(entry, events, cands, rf, rfOf, coPick, visitAll, resolver, limits.deadline, orderChecks);
+    // Symbolic paths are searched location by location, concrete ones by whole co orders.
+    if (resolver) byLocation(entry, events, cands, rf, rfOf, visitAll, resolver, limits.deadline, orderChecks);
+    else pruned(entry, events, cands, rf, rfOf, coPick, visitAll, limits.deadline);
     return count;
   }
   const coRec = (k: number): void => {
@@ -485,10 +487,7 @@ function resolved(resolver: ValueResolver, rfOf: Int32Array, lk: Lkmm, rf: Rel, 
  * later writes on; an RMW's read sees its write's immediate co-predecessor (atomicity, given
  * coherence). visitAll() visits and counts each candidate.
  */
-function pruned(
-  entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, rfOf: Int32Array, coPick: Int32Array,
-  visitAll: (co?: Rel, lastOf?: Int32Array) => boolean, resolver: ValueResolver | null, deadline: number, orderChecks: OrderChecks | null,
-): void {
+function pruned(entry: ShapeEntry, events: Execution["events"], cands: number[][], rf: Rel, rfOf: Int32Array, coPick: Int32Array, visitAll: () => void, deadline: number): void {
   const { n, reads, coLocs, locs, st } = entry;
   const rmwWriteOf = new Map<number, number>();
   for (const [r, w] of st.rmw.pairs()) rmwWriteOf.set(r, w);
@@ -526,10 +525,7 @@ function pruned(
   };
   let nodes = 0;
   const rfRec = (k: number): void => {
-    if (k === reads.length) {
-      visitAll();
-      return;
-    }
+    if (k === reads.length) return visitAll();
     const r = reads[k];
     for (const w of cands[k]) {
       if (!coherent(k, w)) continue;
@@ -551,12 +547,11 @@ function pruned(
   };
   // The initial writes come first in the events, one per location, each first in its co.
   for (let i = 0; i < locs.length; i++) pos[i] = 0;
-  if (resolver) return byLocation(entry, events, cands, rf, rfOf, visitAll, resolver, deadline, orderChecks);
   coRec(0);
 }
 
 /**
- * pruned()'s search for symbolic paths, location by location. A location's coherence order and
+ * pruned()'s candidates for symbolic paths, found location by location. A location's coherence order and
  * its reads' writes are chosen as per-location.ts plays them: step by step, a process takes
  * its next event at the location (program order), a write is placed next in co, a read reads
  * the write placed last (an RMW's read the one just before its own write). Every coherent
