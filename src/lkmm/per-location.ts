@@ -16,7 +16,7 @@
 
 import type { ModelIR } from "../ir/ir.js";
 import type { Path } from "./paths.js";
-import { Constraint, evalVal, readsOf, type Val } from "./sym.js";
+import { Constraint, evalVal, mapReads, readVar, readsOf, type Val } from "./sym.js";
 
 /** One path's events at one location, numbered 0.. in program order. */
 interface Piece {
@@ -136,22 +136,8 @@ function readsAllAt(v: Val, at: (ev: number) => boolean): boolean {
   return true;
 }
 
-/** v with each read's event index replaced by its local number (a new expression). */
-function renumber(v: Val, local: ReadonlyMap<number, number>): Val {
-  if (typeof v === "number") return v;
-  switch (v.k) {
-    case "read":
-      return { ...v, ev: local.get(v.ev)! };
-    case "un":
-    case "wrap":
-    case "bool":
-      return { ...v, a: renumber(v.a, local) };
-    case "bin":
-      return { ...v, a: renumber(v.a, local), b: renumber(v.b, local) };
-    case "cond":
-      return { ...v, c: renumber(v.c, local), a: renumber(v.a, local), b: renumber(v.b, local) };
-  }
-}
+/** v with each read's event index replaced by its local number. */
+const renumber = (v: Val, local: ReadonlyMap<number, number>): Val => mapReads(v, (r) => readVar(local.get(r.ev)!, r.loc));
 
 /** Structural text of a value (ids left out: equal text, equal function of the reads). */
 function text(v: Val | null): string {

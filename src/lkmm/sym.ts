@@ -95,31 +95,37 @@ export function evalVal(v: Val, readVal: (ev: number) => number): number {
 
 /** v with the reads of `bound` replaced by their values (folded where that makes constants). */
 export function substitute(v: Val, bound: ReadonlyMap<number, number>): Val {
-  if (typeof v === "number" || bound.size === 0) return v;
+  return bound.size === 0 ? v : mapReads(v, (r) => bound.get(r.ev));
+}
+
+/** v with each read r replaced by f(r) where that is defined (folded where that makes
+ * constants; the same object where nothing changes). */
+export function mapReads(v: Val, f: (r: SExpr & { k: "read" }) => Val | undefined): Val {
+  if (typeof v === "number") return v;
   switch (v.k) {
     case "read":
-      return bound.get(v.ev) ?? v;
+      return f(v) ?? v;
     case "un": {
-      const a = substitute(v.a, bound);
+      const a = mapReads(v.a, f);
       return a === v.a ? v : unOp(v.op, a);
     }
     case "bin": {
-      const a = substitute(v.a, bound);
-      const b = substitute(v.b, bound);
+      const a = mapReads(v.a, f);
+      const b = mapReads(v.b, f);
       return a === v.a && b === v.b ? v : binOp(v.op, a, b, v.unsigned);
     }
     case "wrap": {
-      const a = substitute(v.a, bound);
+      const a = mapReads(v.a, f);
       return a === v.a ? v : wrapOp(a, v.bits, v.signed);
     }
     case "bool": {
-      const a = substitute(v.a, bound);
+      const a = mapReads(v.a, f);
       return a === v.a ? v : boolOp(a);
     }
     case "cond": {
-      const c = substitute(v.c, bound);
-      const a = substitute(v.a, bound);
-      const b = substitute(v.b, bound);
+      const c = mapReads(v.c, f);
+      const a = mapReads(v.a, f);
+      const b = mapReads(v.b, f);
       return c === v.c && a === v.a && b === v.b ? v : condOp(c, a, b);
     }
   }
