@@ -11,6 +11,12 @@ export const CORPUS_DIR = resolve(ROOT, process.env.PAGEPROOF_CORPUS_DIR ?? "../
 /** false, or why the corpus tests are skipped. */
 export const corpusSkip = existsSync(CORPUS_DIR) ? false : `LKMM corpus not found at ${CORPUS_DIR}`;
 
+/** The corpus's .litmus files (names), sorted: the order every corpus test and sample uses. */
+export const corpusFiles = (): string[] =>
+  readdirSync(CORPUS_DIR)
+    .filter((n) => n.endsWith(".litmus"))
+    .sort();
+
 export type Header = "Never" | "Always" | "Sometimes" | "Maybe" | "DEADLOCK" | "none";
 
 export interface Row {
@@ -28,7 +34,7 @@ export function headerOf(text: string): Header {
 export function checkCorpus(opts: CheckOptions): { rows: Row[]; seconds: number } {
   const t0 = performance.now();
   const rows: Row[] = [];
-  for (const f of readdirSync(CORPUS_DIR).filter((n) => n.endsWith(".litmus")).sort()) {
+  for (const f of corpusFiles()) {
     const text = readFileSync(join(CORPUS_DIR, f), "utf8");
     rows.push({ file: f, header: headerOf(text), r: checkSource(text, f, opts) });
   }
