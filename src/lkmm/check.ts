@@ -286,13 +286,13 @@ function buildPaths(model: ModelIR, opts: PathOptions): Built {
   };
   const size = () => writtenBy.reduce((k, w) => k + [...w.values()].reduce((j, s) => j + s.size, 0), 0);
   // Symbolic mode: the locations read concretely are mostly pointers, written only constants;
-  // then the constants of every write to them in the step IR are the values (a value no write of
-  // an execution gives leaves its read no write to read from) and no fixpoint is needed.
-  const constants = opts.concreteLocs && opts.stable ? [...opts.concreteLocs].map((l) => [l, opts.stable!.valuesAt(l)] as const) : null;
-  if (constants && constants.every(([, vs]) => vs !== null)) {
-    const fixed = new Map(constants as [number, readonly number[]][]);
-    return built(builders, builders.map((b) => b.paths((a) => fixed.get(a) ?? [])));
-  }
+  // then the constants of the other processes' writes to them in the step IR are the values (a
+  // value no write of an execution gives leaves its read no write to read from) and no fixpoint
+  // is needed. Only the other processes': a read sees its own process's latest write there, or
+  // the initial value (paths.ts adds it), never its process's other writes.
+  const stable = opts.stable;
+  if (opts.concreteLocs && stable && [...opts.concreteLocs].every((l) => stable.valuesAt(l) !== null))
+    return built(builders, builders.map((b) => b.paths((a) => (opts.concreteLocs!.has(a) ? (stable.writtenByOthers(a, b.pid) ?? stable.valuesAt(a) ?? []) : []))));
   if (!opts.concreteLocs || opts.concreteLocs.size > 0)
     for (let round = 0; ; round++) {
       const before = size();

@@ -184,10 +184,14 @@ const isZero = (e: LExpr) => e.k === "const" && e.v === 0;
 /** Per location, what any execution may have written there (initial value included). */
 export class StaticValues {
   private readonly at: AV[];
+  /** Per process, per location it may write: the join of what it may write there. */
+  private readonly by: Map<number, AV>[];
 
   constructor(model: ModelIR) {
     const n = model.cells.length;
     this.at = model.cells.map((c) => konst(c.init | 0));
+    this.by = model.processes.map(() => new Map<number, AV>());
+    let writer = 0; // the process whose code is being run
     const every = Array.from({ length: n }, (_, i) => i);
     /** The locations an address may be (all of them when it is not known). */
     const locsOf = (a: AV): readonly number[] => (a.set ? a.set.filter((l) => l > 0 && l < n) : every);
@@ -200,15 +204,20 @@ export class StaticValues {
     for (let changed = true; changed; ) {
       changed = false;
       const write = (addr: AV, v: (l: number) => AV) => {
+        const mine = this.by[writer];
         for (const l of locsOf(addr)) {
-          const j = join(this.at[l], v(l));
+          const w = v(l);
+          const had = mine.get(l);
+          mine.set(l, had ? join(had, w) : w);
+          const j = join(this.at[l], w);
           if (!same(j, this.at[l])) {
             this.at[l] = j;
             changed = true;
           }
         }
       };
-      for (const p of model.processes) {
+      for (const [pid, p] of model.processes.entries()) {
+        writer = pid;
         // Per instruction, the slots' values on entry (slots are reused by the IR, so this is
         // flow-sensitive), joined over the instructions that lead there.
         const code = p.code;
@@ -316,6 +325,21 @@ export class StaticValues {
   /** Every value loc may hold, if there are few (null: more, or not known). */
   valuesAt(loc: number): readonly number[] | null {
     return this.at[loc]?.set ?? null;
+  }
+
+  /**
+   * What the processes other than pid may write at loc: every value if few (sorted; [] if none
+   * of them writes there), else null. With the process's own latest write (or the initial
+   * value before it) these are all a read of pid may see: coherence forbids its own earlier,
+   * overwritten writes and its later ones.
+   */
+  writtenByOthers(loc: number, pid: number): readonly number[] | null {
+    let av = NONE;
+    this.by.forEach((m, q) => {
+      const w = q === pid ? undefined : m.get(loc);
+      if (w) av = join(av, w);
+    });
+    return av.set;
   }
 
   /** What a read of location loc may see. */
