@@ -75,6 +75,24 @@ P1(struct obj *o) { spin_lock(&o->lock); o->v = 2; spin_unlock(&o->lock); }
     violation(run("C e\n{ struct obj o; }\nstruct obj { spinlock_t lock; };\nP0(struct obj *o) { spin_lock(&o->lock); }\n"), "bug", /^P0 ends holding o\.lock$/, "P0");
   });
 
+  test("a field read through a NULL pointer is a NULL pointer dereference, under SC and lkmm", () => {
+    // The field's address is not 0 + its offset (which is some other cell's address).
+    const src = `C e
+{ struct node a; struct node b = { .next = &a }; int x; }
+struct node { struct node *next; int val; };
+P0(struct node *b, int *x) {
+	struct node *n = READ_ONCE(b->next);
+	struct node *m = READ_ONCE(n->next);
+	int r = READ_ONCE(m->val);
+}
+P1(int *x) { WRITE_ONCE(*x, 1); }
+`;
+    violation(run(src), "bug", /^NULL pointer dereference$/, "P0");
+    const lk = run(src, { model: "lkmm" });
+    assert.equal(lk.verdict, "violation", JSON.stringify(lk.incomplete));
+    assert.equal(lk.violation!.message, "NULL pointer dereference");
+  });
+
   test("double free through the kernel model: the second put_page is a use-after-free", () => {
     const r = run(`C e
 (* Kernel: v5.7 *)

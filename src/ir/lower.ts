@@ -678,7 +678,11 @@ export class ProcLowerer {
         }
         if (st.kind !== "struct") fail(e.loc, "not a struct");
         const f = this.layouts.field(st.name, e.field, e.loc);
-        const addr: LExpr = f.offset === 0 ? base : base.k === "const" ? { k: "const", v: base.v + f.offset } : { k: "bin", op: "+", a: base, b: { k: "const", v: f.offset }, unsigned: false };
+        // Through a pointer that may be NULL, a field's address is NULL too, not 0 + offset: the
+        // access is then the NULL pointer dereference it is in the kernel, instead of touching
+        // whichever cell has the field's offset as its address.
+        const shifted: LExpr = { k: "bin", op: "+", a: base, b: { k: "const", v: f.offset }, unsigned: false };
+        const addr: LExpr = f.offset === 0 ? base : base.k === "const" ? { k: "const", v: base.v + f.offset } : e.arrow ? { k: "cond", c: base, a: shifted, b: { k: "const", v: 0 } } : shifted;
         return { k: "mem", addr, t: f.type, isConst: f.isConst, loc: e.loc };
       }
       case "index": {
