@@ -324,6 +324,32 @@ exists (1:r1=0)`;
     assert.equal(res.lkmm!.cut, 0);
     assert.equal(answer(lk(spin("await(READ_ONCE(*x));"))), "Sometimes");
   });
+  test("a spin loop whose iterations change nothing needs no bound, as await() does", () => {
+    // The lowering turns a loop with an empty body into await() (busy-wait.test.ts). These it
+    // does not: a failed iteration only reads x (relaxed: READ_ONCE, a failed add_unless) and
+    // leaves the process as it was, so going round again is dropped, not cut (paths.ts).
+    for (const [wait, want] of [
+      ["int t = 0; do { t = READ_ONCE(*x); } while (t == 0);", "Sometimes"],
+      // A failed add_unless orders nothing; the one that succeeds is fully ordered.
+      ["while (!atomic_add_unless((atomic_t *)x, 1, 0)) cpu_relax();", "Never"],
+    ] as const) {
+      const res = lk(spin(wait));
+      assert.equal(res.lkmm!.cut, 0, wait);
+      assert.equal(answer(res), want, wait);
+    }
+    // Iterations that change something are still cut: an acquire read (it orders what follows),
+    // a fence, a write, a register counting the iterations.
+    for (const wait of [
+      "int t = 0; do { t = smp_load_acquire(x); } while (t == 0);",
+      "int t = 0; do { t = READ_ONCE(*x); smp_mb(); } while (t == 0);",
+      "int t = 0; do { t = READ_ONCE(*x); WRITE_ONCE(*y, 2); } while (t == 0);",
+      "int n = 0; int t = 0; do { t = READ_ONCE(*x); n++; } while (t == 0);",
+    ]) {
+      const res = lk(spin(wait));
+      assert.equal(res.verdict, "incomplete", wait);
+      assert.equal(res.incomplete!.limit, "unroll", wait);
+    }
+  });
   test("--unroll N: a counted loop is complete once N covers it", () => {
     const src = `C loop
 {}

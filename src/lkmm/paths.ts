@@ -11,7 +11,8 @@
 // such a value decides whether to execute, up to the branch's immediate post-dominator).
 
 import { evalBin, wrapValue } from "../ir/lower.js";
-import { Instr, LExpr, ModelIR, ProcessIR, Src } from "../ir/ir.js";
+import { Instr, LExpr, ModelIR, ProcessIR, Src, successors } from "../ir/ir.js";
+import { liveSets } from "../ir/liveness.js";
 import { Kind, PEvent, T, accessTags, fenceTag } from "./events.js";
 import { StaticValues, truth } from "./static-values.js";
 import { Constraint, SExpr, Val, binOp, bindingOf, boolOp, condOp, factKey, readVar, readsOf, substitute, testOf, unOp, wrapOp } from "./sym.js";
@@ -120,7 +121,8 @@ interface St {
   srcuRscs: [number, number][];
   rcuStack: number[];
   srcuStack: number[];
-  regions: { taint: Taint; end: number }[];
+  /** Open control-dependency regions: the taint of branch `at`'s condition, up to `end`. */
+  regions: { taint: Taint; end: number; at: number }[];
   back: Map<number, number>;
   violations: Path["violations"];
   notes: Path["notes"];
@@ -138,6 +140,24 @@ interface St {
   facts: Map<number | string, boolean>;
   /** Writes so far. */
   nw: number;
+  /** Per loop head, the path at its latest back-edge there (spinsAgain()). */
+  loops: Map<number, LoopVisit>;
+  /** The last iteration changed nothing: the path is dropped, not cut. */
+  spun?: boolean;
+}
+
+/** What a path was at a back-edge into a loop head: enough to tell that the next iteration changed nothing. */
+interface LoopVisit {
+  events: number;
+  vals: Int32Array;
+  sv: (SExpr | null)[];
+  taint: Taint[];
+  regions: St["regions"];
+  nw: number;
+  violations: number;
+  notes: number;
+  rcu: number;
+  srcu: number;
 }
 
 function clone(s: St): St {
@@ -166,6 +186,7 @@ function clone(s: St): St {
     sv: s.sv.slice(),
     cons: s.cons.slice(),
     facts: new Map(s.facts),
+    loops: new Map(s.loops),
   };
 }
 
@@ -222,6 +243,8 @@ function postDominators(code: Instr[]): Int32Array {
 
 export class PathBuilder {
   private readonly ipdom: Int32Array;
+  /** Slots live on entry to each instruction (the registers the final condition reads live at the end). */
+  private readonly live: { liveIn: Uint32Array; words: number };
   private readonly fencesAt = new Map<number, { name: string; src: Src }[]>();
   constructor(
     readonly model: ModelIR,
@@ -230,6 +253,7 @@ export class PathBuilder {
     readonly opts: PathOptions,
   ) {
     this.ipdom = postDominators(proc.code);
+    this.live = liveSets(proc, new Set(proc.registers.values()));
     for (const f of proc.fences ?? []) {
       if (!fenceTag(f.name)) continue;
       const list = this.fencesAt.get(f.at) ?? [];
@@ -253,7 +277,7 @@ export class PathBuilder {
     const st: St = {
       pc: 0, vals, taint: new Array<Taint>(nslots).fill(NONE), events: [], addr: [], data: [], ctrl: [], rmw: [], rscs: [], srcuRscs: [],
       rcuStack: [], srcuStack: [], regions: [], back: new Map(), violations: [], notes: [], inAtomic: false, atomicFrom: 0, checkedFree: [], own: new Map(), nw: 0,
-      sv: new Array<SExpr | null>(nslots).fill(null), cons: [], facts: new Map(),
+      sv: new Array<SExpr | null>(nslots).fill(null), cons: [], facts: new Map(), loops: new Map(),
     };
     const work: St[] = [st];
     while (work.length) {
@@ -331,6 +355,7 @@ export class PathBuilder {
   }
 
   private finish(s: St, out: Path[], cut: boolean): void {
+    if (s.spun) return;
     if (this.sink) {
       this.sink.maxWrites = Math.max(this.sink.maxWrites, s.nw);
       // Symbolic seed states seldom meet again: the seed is held to the paths' limit instead.
@@ -542,6 +567,62 @@ export class PathBuilder {
     return true;
   }
 
+  /**
+   * At a back-edge of s into loop head `head`: true if the iteration since the previous
+   * back-edge there changed nothing a later event can see, so that going round again is a
+   * spin (GenMC's blocked spin loop, as await() is). Then every continuation of s is one of
+   * the path that skipped this iteration, with the iteration's events added; those are only
+   * reads that order nothing (marked, not acquire, not RMW halves that succeed: a failed
+   * atomic_add_unless() or cmpxchg(), READ_ONCE(); or the kernel model's ghost cells), so
+   * dropping them leaves an execution that is consistent if the longer one was, with the same
+   * final state and findings. The longer one is dropped, neither kept nor counted as cut: no
+   * unroll bound is needed, and a loop that can spin forever is not a finite execution.
+   * Conditions, checked against the previous visit: no write, fence, finding or RCU marker in
+   * between; the slots live at the head hold the same values from the same reads; the control
+   * regions opened in between close where their branch leaves the loop (a direct successor),
+   * so no event after the loop depends on the dropped reads; and one of them leaves the loop
+   * (its end is outside the instructions from the head to the back-edge): the loop waits for a
+   * value. A loop with no such exit (for (;;) { }) is still cut by the bound.
+   */
+  private spinsAgain(s: St, head: number): boolean {
+    const prev = s.loops.get(head);
+    const visit = (): LoopVisit => ({
+      events: s.events.length, vals: s.vals.slice(), sv: s.sv.slice(), taint: s.taint.slice(), regions: s.regions.slice(),
+      nw: s.nw, violations: s.violations.length, notes: s.notes.length, rcu: s.rcuStack.length, srcu: s.srcuStack.length,
+    });
+    if (!prev || !this.changedNothing(s, prev, head)) {
+      s.loops.set(head, visit());
+      return false;
+    }
+    return true;
+  }
+
+  private changedNothing(s: St, prev: LoopVisit, head: number): boolean {
+    if (s.inAtomic || s.nw !== prev.nw || s.violations.length !== prev.violations || s.notes.length !== prev.notes) return false;
+    if (s.rcuStack.length !== prev.rcu || s.srcuStack.length !== prev.srcu) return false;
+    for (let i = prev.events; i < s.events.length; i++) {
+      const e = s.events[i];
+      if (e.kind !== "R") return false;
+      const ghost = this.model.cells[e.loc]?.ghost === true;
+      if (!ghost && ((e.tags & ~(T.ONCE | T.NORETURN)) !== 0 || (e.tags & T.ONCE) === 0)) return false;
+    }
+    const { liveIn, words } = this.live;
+    for (let i = 0; i < s.vals.length; i++) {
+      if ((liveIn[head * words + (i >>> 5)] & (1 << (i & 31))) === 0) continue;
+      if (s.vals[i] !== prev.vals[i] || (s.sv[i]?.id ?? -1) !== (prev.sv[i]?.id ?? -1) || String(s.taint[i]) !== String(prev.taint[i])) return false;
+    }
+    if (s.regions.length < prev.regions.length) return false;
+    let exits = false;
+    for (let i = 0; i < s.regions.length; i++) {
+      const r = s.regions[i];
+      if (i < prev.regions.length) {
+        if (r !== prev.regions[i]) return false;
+      } else if (!successors(this.proc.code, r.at).includes(r.end)) return false;
+      else if (r.end < head || r.end > s.pc) exits = true;
+    }
+    return exits;
+  }
+
   /** Runs s until it ends, blocks, is cut, or branches on a read (pushing the branches onto work). */
   private run(s: St, domain: (loc: number) => Iterable<number>, work: St[], out: Path[], seed: boolean): void {
     const code = this.proc.code;
@@ -553,6 +634,10 @@ export class PathBuilder {
       if (fences) for (const f of fences) this.event(s, "F", fenceTag(f.name), -1, 0, f.src, f.name, NONE, NONE);
       const next = (pc: number) => {
         if (pc <= s.pc && (ins.op === "jmp" || ins.op === "br")) {
+          if (this.spinsAgain(s, pc)) {
+            s.spun = true;
+            return false;
+          }
           const n = (s.back.get(s.pc) ?? 0) + 1;
           s.back.set(s.pc, n);
           if (n > this.opts.unroll) return false;
@@ -575,7 +660,7 @@ export class PathBuilder {
           const c = this.val(s, ins.cond);
           const t = this.taintOf(s, ins.cond);
           const end = this.ipdom[s.pc];
-          if (t.length && end !== s.pc) s.regions.push({ taint: t, end });
+          if (t.length && end !== s.pc) s.regions.push({ taint: t, end, at: s.pc });
           if (typeof c !== "number") {
             // Symbolic: a branch per outcome the path has not excluded, each a constraint.
             const [yes, no] = this.split(s, c, ins.src);
