@@ -301,6 +301,16 @@ export class Lkmm {
     const propInt = prop.and(int);
     for (let i = 0; i < n; i++) propInt.a[i * propInt.w + (i >>> 5)] &= ~(1 << (i & 31));
     const hb = ppo.or(rfe, propInt).restrict(Marked, Marked);
+    if (!this.hasRcu && !(this.hasPlain && !quick) && !wantOrder && !explain) {
+      // Nothing below needs hb* or pb*: two acyclicity tests (Kahn's algorithm) replace the
+      // closures. pb = prop ; strong-fence ; hb* ; [Marked] has a cycle exactly when
+      // prop ; strong-fence | hb has one through a prop ; strong-fence edge (each such edge starts
+      // at a Marked event, where the hb* before it ends), i.e., hb being acyclic, when it has one.
+      if (!hb.isAcyclic()) return { ok: false, axiom: "happens-before", cycle: quick ? [] : hb.cycle()!, races };
+      if (prop.seq(strongFence).orIn(hb).isAcyclic()) return { ok: true, races };
+      if (quick) return { ok: false, axiom: "propagation", races };
+      // Failed: the cycle is named from pb itself, as below.
+    }
     const hbPlus = hb.plus();
     if (hbPlus.reflexive()) return { ok: false, axiom: "happens-before", cycle: quick ? [] : hb.cycle()!, races, rels: explain ? { hb, ppo, prop } : undefined };
     const hbStar = hbPlus.optIn();
