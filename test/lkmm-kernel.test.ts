@@ -92,6 +92,16 @@ exists (o.__ghost_io=1)
     assert.match(r.incomplete!.detail!, /with symbolic read values; with concrete ones: P\d has more than \d+ (paths|states)/);
   });
 
+  test("executions that a loop for ever cuts name the process and the loop", () => {
+    // P1 is `for (;;) gmap_make_secure(page, NULL);` (SC's state space is finite; an LKMM
+    // execution has bounded length). Some of P1's paths end early, in a VM_BUG_ON on values
+    // no allowed execution reads, so the search runs and every allowed execution is cut.
+    const r = run("scenarios/2020-splice-thread/09a-freeze-vs-get-page-unless-zero.litmus", "lkmm");
+    assert.equal(r.verdict, "incomplete");
+    assert.equal(r.incomplete!.limit, "unroll");
+    assert.match(r.incomplete!.detail!, /^every allowed execution \(\d+\) runs a loop past the bound of 2 iterations \(most often P1 at \S*scenarios\/2020-splice-thread\/09a-freeze-vs-get-page-unless-zero\.litmus:28\); raise --unroll/);
+  });
+
   test("a candidate search that runs out of time names the paths per process and where they fork", () => {
     const r = checkFile(join(ROOT, "scenarios/v6.15/11-speculative-get-vs-freeze.litmus"), { model: "lkmm", timeoutMs: 3000 });
     assert.equal(r.verdict, "incomplete");

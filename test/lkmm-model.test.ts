@@ -312,10 +312,12 @@ exists (1:r1=0)`;
     assert.ok(res.lkmm!.cut > 0);
     assert.equal(res.observation, undefined);
     // The message counts what was cut and what ended within the bound (no SC search levels).
-    assert.match(res.incomplete!.detail!, /^\d+ allowed executions? run a loop past the bound of 2 iterations; the \d+ that end within it have no finding; raise --unroll$/);
+    assert.match(res.incomplete!.detail!, /^\d+ allowed executions? runs? a loop past the bound of 2 iterations \(P1 at test\.litmus:4\); the \d+ that end within it have no finding; raise --unroll$/);
     const forever = lk(spin("for (;;) { }"));
     assert.equal(forever.verdict, "incomplete");
-    assert.match(forever.incomplete!.detail!, /^every allowed execution \(\d+\) runs a loop past the bound of 2 iterations; .*for \(;;\)/);
+    // Every path of P1 is cut, so no execution can end within the bound: said without a search.
+    assert.match(forever.incomplete!.detail!, /^every path of P1 runs a loop past the bound of 2 iterations \(test\.litmus:\d+\), so no execution ends within it; .*for \(;;\)/);
+    assert.equal(forever.lkmm!.candidates, 0);
   });
   test("await() needs no bound: executions where the condition is false do not complete", () => {
     const res = lk(spin("await(smp_load_acquire(x));"));

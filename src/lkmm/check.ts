@@ -13,7 +13,7 @@ import { ModelIR, Src } from "../ir/ir.js";
 import { formatValue, Trace } from "../engine/trace.js";
 import { Execution, ExecLimit, StopEnum, ValueCycle, enumerate, evalCond, snapshot } from "./exec.js";
 import { FinalExpr } from "../ir/ir.js";
-import { NeedConcrete, Path, PathBuilder, PathLimit, PathOptions } from "./paths.js";
+import { NeedConcrete, Path, PathBuilder, PathLimit, PathOptions, siteOf } from "./paths.js";
 import { ExecGraph, graphOf } from "./display.js";
 import { StaticValues } from "./static-values.js";
 
@@ -103,6 +103,16 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     limitDetail = e.message;
   }
 
+  // A process whose every path is cut (it loops for ever, or longer than the bound) is in every
+  // execution, so none ends within the bound and none can be reported: say so at once rather
+  // than search executions only to count them.
+  const endless = perProc.findIndex((ps) => ps.length > 0 && ps.every((p) => p.cut));
+  if (!limit && endless >= 0) {
+    const at = perProc[endless][0].cutAt;
+    limit = "unroll";
+    limitDetail = `every path of P${endless} runs a loop past the bound of ${unroll} iterations${at ? ` (${siteOf(at)})` : ""}, so no execution ends within it; raise --unroll (a loop that never exits, such as for (;;), is cut at any bound: check such a scenario under SC)`;
+  }
+
   const extraLocs = model.observed.filter((o) => o.kind === "mem").map((o) => o.addr);
   const finals = new FinalStates(model, perProc);
   let positive = 0;
@@ -144,6 +154,8 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
       });
     });
   };
+  // Where the allowed executions that the bound cut took a loop once too often, for the message.
+  const cutSites = new Map<string, number>();
   const visit = (mode: "all" | "sat" | "unsat") => (x: Execution) => {
     lk.candidates++; // counted here, so a run stopped by a limit still reports what it checked
     const sat = model.final ? evalCond(model.final.cond, x.final) : false;
@@ -154,8 +166,11 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
       if (sat && model.final && (!forbiddenWitness || rank(x) > rank(forbiddenWitness))) forbiddenWitness = snapshot(x);
       return;
     }
-    if (x.paths.some((p) => p.cut)) {
+    const cutPath = x.paths.find((p) => p.cut);
+    if (cutPath) {
       lk.cut++;
+      const site = `P${cutPath.proc}${cutPath.cutAt ? ` at ${siteOf(cutPath.cutAt)}` : ""}`;
+      cutSites.set(site, (cutSites.get(site) ?? 0) + 1);
       return;
     }
     if (model.filter && !evalCond(model.filter, x.final)) return;
@@ -236,10 +251,12 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
     } else if (lk.cut > 0) {
       result.verdict = "incomplete";
       const cut = `${lk.cut} allowed execution${lk.cut === 1 ? "" : "s"}`;
+      const top = [...cutSites].sort((a, b) => b[1] - a[1])[0][0];
+      const where = cutSites.size === 1 ? top : `most often ${top}`;
       const detail =
         lk.executions === 0
-          ? `every allowed execution (${lk.cut}) runs a loop past the bound of ${unroll} iterations; raise --unroll (a loop that never exits, such as for (;;), is cut at any bound)`
-          : `${cut} run a loop past the bound of ${unroll} iterations; the ${lk.executions} that end within it have no finding; raise --unroll`;
+          ? `every allowed execution (${lk.cut}) runs a loop past the bound of ${unroll} iterations (${where}); raise --unroll (a loop that never exits, such as for (;;), is cut at any bound)`
+          : `${cut} run${lk.cut === 1 ? "s" : ""} a loop past the bound of ${unroll} iterations (${where}); the ${lk.executions} that end within it have no finding; raise --unroll`;
       result.incomplete = { limit: "unroll", completeDepth: 0, detail };
     }
   }

@@ -64,6 +64,8 @@ export interface Path {
   violations: { kind: string; msg: string; src: Src; after: number }[];
   /** The unroll bound cut the path: it is the prefix of a longer execution. */
   cut: boolean;
+  /** Where a cut path took the backward jump one time too many. */
+  cutAt?: Src;
   /** An unbalanced rcu_read_unlock / synchronize_rcu inside the process's own read-side section. */
   notes: { kind: string; msg: string; src: Src }[];
 }
@@ -374,7 +376,7 @@ export class PathBuilder {
     }
     out.push({
       proc: this.pid, events, shape: this.shapeOf(s), addr: s.addr, data: s.data, ctrl: s.ctrl, rmw: s.rmw, rscs: s.rscs, srcuRscs: s.srcuRscs,
-      slots: s.vals, violations: s.violations, cut, notes: s.notes,
+      slots: s.vals, violations: s.violations, cut, ...(cut ? { cutAt: this.proc.code[s.pc].src } : {}), notes: s.notes,
       symbolic, slotVals: symbolic ? Array.from(s.vals, (v, i) => s.sv[i] ?? v) : null, constraints: s.cons,
     });
   }
