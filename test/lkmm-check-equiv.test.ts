@@ -27,7 +27,7 @@ function differs(a: Verdict, b: Verdict): string | null {
   if (JSON.stringify(a.cycle) !== JSON.stringify(b.cycle)) return `cycle ${JSON.stringify(a.cycle)} vs ${JSON.stringify(b.cycle)}`;
   if (JSON.stringify(a.races) !== JSON.stringify(b.races)) return `races ${JSON.stringify(a.races)} vs ${JSON.stringify(b.races)}`;
   const pairs = (r: Rel | undefined) => JSON.stringify(r?.pairs() ?? null);
-  if (pairs(a.order) !== pairs(b.order)) return "ordered-before differs";
+  if (pairs(a.order?.()) !== pairs(b.order?.())) return "ordered-before differs";
   return null;
 }
 

@@ -263,7 +263,7 @@ export class ReferenceLkmm {
       for (const [i, j] of wwRace.or(wrRace, rwRace).pairs()) if (i < j || !wwRace.or(wrRace, rwRace).has(j, i)) races.push([i, j]);
     }
     const order = wantOrder ? po.opt().seq((rb ? hb.or(pb, rb) : hb.or(pb)).star()).seq(po.opt()) : undefined;
-    return { ok: true, races, order, rels: explain ? { hb, pb, prop, ...(rb ? { rb } : {}) } : undefined };
+    return { ok: true, races, order: order ? () => order : undefined, rels: explain ? { hb, pb, prop, ...(rb ? { rb } : {}) } : undefined };
   }
 }
 

@@ -15,6 +15,7 @@ import { Execution, ExecLimit, StopEnum, ValueCycle, enumerate, evalCond, snapsh
 import { FinalExpr } from "../ir/ir.js";
 import { NeedConcrete, Path, PathBuilder, PathLimit, PathOptions, siteOf } from "./paths.js";
 import { ExecGraph, graphOf } from "./display.js";
+import type { Rel } from "./rel.js";
 import { StaticValues } from "./static-values.js";
 
 export const DEFAULT_UNROLL = 2;
@@ -144,12 +145,13 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   const freeable = model.cells.some((c) => c.freedCell >= 0) && perProc.some((ps) => ps.some((p) => p.events.some((e) => e.kind === "W" && e.val !== 0 && model.cells.some((c) => c.freedCell === e.loc))));
   const useAfterFree = (x: Execution) => {
     const order = x.verdict.order!;
+    let ob: Rel | null = null;
     x.events.forEach((e, i) => {
       if (e.proc < 0 || e.kind === "F" || e.freeChecked) return;
       const cell = model.cells[e.loc];
       if (!cell || cell.ghost || cell.freedCell < 0) return;
       x.events.forEach((w, j) => {
-        if (w.kind === "W" && w.proc >= 0 && w.loc === cell.freedCell && w.val !== 0 && !order.has(i, j))
+        if (w.kind === "W" && w.proc >= 0 && w.loc === cell.freedCell && w.val !== 0 && !(ob ??= order()).has(i, j))
           finding("use-after-free", `access to ${cell.name} after the object was freed`, x, e.src, e.proc);
       });
     });

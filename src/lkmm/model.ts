@@ -47,8 +47,9 @@ export interface Verdict {
   cycle?: number[];
   /** Pairs of racing plain accesses (the data-race flag). */
   races: [number, number][];
-  /** With check(.., wantOrder): po? ; (hb | pb | rb)* ; po?, "ordered before" (for use-after-free). */
-  order?: Rel;
+  /** With check(.., wantOrder): po? ; (hb | pb | rb)* ; po?, "ordered before" (for
+   * use-after-free), computed when first asked for (most allowed executions free nothing). */
+  order?: () => Rel;
   /** Named relations of the execution, for displays. */
   rels?: Record<string, Rel>;
 }
@@ -109,6 +110,9 @@ export class Lkmm {
   private readonly fence: Rel;
   private readonly sfRelM: Rel;
   private readonly cumulStatic: Rel;
+  /** cumulStatic* and sfRelM ; cumulStatic*, made when first needed (the constructor's cumulStatic only). */
+  private cumulStaticStar: Rel | null = null;
+  private sfThenStaticStar: Rel | null = null;
   private readonly ppoStatic: Rel;
   private readonly depM: Rel;
 
@@ -291,9 +295,21 @@ export class Lkmm {
     if (poUnlockRfLockPo) ppo.orIn(poUnlockRfLockPo.and(int));
     // cumul-fence = [Marked] ; ((rfe ; [Marked])? ; (strong-fence | po-rel) | wmb | po-unlock-lock-po) ; [Marked]
     const rfeM = rfe.ran(Marked);
-    const cumulFence = cumulStatic.or(rfeM.restrict(Marked, null).seq(sfRelM));
-    if (poUnlockRfLockPo) cumulFence.orIn(poUnlockRfLockPo.restrict(Marked, Marked));
-    const cfStar = cumulFence.plus().optIn();
+    const rfeMM = rfeM.restrict(Marked, null);
+    let cfStar: Rel;
+    if (this.hasUnlockLock || poUnlockRfLockPo) {
+      const cumulFence = cumulStatic.or(rfeMM.seq(sfRelM));
+      if (poUnlockRfLockPo) cumulFence.orIn(poUnlockRfLockPo.restrict(Marked, Marked));
+      cfStar = cumulFence.plus().optIn();
+    } else if (rfeMM.isEmpty()) cfStar = (this.cumulStaticStar ??= cumulStatic.plus().optIn());
+    else {
+      // cumul-fence = S | D with S static and D = rfe ; sfRelM, and (S | D)* = S* ; (D ; S*)*:
+      // S* and sfRelM ; S* are made once; D ; S* has a row per write read externally, so the
+      // closure left to make each time is small.
+      const sStar = (this.cumulStaticStar ??= cumulStatic.plus().optIn());
+      const dThenS = rfeMM.seq((this.sfThenStaticStar ??= sfRelM.seq(sStar)));
+      cfStar = sStar.or(sStar.seq(dThenS.plus()));
+    }
     // prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ; rfe? ; [Marked]
     const x = cfStar.restrict(Marked, Marked).orIn(overwrite.and(ext).restrict(Marked, null).seq(cfStar).ran(Marked));
     const prop = x.or(x.seq(rfeM));
@@ -301,13 +317,19 @@ export class Lkmm {
     const propInt = prop.and(int);
     for (let i = 0; i < n; i++) propInt.a[i * propInt.w + (i >>> 5)] &= ~(1 << (i & 31));
     const hb = ppo.or(rfe, propInt).restrict(Marked, Marked);
-    if (!this.hasRcu && !(this.hasPlain && !quick) && !wantOrder && !explain) {
+    if (!this.hasRcu && !(this.hasPlain && !quick) && !explain) {
       // Nothing below needs hb* or pb*: two acyclicity tests (Kahn's algorithm) replace the
       // closures. pb = prop ; strong-fence ; hb* ; [Marked] has a cycle exactly when
       // prop ; strong-fence | hb has one through a prop ; strong-fence edge (each such edge starts
       // at a Marked event, where the hb* before it ends), i.e., hb being acyclic, when it has one.
       if (!hb.isAcyclic()) return { ok: false, axiom: "happens-before", cycle: quick ? [] : hb.cycle()!, races };
-      if (prop.seq(strongFence).orIn(hb).isAcyclic()) return { ok: true, races };
+      if (prop.seq(strongFence).orIn(hb).isAcyclic()) {
+        if (!wantOrder) return { ok: true, races };
+        // hb, prop and strong-fence are this call's own (or the constructor's, never changed).
+        let order: Rel | null = null;
+        const orderOf = () => (order ??= po.opt().seq(hb.or(prop.seq(strongFence).seq(hb.star()).ran(Marked)).star()).seq(po.opt()));
+        return { ok: true, races, order: orderOf };
+      }
       if (quick) return { ok: false, axiom: "propagation", races };
       // Failed: the cycle is named from pb itself, as below.
     }
@@ -398,7 +420,8 @@ export class Lkmm {
       for (const [i, j] of wwRace.or(wrRace, rwRace).pairs()) if (i < j || !wwRace.or(wrRace, rwRace).has(j, i)) races.push([i, j]);
     }
     const order = wantOrder ? po.opt().seq((rb ? hb.or(pb, rb) : hb.or(pb)).star()).seq(po.opt()) : undefined;
-    return { ok: true, races, order, rels: explain ? { hb, pb, prop, ...(rb ? { rb } : {}) } : undefined };
+    const orderOf = order ? () => order : undefined;
+    return { ok: true, races, order: orderOf, rels: explain ? { hb, pb, prop, ...(rb ? { rb } : {}) } : undefined };
   }
 
   /**

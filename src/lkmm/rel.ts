@@ -54,10 +54,13 @@ export class Rel {
   seq(r: Rel): Rel {
     const { n, w } = this;
     const out = new Uint32Array(n * w);
+    // Only the k with a non-empty row of r contribute: the right-hand relations (rfi, rfe,
+    // fences) are often sparse where the left ones (cumul-fence*, prop, ctrl) are dense.
+    const live = r.domainSet();
     for (let i = 0; i < n; i++) {
       const base = i * w;
       for (let kw = 0; kw < w; kw++) {
-        let bits = this.a[base + kw];
+        let bits = this.a[base + kw] & live[kw];
         while (bits !== 0) {
           const t = bits & -bits;
           const k = (kw << 5) + (31 - Math.clz32(t));
@@ -141,10 +144,15 @@ export class Rel {
   plus(): Rel {
     const { n, w } = this;
     const a = this.a.slice();
+    // A step through k adds nothing unless k has a predecessor and a successor, and the
+    // closure has the relation's own domain and range: the other k are skipped.
+    const from = this.domainSet();
+    const to = this.rangeSet();
     for (let k = 0; k < n; k++) {
-      const kb = k * w;
       const kw = k >>> 5;
       const kbit = 1 << (k & 31);
+      if ((from[kw] & to[kw] & kbit) === 0) continue;
+      const kb = k * w;
       for (let i = 0; i < n; i++) {
         const ib = i * w;
         if ((a[ib + kw] & kbit) === 0) continue;
