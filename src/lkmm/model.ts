@@ -15,7 +15,7 @@
 // and the flag data-race (not an axiom: the execution stays, and is reported).
 
 import { T } from "./events.js";
-import { EvSet, Rel, has, setMinus, setOf, setOr } from "./rel.js";
+import { EvSet, Rel, has, outsideScratch, setMinus, setOf, setOr, withScratch } from "./rel.js";
 
 export interface XEvent {
   kind: "R" | "W" | "F";
@@ -252,6 +252,13 @@ export class Lkmm {
   /** happens-before, propagation, rcu and plain-coherence (with the data-race flag); `quick`:
    * only whether they hold (no cycle looked for). */
   private checkOrder(rf: Rel, co: Rel, fr: Rel, explain: boolean, wantOrder: boolean, quick: boolean): Verdict {
+    // The relations made for a check die with it, unless the verdict keeps some (the relations
+    // to explain, the ordered-before relation).
+    if (explain || wantOrder) return this.orderAxioms(rf, co, fr, explain, wantOrder, quick);
+    return withScratch(() => this.orderAxioms(rf, co, fr, explain, wantOrder, quick));
+  }
+
+  private orderAxioms(rf: Rel, co: Rel, fr: Rel, explain: boolean, wantOrder: boolean, quick: boolean): Verdict {
     const { n, po, int, ext, M, Marked } = this;
     const races: [number, number][] = [];
     const rfe = rf.and(ext);
@@ -301,13 +308,13 @@ export class Lkmm {
       const cumulFence = cumulStatic.or(rfeMM.seq(sfRelM));
       if (poUnlockRfLockPo) cumulFence.orIn(poUnlockRfLockPo.restrict(Marked, Marked));
       cfStar = cumulFence.plus().optIn();
-    } else if (rfeMM.isEmpty()) cfStar = (this.cumulStaticStar ??= cumulStatic.plus().optIn());
+    } else if (rfeMM.isEmpty()) cfStar = (this.cumulStaticStar ??= outsideScratch(() => cumulStatic.plus().optIn()));
     else {
       // cumul-fence = S | D with S static and D = rfe ; sfRelM, and (S | D)* = S* ; (D ; S*)*:
       // S* and sfRelM ; S* are made once; D ; S* has a row per write read externally, so the
       // closure left to make each time is small.
-      const sStar = (this.cumulStaticStar ??= cumulStatic.plus().optIn());
-      const dThenS = rfeMM.seq((this.sfThenStaticStar ??= sfRelM.seq(sStar)));
+      const sStar = (this.cumulStaticStar ??= outsideScratch(() => cumulStatic.plus().optIn()));
+      const dThenS = rfeMM.seq((this.sfThenStaticStar ??= outsideScratch(() => sfRelM.seq(sStar))));
       cfStar = sStar.or(sStar.seq(dThenS.plus()));
     }
     // prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ; rfe? ; [Marked]

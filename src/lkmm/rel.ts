@@ -5,12 +5,63 @@
 
 export type EvSet = Uint32Array;
 
+// Scratch memory for the relations of one ordering check, which die with it (Lkmm.checkOrder
+// builds some forty, and a typed array of its own costs about a microsecond to allocate and
+// collect, more than composing it): inside withScratch() a relation's words are a view of one
+// buffer that is reused from the start by the next check. Nothing made inside may outlive it.
+let scratch = new Uint32Array(1 << 14);
+let top = 0;
+let scratchOn = false;
+
+/** Runs f with the relations it makes in scratch memory; none may be kept after it returns. */
+export function withScratch<T>(f: () => T): T {
+  if (scratchOn) return f();
+  scratchOn = true;
+  try {
+    return f();
+  } finally {
+    scratchOn = false;
+    top = 0;
+  }
+}
+
+/** Runs f with its relations in memory of their own (a cache filled inside withScratch). */
+export function outsideScratch<T>(f: () => T): T {
+  if (!scratchOn) return f();
+  scratchOn = false;
+  try {
+    return f();
+  } finally {
+    scratchOn = true;
+  }
+}
+
+/** `len` zeroed words. */
+function words(len: number): Uint32Array {
+  if (!scratchOn) return new Uint32Array(len);
+  if (top + len > scratch.length) {
+    // The views made so far keep the old buffer alive; the new one is used from its start.
+    scratch = new Uint32Array(Math.max(scratch.length * 2, len * 4));
+    top = 0;
+  }
+  const a = scratch.subarray(top, (top += len));
+  a.fill(0);
+  return a;
+}
+
+function copyOf(a: Uint32Array): Uint32Array {
+  if (!scratchOn) return a.slice();
+  const b = words(a.length);
+  b.set(a);
+  return b;
+}
+
 export class Rel {
   readonly w: number;
   readonly a: Uint32Array;
   constructor(readonly n: number, a?: Uint32Array) {
     this.w = (n + 31) >>> 5;
-    this.a = a ?? new Uint32Array(n * this.w);
+    this.a = a ?? words(n * this.w);
   }
   static id(n: number, s?: EvSet): Rel {
     const r = new Rel(n);
@@ -33,27 +84,27 @@ export class Rel {
     return this.a.subarray(i * this.w, (i + 1) * this.w);
   }
   clone(): Rel {
-    return new Rel(this.n, this.a.slice());
+    return new Rel(this.n, copyOf(this.a));
   }
   or(...rs: Rel[]): Rel {
-    const a = this.a.slice();
+    const a = copyOf(this.a);
     for (const r of rs) for (let k = 0; k < a.length; k++) a[k] |= r.a[k];
     return new Rel(this.n, a);
   }
   and(r: Rel): Rel {
-    const a = this.a.slice();
+    const a = copyOf(this.a);
     for (let k = 0; k < a.length; k++) a[k] &= r.a[k];
     return new Rel(this.n, a);
   }
   minus(r: Rel): Rel {
-    const a = this.a.slice();
+    const a = copyOf(this.a);
     for (let k = 0; k < a.length; k++) a[k] &= ~r.a[k];
     return new Rel(this.n, a);
   }
   /** Sequential composition this ; r. */
   seq(r: Rel): Rel {
     const { n, w } = this;
-    const out = new Uint32Array(n * w);
+    const out = words(n * w);
     // Only the k with a non-empty row of r contribute: the right-hand relations (rfi, rfe,
     // fences) are often sparse where the left ones (cumul-fence*, prop, ctrl) are dense.
     const live = r.domainSet();
@@ -75,7 +126,7 @@ export class Rel {
   /** rf^-1 ; co for a reads-from relation (each read has one write): a read's row is its write's co row. */
   invSeq(r: Rel): Rel {
     const { n, w } = this;
-    const out = new Uint32Array(n * w);
+    const out = words(n * w);
     for (let i = 0; i < n; i++) {
       const ib = i * w;
       for (let kw = 0; kw < w; kw++) {
@@ -93,7 +144,7 @@ export class Rel {
   /** [d] ; this ; [r] in one pass (null: no restriction on that side). */
   restrict(d: EvSet | null, r: EvSet | null): Rel {
     const { n, w } = this;
-    const out = new Uint32Array(n * w);
+    const out = words(n * w);
     for (let i = 0; i < n; i++) {
       if (d && !has(d, i)) continue;
       const ib = i * w;
@@ -143,7 +194,7 @@ export class Rel {
   /** r+ (transitive closure, Warshall over rows). */
   plus(): Rel {
     const { n, w } = this;
-    const a = this.a.slice();
+    const a = copyOf(this.a);
     // A step through k adds nothing unless k has a predecessor and a successor, and the
     // closure has the relation's own domain and range: the other k are skipped.
     const from = this.domainSet();
