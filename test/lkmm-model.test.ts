@@ -155,6 +155,21 @@ exists (1:r0=1 /\\ 1:r1=0)`;
     assert.equal(answer(lk(lockMp(["spin_lock(l);", "spin_unlock(l);"]))), "Never");
     assert.equal(answer(lk(lockMp(["", ""]))), "Sometimes");
   });
+  test("po-unlock-lock-po is A-cumulative: a third CPU with smp_mb() sees the first section's writes", () => {
+    // The shape of the kernel's ISA2+pooncelock+pooncelock+pombonce (Result: Never): P1's
+    // section follows P0's, and P0's write of x reaches P2 before P1's write of z does, because
+    // cumul-fence has po-unlock-lock-po. Without the critical sections the outcome is allowed.
+    const isa2 = (lock: string, unlock: string) => `C ISA2+locks
+{}
+P0(int *x, int *y, spinlock_t *l) { ${lock} WRITE_ONCE(*x, 1); WRITE_ONCE(*y, 1); ${unlock} }
+P1(int *y, int *z, spinlock_t *l) { ${lock} int r0 = READ_ONCE(*y); WRITE_ONCE(*z, 1); ${unlock} }
+P2(int *x, int *z) { int r2 = READ_ONCE(*z); smp_mb(); int r1 = READ_ONCE(*x); }
+exists (1:r0=1 /\\ 2:r2=1 /\\ 2:r1=0)`;
+    const locked = lk(isa2("spin_lock(l);", "spin_unlock(l);"));
+    assert.equal(answer(locked), "Never");
+    assert.equal(locked.observation!.negative, 7);
+    assert.equal(answer(lk(isa2("", ""))), "Sometimes");
+  });
   test("spin_trylock may fail; two critical sections never overlap", () => {
     const res = lk(`C trylock
 {}

@@ -110,9 +110,8 @@ export class Lkmm {
   private readonly fence: Rel;
   private readonly sfRelM: Rel;
   private readonly cumulStatic: Rel;
-  /** cumulStatic* and sfRelM ; cumulStatic*, made when first needed (the constructor's cumulStatic only). */
+  /** cumulStatic*, made when first needed (the constructor's cumulStatic only). */
   private cumulStaticStar: Rel | null = null;
-  private sfThenStaticStar: Rel | null = null;
   private readonly ppoStatic: Rel;
   private readonly depM: Rel;
 
@@ -303,19 +302,33 @@ export class Lkmm {
     // cumul-fence = [Marked] ; ((rfe ; [Marked])? ; (strong-fence | po-rel) | wmb | po-unlock-lock-po) ; [Marked]
     const rfeM = rfe.ran(Marked);
     const rfeMM = rfeM.restrict(Marked, null);
+    // cumul-fence = S | A ; B, with S = cumulStatic and A ; B its parts that depend on rf:
+    // rfe ; (strong-fence | po-rel) through the reads read externally, and
+    // po-unlock-lock-po through the unlocks. Then cumul-fence* = S* | S* ; A ; C* ; B ; S* with
+    // C = B ; S* ; A, a relation on those reads and unlocks (the hubs), whose closure is small;
+    // S* is made once. (x y)* = id | x (y x)* y, with x = A and y = B ; S*.
     let cfStar: Rel;
-    if (this.hasUnlockLock || poUnlockRfLockPo) {
+    const readHubs = rfeMM.rangeSet();
+    const hubsMeet = this.hasUL && readHubs.some((word, k) => (word & this.UL[k]) !== 0);
+    if (this.hasUnlockLock || hubsMeet) {
+      // S changes with co (after-unlock-lock), or a read is an unlock: the closure of the whole.
       const cumulFence = cumulStatic.or(rfeMM.seq(sfRelM));
       if (poUnlockRfLockPo) cumulFence.orIn(poUnlockRfLockPo.restrict(Marked, Marked));
       cfStar = cumulFence.plus().optIn();
-    } else if (rfeMM.isEmpty()) cfStar = (this.cumulStaticStar ??= outsideScratch(() => cumulStatic.plus().optIn()));
-    else {
-      // cumul-fence = S | D with S static and D = rfe ; sfRelM, and (S | D)* = S* ; (D ; S*)*:
-      // S* and sfRelM ; S* are made once; D ; S* has a row per write read externally, so the
-      // closure left to make each time is small.
+    } else {
       const sStar = (this.cumulStaticStar ??= outsideScratch(() => cumulStatic.plus().optIn()));
-      const dThenS = rfeMM.seq((this.sfThenStaticStar ??= outsideScratch(() => sfRelM.seq(sStar))));
-      cfStar = sStar.or(sStar.seq(dThenS.plus()));
+      let a = rfeMM;
+      let b = sfRelM.dom(readHubs);
+      if (poUnlockRfLockPo) {
+        a = a.or(this.poULm);
+        b.orIn(rf.or(po).dom(this.UL).ran(this.LKR).seq(po).ran(Marked));
+      }
+      if (b.isEmpty()) cfStar = sStar;
+      else {
+        const bThenS = b.seq(sStar);
+        const cStar = bThenS.seq(a).plus().optIn();
+        cfStar = sStar.or(sStar.seq(a).seq(cStar.seq(bThenS)));
+      }
     }
     // prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ; rfe? ; [Marked]
     const x = cfStar.restrict(Marked, Marked).orIn(overwrite.and(ext).restrict(Marked, null).seq(cfStar).ran(Marked));
