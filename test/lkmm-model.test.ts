@@ -328,6 +328,10 @@ exists (1:r1=0)`;
     assert.equal(res.observation, undefined);
     // The message counts what was cut and what ended within the bound (no SC search levels).
     assert.match(res.incomplete!.detail!, /^\d+ allowed executions? runs? a loop past the bound of 2 iterations \(P1 at test\.litmus:4\); the \d+ that end within it have no finding; raise --unroll$/);
+    // A path the bound cuts inside an RCU read-side critical section has not ended in it.
+    const inRcu = lk(spin("int n = 0; rcu_read_lock(); while (!smp_load_acquire(x)) n++; rcu_read_unlock();"));
+    assert.equal(inRcu.incomplete?.limit, "unroll");
+    assert.deepEqual(inRcu.warnings ?? [], []);
     const forever = lk(spin("for (;;) { }"));
     assert.equal(forever.verdict, "incomplete");
     // Every path of P1 is cut, so no execution can end within the bound: said without a search.

@@ -364,7 +364,8 @@ export class PathBuilder {
       if (this.symbolic && ++this.sink.paths > this.opts.maxPaths) throw new PathLimit(`P${this.pid} has more than ${this.opts.maxPaths} paths while collecting the values it may write (each test of a value read branches on its outcome)${this.hottest()}`);
       return;
     }
-    for (const i of s.rcuStack) s.notes.push({ kind: "bug", msg: `P${this.pid} ends inside an RCU read-side critical section`, src: s.events[i].src });
+    // A cut path has not ended: its read-side critical section may close after the cut.
+    if (!cut) for (const i of s.rcuStack) s.notes.push({ kind: "bug", msg: `P${this.pid} ends inside an RCU read-side critical section`, src: s.events[i].src });
     const symbolic = this.symbolic && (s.cons.length > 0 || s.sv.some((x) => x !== null) || s.events.some((e) => e.vx !== undefined));
     const events = s.events.map((e, index) => ({ ...e, proc: this.pid, index }));
     // Constraints on one read's value alone are also kept on the read, for exec.ts's rf filter.
