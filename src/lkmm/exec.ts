@@ -608,8 +608,14 @@ function byLocation(
     const w = placed.pop()!;
     for (const u of placed) co.a[u * co.w + (w >>> 5)] &= ~(1 << (w & 31));
   };
+  // Per location: the reads that may not read a write of another process because they happen
+  // before it in what the locations before fixed (Lkmm.unreadable); made where those
+  // locations pass the ordering check.
+  const unreadable: (Rel | null)[] = groups.map(() => null);
+  let cannotRead: Rel | null = null;
   const give = (r: number, w: number, d: number): boolean => {
     if (!may.has(w, r)) return false;
+    if (cannotRead?.has(r, w)) return false;
     rfOf[r] = w;
     return resolver.assign(d, r, rfOf);
   };
@@ -624,14 +630,21 @@ function byLocation(
     // an ordering cycle, no completion is allowed. (Checked only here: checks in the middle of
     // a location, with co from each placed write to those not placed yet, cost more than they
     // saved on the catalog.)
-    if (orderChecks && g > 0 && groups[g - 1].co >= 0) orderChecks.at(g, () => entry.lk.forbiddenForAll(rf, co), () => enter(g, d));
-    else enter(g, d);
+    if (orderChecks && g > 0 && groups[g - 1].co >= 0) {
+      const u = entry.lk.unreadable(rf, co);
+      if (!u) return;
+      unreadable[g] = u;
+      orderChecks.at(g, () => entry.lk.forbiddenForAll(rf, co), () => enter(g, d));
+    } else enter(g, d);
   };
   const enter = (g: number, d: number): void => {
     const saved = placed;
+    const savedCannot = cannotRead;
     placed = [groups[g].init];
+    cannotRead = unreadable[g] ?? savedCannot;
     step(g, d, groups[g].size, 0);
     placed = saved;
+    cannotRead = savedCannot;
   };
   /** Location g has `left` events to take; `after`: the first process whose read may read the
    * last write (reads that see one write go in process order). */

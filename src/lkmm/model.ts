@@ -112,6 +112,8 @@ export class Lkmm {
   private readonly cumulStatic: Rel;
   /** cumulStatic*, made when first needed (the constructor's cumulStatic only). */
   private cumulStaticStar: Rel | null = null;
+  /** ([Marked] ; ppo's static part ; [Marked])*, made when first needed (unreadable). */
+  private ppoStaticStar: Rel | null = null;
   private readonly ppoStatic: Rel;
   private readonly depM: Rel;
 
@@ -242,6 +244,26 @@ export class Lkmm {
    * cycle, so a cycle found here stays in every completion (the converse of holdsForAll). */
   forbiddenForAll(rf: Rel, co: Rel): boolean {
     return !this.checkOrder(rf, co, rf.invSeq(co), false, false, true).ok;
+  }
+
+  /** For part of an execution (rf and co of some locations, as forbiddenForAll): pairs (r, w)
+   * of a marked read and a marked write of another process with r before w in
+   * (ppo's static part | rfe)+, a part of hb+. hb only grows as rf and co grow, so reading w
+   * would close a happens-before cycle (rfe (w, r) against r hb+ w) in every completion: r may
+   * not read w. Null when that part of hb already has a cycle. */
+  unreadable(rf: Rel, co: Rel): Rel | null {
+    void co;
+    return withScratch(() => {
+      // (S | D)* = S* | S* ; (D ; S*)+ with S = [Marked] ; ppo's static part ; [Marked], acyclic
+      // (it follows po), made once, and D = rfe between marked events: a cycle goes through D,
+      // so it is one of D ; S*.
+      const sStar = (this.ppoStaticStar ??= outsideScratch(() => this.ppoStatic.restrict(this.Marked, this.Marked).plus().optIn()));
+      const d = rf.and(this.ext).restrict(this.Marked, this.Marked);
+      const ePlus = d.seq(sStar).plus();
+      if (ePlus.reflexive()) return null;
+      const before = sStar.or(sStar.seq(ePlus));
+      return outsideScratch(() => before.restrict(this.R, this.W).and(this.ext));
+    });
   }
 
   get plainAccesses(): boolean {
