@@ -609,8 +609,8 @@ function byLocation(
     for (const u of placed) co.a[u * co.w + (w >>> 5)] &= ~(1 << (w & 31));
   };
   // Per location: the reads that may not read a write of another process because they happen
-  // before it in what the locations before fixed (Lkmm.unreadable); made where those
-  // locations pass the ordering check.
+  // before it given what the locations before it fixed (Lkmm.unreadable); made at each
+  // location's start where ordering checks run, and kept for the locations after it.
   const unreadable: (Rel | null)[] = groups.map(() => null);
   let cannotRead: Rel | null = null;
   const give = (r: number, w: number, d: number): boolean => {
@@ -631,7 +631,7 @@ function byLocation(
     // a location, with co from each placed write to those not placed yet, cost more than they
     // saved on the catalog.)
     if (orderChecks && g > 0 && groups[g - 1].co >= 0) {
-      const u = entry.lk.unreadable(rf, co);
+      const u = entry.lk.unreadable(rf);
       if (!u) return;
       unreadable[g] = u;
       orderChecks.at(g, () => entry.lk.forbiddenForAll(rf, co), () => enter(g, d));

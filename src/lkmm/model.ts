@@ -246,13 +246,12 @@ export class Lkmm {
     return !this.checkOrder(rf, co, rf.invSeq(co), false, false, true).ok;
   }
 
-  /** For part of an execution (rf and co of some locations, as forbiddenForAll): pairs (r, w)
+  /** For part of an execution (rf of some locations, as forbiddenForAll): pairs (r, w)
    * of a marked read and a marked write of another process with r before w in
    * (ppo's static part | rfe)+, a part of hb+. hb only grows as rf and co grow, so reading w
    * would close a happens-before cycle (rfe (w, r) against r hb+ w) in every completion: r may
    * not read w. Null when that part of hb already has a cycle. */
-  unreadable(rf: Rel, co: Rel): Rel | null {
-    void co;
+  unreadable(rf: Rel): Rel | null {
     return withScratch(() => {
       // (S | D)* = S* | S* ; (D ; S*)+ with S = [Marked] ; ppo's static part ; [Marked], acyclic
       // (it follows po), made once, and D = rfe between marked events: a cycle goes through D,
