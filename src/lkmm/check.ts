@@ -15,10 +15,11 @@ import { Execution, ExecLimit, StopEnum, ValueCycle, enumerate, evalCond, snapsh
 import { FinalExpr } from "../ir/ir.js";
 import { NeedConcrete, Path, PathBuilder, PathLimit, PathOptions, siteOf } from "./paths.js";
 import { ExecGraph, graphOf } from "./display.js";
-import type { Rel } from "./rel.js";
 import { StaticValues } from "./static-values.js";
 
 export const DEFAULT_UNROLL = 2;
+/** What to do when no execution ends within the unroll bound. */
+const RAISE_UNROLL = "raise --unroll (a loop that never exits, such as for (;;), is cut at any bound: check such a scenario under SC)";
 
 export interface LkmmResult {
   unroll: number;
@@ -111,7 +112,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   if (!limit && endless >= 0) {
     const at = perProc[endless][0].cutAt;
     limit = "unroll";
-    limitDetail = `every path of P${endless} runs a loop past the bound of ${unroll} iterations${at ? ` (${siteOf(at)})` : ""}, so no execution ends within it; raise --unroll (a loop that never exits, such as for (;;), is cut at any bound: check such a scenario under SC)`;
+    limitDetail = `every path of P${endless} runs a loop past the bound of ${unroll} iterations${at ? ` (${siteOf(at)})` : ""}, so no execution ends within it; ${RAISE_UNROLL}`;
   }
 
   const extraLocs = model.observed.filter((o) => o.kind === "mem").map((o) => o.addr);
@@ -144,14 +145,13 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
   // (po? ; (hb | pb | rb)* ; po?) — the access may come after the free.
   const freeable = model.cells.some((c) => c.freedCell >= 0) && perProc.some((ps) => ps.some((p) => p.events.some((e) => e.kind === "W" && e.val !== 0 && model.cells.some((c) => c.freedCell === e.loc))));
   const useAfterFree = (x: Execution) => {
-    const order = x.verdict.order!;
-    let ob: Rel | null = null;
+    const order = x.verdict.order!; // made on its first call, kept for the later ones
     x.events.forEach((e, i) => {
       if (e.proc < 0 || e.kind === "F" || e.freeChecked) return;
       const cell = model.cells[e.loc];
       if (!cell || cell.ghost || cell.freedCell < 0) return;
       x.events.forEach((w, j) => {
-        if (w.kind === "W" && w.proc >= 0 && w.loc === cell.freedCell && w.val !== 0 && !(ob ??= order()).has(i, j))
+        if (w.kind === "W" && w.proc >= 0 && w.loc === cell.freedCell && w.val !== 0 && !order().has(i, j))
           finding("use-after-free", `access to ${cell.name} after the object was freed`, x, e.src, e.proc);
       });
     });
@@ -257,7 +257,7 @@ export function checkLkmm(text: string, path: string, program: Program, model: M
       const where = cutSites.size === 1 ? top : `most often ${top}`;
       const detail =
         lk.executions === 0
-          ? `every allowed execution (${lk.cut}) runs a loop past the bound of ${unroll} iterations (${where}); raise --unroll (a loop that never exits, such as for (;;), is cut at any bound)`
+          ? `every allowed execution (${lk.cut}) runs a loop past the bound of ${unroll} iterations (${where}); ${RAISE_UNROLL}`
           : `${cut} run${lk.cut === 1 ? "s" : ""} a loop past the bound of ${unroll} iterations (${where}); the ${lk.executions} that end within it have no finding; raise --unroll`;
       result.incomplete = { limit: "unroll", completeDepth: 0, detail };
     }

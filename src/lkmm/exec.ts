@@ -608,10 +608,9 @@ function byLocation(
     const w = placed.pop()!;
     for (const u of placed) co.a[u * co.w + (w >>> 5)] &= ~(1 << (w & 31));
   };
-  // Per location: the reads that may not read a write of another process because they happen
-  // before it given what the locations before it fixed (Lkmm.unreadable); made at each
-  // location's start where ordering checks run, and kept for the locations after it.
-  const unreadable: (Rel | null)[] = groups.map(() => null);
+  // The pairs (read, write of another process) ruled out because the read happens before the
+  // write given what the locations before fixed (Lkmm.unreadable); made at a location's start
+  // where ordering checks run, and kept for the locations after it.
   let cannotRead: Rel | null = null;
   const give = (r: number, w: number, d: number): boolean => {
     if (!may.has(w, r)) return false;
@@ -631,17 +630,16 @@ function byLocation(
     // a location, with co from each placed write to those not placed yet, cost more than they
     // saved on the catalog.)
     if (orderChecks && g > 0 && groups[g - 1].co >= 0) {
-      const u = entry.lk.unreadable(rf);
-      if (!u) return;
-      unreadable[g] = u;
-      orderChecks.at(g, () => entry.lk.forbiddenForAll(rf, co), () => enter(g, d));
-    } else enter(g, d);
+      const unreadable = entry.lk.unreadable(rf);
+      if (!unreadable) return;
+      orderChecks.at(g, () => entry.lk.forbiddenForAll(rf, co), () => enter(g, d, unreadable));
+    } else enter(g, d, null);
   };
-  const enter = (g: number, d: number): void => {
+  const enter = (g: number, d: number, unreadable: Rel | null): void => {
     const saved = placed;
     const savedCannot = cannotRead;
     placed = [groups[g].init];
-    cannotRead = unreadable[g] ?? savedCannot;
+    cannotRead = unreadable ?? savedCannot;
     step(g, d, groups[g].size, 0);
     placed = saved;
     cannotRead = savedCannot;
