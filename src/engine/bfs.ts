@@ -46,6 +46,7 @@ export interface SearchStats {
   threads: number; // threads that explored (parallel/search.ts)
   workers?: number; // worker processes whose results were used (cluster/search.ts)
   clusterMode?: "ordered" | "partitioned"; // how the cluster search committed states
+  probesSkipped?: number; // transitions whose visited-set probe was skipped (diamonds, expand.ts)
 }
 
 export interface SearchOutcome {
@@ -79,6 +80,8 @@ export interface SearchOptions extends SearchLimits {
   compact?: boolean;
   /** Entries of the step cache as a power of two (stepcache.ts); tests make it tiny to force collisions. */
   stepCacheBits?: number;
+  /** Skip the probes of successors that commuting steps reach anyway (commute.ts; default on); tests turn it off. */
+  diamonds?: boolean;
   /** Records the whole state graph (for liveness); needs exact, no reductions. */
   graph?: GraphRecorder;
 }
@@ -104,6 +107,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     opts.warnAsViolation,
     store instanceof FingerprintStore ? store : null,
     opts.stepCacheBits,
+    opts.diamonds !== false,
   );
   const ctx = x.ctx;
   ctx.findingsAsWarnings = opts.findingsAsWarnings === true;
@@ -115,6 +119,7 @@ export function search(model: ModelIR, opts: SearchOptions): SearchOutcome {
     }
     stats.states = store.count;
     stats.transitions = x.transitions;
+    stats.probesSkipped = x.skipped;
     stats.seconds = (performance.now() - t0) / 1000;
     stats.bytes = store.bytes;
     stats.visitedBytes = store.visitedBytes;

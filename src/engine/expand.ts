@@ -11,6 +11,7 @@ import { Fingerprinter } from "./store.js";
 import { Canonicaliser } from "./symmetry.js";
 import { StepDelta, compileStepDelta } from "./delta.js";
 import { StepCache } from "./stepcache.js";
+import { Commuting } from "./commute.js";
 
 /** Adds a successor (fingerprint hi/lo) of state `parent`, reached by a step of pid; returns its index, negative if known. */
 export type InsertFn = (s: Int32Array, hi: number, lo: number, parent: number, pid: number) => number;
@@ -24,8 +25,13 @@ export interface BatchTarget {
   touch(hi: number, lo: number): number;
   /** Marks fingerprint (hi, lo) visited; false if it already was. */
   add(hi: number, lo: number): boolean;
-  /** Stores the new state s, whose fingerprint add() has just taken; returns its index. */
-  append(s: Int32Array, hi: number, lo: number, parent: number, via: number): number;
+  /**
+   * Stores the new state s, whose fingerprint add() has just taken; returns its index.
+   * arrival: the step that reached it, as a node of Commuting (-1: none), for arrival().
+   */
+  append(s: Int32Array, hi: number, lo: number, parent: number, via: number, arrival: number): number;
+  /** The arrival given to append() for state i; a target without it skips no probe (expand). */
+  arrival?(i: number): number;
 }
 
 export interface GraphRecorder {
@@ -94,9 +100,11 @@ export class Expander {
   private readonly delta: StepDelta | null;
   private readonly cache: StepCache | null; // only with delta and no canonical form
   private readonly entries: Int32Array; // per process, its step's cache entry in the state being expanded
+  private readonly commuting: Commuting | null; // only with delta, no canonical form and a target that keeps arrivals
   private batched = 0;
   private parents = 0;
   touched = 0; // the words read ahead (kept so the reads are not optimised away)
+  skipped = 0; // successors whose probe was skipped (diamonds, in expand)
 
   constructor(
     private readonly model: ModelIR,
@@ -108,6 +116,7 @@ export class Expander {
     warnAsViolation: boolean,
     private readonly batch: BatchTarget | null = null,
     stepCacheBits?: number,
+    diamonds = true,
   ) {
     this.ctx.warnAsViolation = warnAsViolation;
     const n = (this.n = model.processes.length);
@@ -134,6 +143,7 @@ export class Expander {
     this.delta = batching ? compileStepDelta(m.nCells, blocks) : null;
     this.cache = this.delta !== null && canon === null ? StepCache.for(m.nCells, blocks, stepCacheBits) : null;
     this.entries = new Int32Array(n);
+    this.commuting = diamonds && this.delta !== null && canon === null && batch?.arrival !== undefined ? Commuting.for(model) : null;
     this.en = new Uint8Array(n);
     this.live = new Uint8Array(n);
     this.chosen = new Uint8Array(n);
@@ -177,6 +187,24 @@ export class Expander {
     let copied = false;
     const entries = this.entries;
     if (cache !== null) cache.findAll(cur, entries);
+    // Diamonds. cur was first reached from its parent by a step of process `via`. A step of a
+    // process pid < via that commutes with that step reaches a state the search reaches
+    // anyway, through pid's step from the parent and then via's, so its probe is skipped; the
+    // transition is counted all the same. Why nothing is lost: take a state x·p never
+    // inserted, with x's depth least and then p greatest. If its probe was skipped, x = y·q
+    // with p < q, y·p was inserted (smaller depth), at depth <= x's, and (y·p)·q = x·p; that
+    // transition has a smaller depth or the same depth and q > p, so it was inserted. The
+    // same states are found at the same depths; only their order within a level may change.
+    const commuting = this.commuting;
+    let row = 0; // the arrival's row in commuting.table
+    let via = -1;
+    if (commuting !== null) {
+      const a = this.batch!.arrival!(head);
+      if (a >= 0) {
+        row = a * commuting.nodes;
+        via = commuting.procOf[a];
+      }
+    }
     // Step 1: run the step of every live process on the scratch copy of cur. Without a
     // reduction each successor is stored at once; with one, it is kept until step 2.
     let enabled = 0;
@@ -192,7 +220,8 @@ export class Expander {
           if (cache.result(entry) === DISABLED) continue;
           enabled++;
           en[pid] = 1;
-          this.hold(pid, from, hi ^ cache.changeHi(entry), lo ^ cache.changeLo(entry));
+          if (pid < via && commuting!.table[row + commuting!.nodeBase[pid] + cur[baseOf[pid]]] === 1) this.skip();
+          else this.hold(pid, from, hi ^ cache.changeHi(entry), lo ^ cache.changeLo(entry));
           continue;
         }
       }
@@ -227,7 +256,8 @@ export class Expander {
           if (!moved && this.delta !== null) {
             // The common case: fingerprint and undo in one unrolled pass (delta.ts).
             this.delta(pid, cur, scratch, hi, lo, this.fp);
-            this.hold(pid, from, this.fp.hi, this.fp.lo);
+            if (pid < via && commuting!.table[row + commuting!.nodeBase[pid] + cur[baseOf[pid]]] === 1) this.skip();
+            else this.hold(pid, from, this.fp.hi, this.fp.lo);
             if (cache !== null && clean) this.remember(~entry, pid, r, this.fp.hi ^ hi, this.fp.lo ^ lo);
             continue;
           }
@@ -259,6 +289,12 @@ export class Expander {
       }
     this.recordFinal(cur);
     return FINAL;
+  }
+
+  /** A transition to a successor that the search reaches anyway (diamonds, in expand). */
+  private skip(): void {
+    this.transitions++;
+    this.skipped++;
   }
 
   /** Step 2 under POR: store the successors through a persistent subset of the enabled steps. */
@@ -331,7 +367,8 @@ export class Expander {
       this.steps[pid](rebuilt, ctx, false);
       if (ctx.warnings.length) ctx.warnings.length = 0;
       this.canon?.canonStep(rebuilt, pid);
-      batch.append(rebuilt, hi, lo, this.batchHead[batchFrom[i]], pid);
+      const arrival = this.commuting === null ? -1 : this.commuting.nodeBase[pid] + batchCur[batchFrom[i]][this.baseOf[pid]];
+      batch.append(rebuilt, hi, lo, this.batchHead[batchFrom[i]], pid, arrival);
     }
   }
 

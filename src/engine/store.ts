@@ -428,8 +428,8 @@ const RESERVE_STATES = 1 << 26;
 const RESERVE_QUEUE_WORDS = 1 << 24;
 
 export class FingerprintStore implements Store {
-  // States [base, count) not yet released, each followed by its fingerprint, in a ring:
-  // state i is at slot i & slotMask. Releasing a state frees its slot; nothing is moved.
+  // States [base, count) not yet released, each followed by its fingerprint and its arrival
+  // (expand.ts), in a ring: state i is at slot i & slotMask. Releasing a state frees its slot; nothing is moved.
   // The ring grows in place while its reservation lasts (growQueue).
   private queue: Int32Array;
   private slotMask: number;
@@ -444,7 +444,7 @@ export class FingerprintStore implements Store {
     private readonly visited: FingerprintSet = new FingerprintTable(),
     initialCapacity = 1 << 12,
   ) {
-    this.stride = width + 2;
+    this.stride = width + 3;
     this.queue = reserved((n) => new Int32Array(n), RESERVE_QUEUE_WORDS - (RESERVE_QUEUE_WORDS % this.stride), initialCapacity * this.stride);
     this.slotMask = initialCapacity - 1; // a power of two
     this.parent = reserved((n) => new Int32Array(n), RESERVE_STATES, initialCapacity);
@@ -470,7 +470,7 @@ export class FingerprintStore implements Store {
   }
 
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
-    return this.visited.add(hi, lo) ? this.append(s, hi, lo, parent, via) : -1;
+    return this.visited.add(hi, lo) ? this.append(s, hi, lo, parent, via, -1) : -1;
   }
 
   add(hi: number, lo: number): boolean {
@@ -478,14 +478,21 @@ export class FingerprintStore implements Store {
   }
 
   /** Stores s, whose fingerprint add() has just taken; returns its index. */
-  append(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
+  append(s: Int32Array, hi: number, lo: number, parent: number, via: number, arrival = -1): number {
     const idx = this.count++;
     if (idx >= this.parent.length) this.growIndex();
     this.parent[idx] = parent;
     this.via[idx] = via;
     if (idx - this.base > this.slotMask) this.growQueue();
-    putQueued(this.queue, (idx & this.slotMask) * this.stride, s, this.width, hi, lo);
+    const at = (idx & this.slotMask) * this.stride;
+    putQueued(this.queue, at, s, this.width, hi, lo);
+    this.queue[at + this.width + 2] = arrival;
     return idx;
+  }
+
+  /** The arrival given to append() for state i (not yet released). */
+  arrival(i: number): number {
+    return this.queue[(i & this.slotMask) * this.stride + this.width + 2];
   }
 
   load(i: number, out: Int32Array, fp: Fingerprinter): void {
