@@ -8,17 +8,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CheckOptions, checkSource } from "../src/check.js";
-import { search, SearchStats } from "../src/engine/bfs.js";
+import { search, SearchOutcome, SearchStats } from "../src/engine/bfs.js";
+import { parallelSearch } from "../src/engine/parallel/search.js";
 import { collectScenarioFiles } from "../src/cli/test.js";
 import { generate } from "./difftest/gen.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Checks src with diamonds on or off; the engine's own statistics come back beside the result. */
-function run(src: string, name: string, diamonds: boolean, opts: CheckOptions = {}) {
+/** Checks src with diamonds on or off (or on, in 2 threads); the engine's own statistics come back beside the result. */
+function run(src: string, name: string, diamonds: boolean | "2 threads", opts: CheckOptions = {}) {
   let stats: SearchStats | undefined;
   const engine: CheckOptions["engine"] = (model, o) => {
-    const out = search(model, { ...o, diamonds });
+    const out: SearchOutcome = diamonds === "2 threads" ? parallelSearch(model, o, 2) : search(model, { ...o, diamonds });
     stats = out.stats;
     return out;
   };
@@ -61,6 +62,12 @@ test("diamonds: most probes skipped on the PV model, none under symmetry", () =>
   assert.equal(on.result.stats.states, off.result.stats.states);
   assert.equal(on.result.stats.transitions, off.result.stats.transitions);
   assert.ok(on.skipped > on.result.stats.transitions / 2, `skipped ${on.skipped} of ${on.result.stats.transitions}`);
+  // The threads of a parallel search store arrivals too: a phase never spans two BFS levels.
+  const parallel = run(src, "pv-ok-2-1", "2 threads");
+  assert.equal(parallel.result.stats.threads, 2);
+  assert.equal(parallel.result.stats.states, off.result.stats.states);
+  assert.equal(parallel.result.stats.transitions, off.result.stats.transitions);
+  assert.ok(parallel.skipped > on.result.stats.transitions / 2, `2 threads: skipped ${parallel.skipped}`);
   // Canonical forms re-order processes, so an arrival step says nothing of the state stored.
   assert.equal(run(src, "pv-ok-2-1", true, { symmetry: true }).skipped, 0);
 });

@@ -43,8 +43,10 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   // What of each reserved buffer is in use (faulted in); the rest of it is address space only.
   const room: Room = { queueBytes: (1 << 14) * vis.stride * 4, states: 1 << 15, spareTable: null, spareSlots: 0 };
   const ctl = vis.ctl;
-  const transitionsBuf = new SharedArrayBuffer(threads * 8);
+  // Per thread: its transitions, then the probes it skipped (diamonds, expand.ts).
+  const transitionsBuf = new SharedArrayBuffer(threads * 16);
   const transitions = new Float64Array(transitionsBuf);
+  const total = (k: number) => transitions.reduce((sum, v, i) => (i % 2 === k ? sum + v : sum), 0);
   const me = new SearchThread(model, m, vis, options);
   const x = me.x;
   const stats: SearchStats = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, bytes: 0, visitedBytes: 0, collisionProbability: 0, threads };
@@ -64,6 +66,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
     stats.bytes = bytes();
     stats.visitedBytes = vis.buffers.tableSlots * 8;
     stats.collisionProbability = collisionProbability(count);
+    stats.probesSkipped = total(1);
     mergeFinals(x.finals);
     warningsAt.push(...me.warnings);
     const warnings = firstWarnings(warningsAt).map((w) => ({ warning: w.warning, path: w.state < 0 ? [] : w.pid < 0 ? vis.pathTo(w.state) : [...vis.pathTo(w.state), w.pid] }));
@@ -126,6 +129,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
       if (joined) waitFor(ctl, DONE, helpers.length);
     }
     transitions[0] = x.transitions;
+    transitions[1] = x.skipped;
     drain();
     if (found) foundAll.push(found);
     if (!foundAll.length) return null;
@@ -144,7 +148,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
         levelEnd = vis.count;
       }
       const count = vis.count;
-      stats.transitions = transitions.reduce((a, b) => a + b, 0);
+      stats.transitions = total(0);
       const states = vis.states;
       if (states >= maxStates) return done({ status: "limit", limit: "max-states" });
       const now = performance.now();
@@ -181,7 +185,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
         postBuffers();
       }
       const found = phase(EXPAND, head, to);
-      stats.transitions = transitions.reduce((a, b) => a + b, 0);
+      stats.transitions = total(0);
       if (found) {
         const path = found.pid >= 0 ? [...vis.pathTo(found.state), found.pid] : vis.pathTo(found.state);
         return done({ status: "violation", violation: found.violation, path });

@@ -44,7 +44,7 @@ export interface SharedBuffers {
   control: SharedArrayBuffer;
   table: SharedArrayBuffer; // Int32 pairs (hi, lo); hi = 0: empty
   tableSlots: number; // the table's slots (the buffer may be a larger reservation)
-  queue: SharedArrayBuffer; // states [QBASE, COUNT), each followed by its fingerprint
+  queue: SharedArrayBuffer; // states [QBASE, COUNT), each followed by its fingerprint and arrival (queueStride)
   parent: SharedArrayBuffer; // Int32 per state
   via: SharedArrayBuffer; // Int16 per state: the process that stepped into it
   oldTable?: SharedArrayBuffer; // during a REHASH phase: the table being moved
@@ -64,12 +64,18 @@ export const RESERVE_TABLE_BYTES = 1 << 29; // per table; two alternate, the old
 export const RESERVE_QUEUE_BYTES = 1 << 29;
 export const RESERVE_STATES = 1 << 26;
 
+/** Words per state in the queue: the state, its fingerprint and its arrival (expand.ts, diamonds). */
+export function queueStride(width: number): number {
+  return width + 3;
+}
+
 export function allocate(width: number, slots: number, queueStates: number, states: number): SharedBuffers {
+  const stride = queueStride(width);
   return {
     control: new SharedArrayBuffer(CONTROL_WORDS * 4),
     table: reservedBuffer(RESERVE_TABLE_BYTES, slots * 8),
     tableSlots: slots,
-    queue: reservedBuffer(RESERVE_QUEUE_BYTES - (RESERVE_QUEUE_BYTES % ((width + 2) * 4)), queueStates * (width + 2) * 4),
+    queue: reservedBuffer(RESERVE_QUEUE_BYTES - (RESERVE_QUEUE_BYTES % (stride * 4)), queueStates * stride * 4),
     parent: reservedBuffer(RESERVE_STATES * 4, states * 4),
     via: reservedBuffer(RESERVE_STATES * 2, states * 2),
   };
@@ -93,7 +99,7 @@ export class SharedVisited {
     readonly width: number,
     public buffers: SharedBuffers,
   ) {
-    this.stride = width + 2;
+    this.stride = queueStride(width);
     this.attach(buffers);
   }
 
@@ -136,7 +142,7 @@ export class SharedVisited {
 
   /** Adds state s with fingerprint (hi, lo) if new; returns its index, or -1 if known. */
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
-    return this.add(hi, lo) ? this.append(s, hi, lo, parent, via) : -1;
+    return this.add(hi, lo) ? this.append(s, hi, lo, parent, via, -1) : -1;
   }
 
   /** Claims fingerprint (hi, lo); false if it is known. The claiming thread then appends the state. */
@@ -169,7 +175,7 @@ export class SharedVisited {
    * its own, so two threads never write the same cache line of the queue or the parent links
    * (nor bump a shared counter per state); unused indices become holes at the phase's end.
    */
-  append(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
+  append(s: Int32Array, hi: number, lo: number, parent: number, via: number, arrival: number): number {
     if (this.next === this.blockEnd) {
       this.next = Atomics.add(this.ctl, COUNT, BLOCK);
       this.blockEnd = this.next + BLOCK;
@@ -177,8 +183,15 @@ export class SharedVisited {
     const idx = this.next++;
     this.parent[idx] = parent;
     this.via[idx] = via;
-    putQueued(this.queue, (idx - this.qbase) * this.stride, s, this.width, hi, lo);
+    const at = (idx - this.qbase) * this.stride;
+    putQueued(this.queue, at, s, this.width, hi, lo);
+    this.queue[at + this.width + 2] = arrival;
     return idx;
+  }
+
+  /** The arrival given to append() for state i (in the queue). */
+  arrival(i: number): number {
+    return this.queue[(i - this.qbase) * this.stride + this.width + 2];
   }
 
   /** Moves the fingerprints of slots [from, to) of old into the table (they are all distinct). */

@@ -15,8 +15,8 @@ export interface HelperData {
   model: ModelIR;
   options: ThreadOptions;
   buffers: SharedBuffers;
-  transitions: SharedArrayBuffer; // Float64 per thread
-  index: number; // this thread's slot in transitions
+  transitions: SharedArrayBuffer; // Float64 pairs per thread: transitions, probes skipped
+  index: number; // this thread's pair in transitions
   port: MessagePort;
 }
 
@@ -75,7 +75,8 @@ for (;;) {
     } catch (e) {
       fail(e);
     }
-    transitions[data.index] = thread.x.transitions;
+    transitions[2 * data.index] = thread.x.transitions;
+    transitions[2 * data.index + 1] = thread.x.skipped;
   }
   Atomics.add(ctl, DONE, 1);
   Atomics.notify(ctl, DONE);
