@@ -9,6 +9,8 @@
 //    probability of that, as TLC does. The fingerprints live in a FingerprintSet: the
 //    compact sorted set (compact.ts, default) or the hash table below (--hash-table).
 
+import { StateRing } from "./ring.js";
+
 export interface Store {
   readonly count: number;
   readonly bytes: number;
@@ -422,18 +424,13 @@ export class FingerprintTable implements FingerprintSet {
   }
 }
 
-// Reservations (see FingerprintTable): the parent links of 2^26 states (384 MiB of address
-// space) and a queue ring of up to 64 MiB, both touched only as they fill.
+// Reservation (see FingerprintTable): the parent links of 2^26 states (384 MiB of address
+// space), touched only as they fill.
 const RESERVE_STATES = 1 << 26;
-const RESERVE_QUEUE_WORDS = 1 << 24;
 
 export class FingerprintStore implements Store {
-  // States [base, count) not yet released, each followed by its fingerprint and its arrival
-  // (expand.ts), in a ring: state i is at slot i & slotMask. Releasing a state frees its slot; nothing is moved.
-  // The ring grows in place while its reservation lasts (growQueue).
-  private queue: Int32Array;
-  private slotMask: number;
-  private readonly stride: number;
+  // States [base, count) not yet released, in a ring (ring.ts).
+  private readonly queue: StateRing;
   private base = 0;
   parent: Int32Array;
   via: Int16Array;
@@ -444,20 +441,23 @@ export class FingerprintStore implements Store {
     private readonly visited: FingerprintSet = new FingerprintTable(),
     initialCapacity = 1 << 12,
   ) {
-    this.stride = width + 3;
-    this.queue = reserved((n) => new Int32Array(n), RESERVE_QUEUE_WORDS - (RESERVE_QUEUE_WORDS % this.stride), initialCapacity * this.stride);
-    this.slotMask = initialCapacity - 1; // a power of two
+    this.queue = new StateRing(width, initialCapacity);
     this.parent = reserved((n) => new Int32Array(n), RESERVE_STATES, initialCapacity);
     this.via = reserved((n) => new Int16Array(n), RESERVE_STATES, initialCapacity);
   }
 
   /** The bytes in use (a reservation's untouched rest not counted). */
   get bytes(): number {
-    return this.visited.bytes + (this.slotMask + 1) * this.stride * 4 + Math.max(this.count, this.slotMask + 1) * 6;
+    return this.visited.bytes + this.queue.usedBytes + Math.max(this.count, this.queue.slots) * 6;
   }
 
   get visitedBytes(): number {
     return this.visited.bytes;
+  }
+
+  /** Whether the queue keeps states a byte per word (ring.ts); false once a word did not fit. */
+  get packed(): boolean {
+    return this.queue.isPacked;
   }
 
   /** Probability that some state was missed because two states shared a fingerprint. */
@@ -483,20 +483,18 @@ export class FingerprintStore implements Store {
     if (idx >= this.parent.length) this.growIndex();
     this.parent[idx] = parent;
     this.via[idx] = via;
-    if (idx - this.base > this.slotMask) this.growQueue();
-    const at = (idx & this.slotMask) * this.stride;
-    putQueued(this.queue, at, s, this.width, hi, lo);
-    this.queue[at + this.width + 2] = arrival;
+    if (idx - this.base >= this.queue.slots) this.queue.grow(this.base, idx);
+    this.queue.put(idx, s, hi, lo, arrival);
     return idx;
   }
 
   /** The arrival given to append() for state i (not yet released). */
   arrival(i: number): number {
-    return this.queue[(i & this.slotMask) * this.stride + this.width + 2];
+    return this.queue.arrival(i);
   }
 
   load(i: number, out: Int32Array, fp: Fingerprinter): void {
-    getQueued(this.queue, (i & this.slotMask) * this.stride, out, this.width, fp);
+    this.queue.get(i, out, fp);
   }
 
   release(i: number): void {
@@ -505,36 +503,6 @@ export class FingerprintStore implements Store {
 
   pathTo(i: number): number[] {
     return pathFromParents(this.parent, this.via, i);
-  }
-
-  /** Doubles the ring; each live state moves to its slot in the bigger one (at most three runs). */
-  private growQueue(): void {
-    const old = this.queue;
-    const oldMask = this.slotMask;
-    const mask = oldMask * 2 + 1;
-    if ((mask + 1) * this.stride <= old.length) {
-      // In place: a state at slot i & oldMask goes to i & mask, the same slot or that + old
-      // size; the upper half is free, so moving those states there overwrites no live one.
-      const w = this.stride;
-      for (let i = this.base; i < this.count; i++) {
-        const from = i & oldMask;
-        const to = i & mask;
-        if (to !== from) old.copyWithin(to * w, from * w, from * w + w);
-      }
-      this.slotMask = mask;
-      return;
-    }
-    const q = new Int32Array((mask + 1) * this.stride);
-    const w = this.stride;
-    for (let i = this.base; i < this.count; ) {
-      const from = i & oldMask;
-      const to = i & mask;
-      const n = Math.min(this.count - i, oldMask + 1 - from, mask + 1 - to);
-      q.set(old.subarray(from * w, (from + n) * w), to * w);
-      i += n;
-    }
-    this.queue = q;
-    this.slotMask = mask;
   }
 
   private growIndex(): void {
