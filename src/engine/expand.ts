@@ -220,7 +220,7 @@ export class Expander {
           if (cache.result(entry) === DISABLED) continue;
           enabled++;
           en[pid] = 1;
-          if (pid < via && commuting!.table[row + commuting!.nodeBase[pid] + cur[baseOf[pid]]] === 1) this.skip();
+          if (this.closesDiamond(pid, via, row, cur)) this.skip();
           else this.hold(pid, from, hi ^ cache.changeHi(entry), lo ^ cache.changeLo(entry));
           continue;
         }
@@ -256,7 +256,7 @@ export class Expander {
           if (!moved && this.delta !== null) {
             // The common case: fingerprint and undo in one unrolled pass (delta.ts).
             this.delta(pid, cur, scratch, hi, lo, this.fp);
-            if (pid < via && commuting!.table[row + commuting!.nodeBase[pid] + cur[baseOf[pid]]] === 1) this.skip();
+            if (this.closesDiamond(pid, via, row, cur)) this.skip();
             else this.hold(pid, from, this.fp.hi, this.fp.lo);
             if (cache !== null && clean) this.remember(~entry, pid, r, this.fp.hi ^ hi, this.fp.lo ^ lo);
             continue;
@@ -289,6 +289,11 @@ export class Expander {
       }
     this.recordFinal(cur);
     return FINAL;
+  }
+
+  /** Whether pid's step from cur commutes with cur's arrival step (via, at row of the table) and pid < via (diamonds, in expand). */
+  private closesDiamond(pid: number, via: number, row: number, cur: Int32Array): boolean {
+    return pid < via && this.commuting!.table[row + this.commuting!.nodeBase[pid] + cur[this.baseOf[pid]]] === 1;
   }
 
   /** A transition to a successor that the search reaches anyway (diamonds, in expand). */
