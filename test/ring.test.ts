@@ -26,7 +26,7 @@ function exercise(values: (i: number, k: number) => number, width: number, steps
     for (let n = rnd(); n > 0 && base < stored.length; n--, base++) {
       ring.get(base, out, fp);
       assert.deepEqual(out, stored[base], `state ${base}`);
-      assert.deepEqual([fp.hi, fp.lo, ring.arrival(base)], [base * 3, ~base, base % 11], `meta ${base}`);
+      assert.deepEqual([fp.hi, fp.lo, ring.sleep(base)], [base * 3, ~base, base % 11], `meta ${base}`);
     }
   }
   return ring;

@@ -1,6 +1,6 @@
 // Steps that commute, from the static footprints (src/ir/footprint.ts): the unreduced search
 // uses them to skip the visited-set probe of a successor that it reaches by another path
-// (Expander.expand, "diamonds").
+// (sleep sets: Expander.expand, "diamonds").
 //
 // A node is a process at a pc where a step starts. Two steps of different processes commute
 // when neither writes a cell the other reads or writes: each is then enabled after the other
@@ -15,8 +15,6 @@ const MAX_NODES = 2048; // a byte per pair of nodes: 4 MiB at most
 export class Commuting {
   /** Process pid at pc is node nodeBase[pid] + pc. */
   readonly nodeBase: Int32Array;
-  /** The process of each node. */
-  readonly procOf: Int32Array;
   readonly nodes: number;
   /** [a * nodes + b] = 1 when the steps of nodes a and b commute. */
   readonly table: Uint8Array;
@@ -30,8 +28,6 @@ export class Commuting {
       nodes += p.code.length;
     });
     this.nodes = nodes;
-    this.procOf = new Int32Array(nodes);
-    procs.forEach((p, pid) => this.procOf.fill(pid, this.nodeBase[pid], this.nodeBase[pid] + p.code.length));
     const fps = procs.map((p, pid) => computeFootprints(p, pid, model));
     const words = fps[0]?.words ?? 1;
     const table = (this.table = new Uint8Array(nodes * nodes));
@@ -59,9 +55,27 @@ export class Commuting {
       }
   }
 
-  /** The table for this model, or null if it has too many nodes. */
+  /**
+   * The sleep set of parent·p (a bit per process), from parent's vector and sleep set: the
+   * processes r other than p whose step at their pc in parent commutes with p's step there,
+   * where r < p or r was asleep in parent already. Ended processes have no step (the "end"
+   * instruction starts none, so its node commutes with nothing).
+   */
+  sleepAfter(parent: Int32Array, baseOf: Int32Array, p: number, asleep: number): number {
+    const { table, nodeBase } = this;
+    const row = (nodeBase[p] + parent[baseOf[p]]) * this.nodes;
+    let sleep = 0;
+    for (let r = 0; r < nodeBase.length; r++) {
+      if (r === p || (r > p && ((asleep >>> r) & 1) === 0)) continue;
+      if (table[row + nodeBase[r] + parent[baseOf[r]]] === 1) sleep |= 1 << r;
+    }
+    return sleep;
+  }
+
+  /** The table for this model, or null if it has too many nodes, or too many processes for a sleep set in one word. */
   static for(model: ModelIR): Commuting | null {
     const nodes = model.processes.reduce((sum, p) => sum + p.code.length, 0);
-    return model.processes.length > 1 && nodes <= MAX_NODES ? new Commuting(model) : null;
+    const n = model.processes.length;
+    return n > 1 && n <= 31 && nodes <= MAX_NODES ? new Commuting(model) : null;
   }
 }

@@ -27,11 +27,13 @@ export interface BatchTarget {
   add(hi: number, lo: number): boolean;
   /**
    * Stores the new state s, whose fingerprint add() has just taken; returns its index.
-   * arrival: the step that reached it, as a node of Commuting (-1: none), for arrival().
+   * sleep: its sleep set (expand, diamonds), a bit per process, for sleep().
    */
-  append(s: Int32Array, hi: number, lo: number, parent: number, via: number, arrival: number): number;
-  /** The arrival given to append() for state i; a target without it skips no probe (expand). */
-  arrival?(i: number): number;
+  append(s: Int32Array, hi: number, lo: number, parent: number, via: number, sleep: number): number;
+  /** The sleep set given to append() for state i; a target without it skips no probe (expand). */
+  sleep?(i: number): number;
+  /** States are stored in the order they are first probed, as one thread does: sleep sets may then be inherited (expand). */
+  readonly inOrder?: boolean;
 }
 
 export interface GraphRecorder {
@@ -100,7 +102,8 @@ export class Expander {
   private readonly delta: StepDelta | null;
   private readonly cache: StepCache | null; // only with delta and no canonical form
   private readonly entries: Int32Array; // per process, its step's cache entry in the state being expanded
-  private readonly commuting: Commuting | null; // only with delta, no canonical form and a target that keeps arrivals
+  private readonly commuting: Commuting | null; // only with delta, no canonical form and a target that keeps sleep sets
+  private readonly batchSleep: Int32Array; // the sleep sets of the batch's expanded states
   private batched = 0;
   private parents = 0;
   touched = 0; // the words read ahead (kept so the reads are not optimised away)
@@ -143,7 +146,8 @@ export class Expander {
     this.delta = batching ? compileStepDelta(m.nCells, blocks) : null;
     this.cache = this.delta !== null && canon === null ? StepCache.for(m.nCells, blocks, stepCacheBits) : null;
     this.entries = new Int32Array(n);
-    this.commuting = diamonds && this.delta !== null && canon === null && batch?.arrival !== undefined ? Commuting.for(model) : null;
+    this.commuting = diamonds && this.delta !== null && canon === null && batch?.sleep !== undefined ? Commuting.for(model) : null;
+    this.batchSleep = new Int32Array(this.batchCur.length);
     this.en = new Uint8Array(n);
     this.live = new Uint8Array(n);
     this.chosen = new Uint8Array(n);
@@ -187,24 +191,21 @@ export class Expander {
     let copied = false;
     const entries = this.entries;
     if (cache !== null) cache.findAll(cur, entries);
-    // Diamonds. cur was first reached from its parent by a step of process `via`. A step of a
-    // process pid < via that commutes with that step reaches a state the search reaches
-    // anyway, through pid's step from the parent and then via's, so its probe is skipped; the
-    // transition is counted all the same. Why nothing is lost: take a state x·p never
-    // inserted, with x's depth least and then p greatest. If its probe was skipped, x = y·q
-    // with p < q, y·p was inserted (smaller depth), at depth <= x's, and (y·p)·q = x·p; that
-    // transition has a smaller depth or the same depth and q > p, so it was inserted. The
-    // same states are found at the same depths; only their order within a level may change.
-    const commuting = this.commuting;
-    let row = 0; // the arrival's row in commuting.table
-    let via = -1;
-    if (commuting !== null) {
-      const a = this.batch!.arrival!(head);
-      if (a >= 0) {
-        row = a * commuting.nodes;
-        via = commuting.procOf[a];
-      }
-    }
+    // Diamonds (sleep sets, Godefroid). Process pid is asleep in cur when cur was first reached
+    // by a path ... a_j ... a_k whose steps a_j .. a_k all commute with pid's step (pid did not
+    // move) and pid < a_j: then pid's step moved before a_j gives a path of the same length to
+    // the same successor, smaller in the order of process numbers, so the probe of cur·pid is
+    // skipped and the transition counted all the same. Why nothing is lost: one thread stores
+    // states in the order it first probes them, and by induction on depth a state is first
+    // reached along its least shortest path in that order, so that path's last step is never
+    // asleep (moving it back would give a smaller path) and the states of a level are stored
+    // in the order of those paths: the same states, order and traces as without skipping.
+    // Threads racing for a state keep no such order, so there (inOrder false) a sleep set holds
+    // only the processes below cur's last step: if cur·p was skipped, cur = y·q with p < q,
+    // and the transition (y·p)·q reaches it from no deeper a state with a larger process; a
+    // least counterexample (depth, then -p) cannot exist.
+    const sleep = this.commuting !== null ? this.batch!.sleep!(head) : 0;
+    if (batching) this.batchSleep[from] = sleep;
     // Step 1: run the step of every live process on the scratch copy of cur. Without a
     // reduction each successor is stored at once; with one, it is kept until step 2.
     let enabled = 0;
@@ -220,7 +221,7 @@ export class Expander {
           if (cache.result(entry) === DISABLED) continue;
           enabled++;
           en[pid] = 1;
-          if (this.closesDiamond(pid, via, row, cur)) this.skip();
+          if ((sleep >>> pid) & 1) this.skip();
           else this.hold(pid, from, hi ^ cache.changeHi(entry), lo ^ cache.changeLo(entry));
           continue;
         }
@@ -256,7 +257,7 @@ export class Expander {
           if (!moved && this.delta !== null) {
             // The common case: fingerprint and undo in one unrolled pass (delta.ts).
             this.delta(pid, cur, scratch, hi, lo, this.fp);
-            if (this.closesDiamond(pid, via, row, cur)) this.skip();
+            if ((sleep >>> pid) & 1) this.skip();
             else this.hold(pid, from, this.fp.hi, this.fp.lo);
             if (cache !== null && clean) this.remember(~entry, pid, r, this.fp.hi ^ hi, this.fp.lo ^ lo);
             continue;
@@ -289,11 +290,6 @@ export class Expander {
       }
     this.recordFinal(cur);
     return FINAL;
-  }
-
-  /** Whether pid's step from cur commutes with cur's arrival step (via, at row of the table) and pid < via (diamonds, in expand). */
-  private closesDiamond(pid: number, via: number, row: number, cur: Int32Array): boolean {
-    return pid < via && this.commuting!.table[row + this.commuting!.nodeBase[pid] + cur[this.baseOf[pid]]] === 1;
   }
 
   /** A transition to a successor that the search reaches anyway (diamonds, in expand). */
@@ -372,8 +368,9 @@ export class Expander {
       this.steps[pid](rebuilt, ctx, false);
       if (ctx.warnings.length) ctx.warnings.length = 0;
       this.canon?.canonStep(rebuilt, pid);
-      const arrival = this.commuting === null ? -1 : this.commuting.nodeBase[pid] + batchCur[batchFrom[i]][this.baseOf[pid]];
-      batch.append(rebuilt, hi, lo, this.batchHead[batchFrom[i]], pid, arrival);
+      const from = batchFrom[i];
+      const sleep = this.commuting === null ? 0 : this.commuting.sleepAfter(batchCur[from], this.baseOf, pid, batch.inOrder === true ? this.batchSleep[from] : 0);
+      batch.append(rebuilt, hi, lo, this.batchHead[from], pid, sleep);
     }
   }
 

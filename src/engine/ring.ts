@@ -1,5 +1,5 @@
 // The BFS queue of the serial fingerprint search (FingerprintStore): the states not yet
-// expanded, each with its fingerprint and its arrival (expand.ts, diamonds), in a ring where
+// expanded, each with its fingerprint and its sleep set (expand.ts, diamonds), in a ring where
 // state i is at slot i & mask. Releasing a state frees its slot; nothing is moved.
 //
 // Why states are kept a byte per word while they fit: the queue holds a whole BFS level, up to
@@ -21,7 +21,7 @@ export class StateRing {
   private bytes: Int8Array; // width bytes a slot while packed
   private words: Int32Array; // width words a slot once widened (empty before)
   private packed = true;
-  private meta: Int32Array; // hi, lo, arrival: three words a slot
+  private meta: Int32Array; // hi, lo, sleep set: three words a slot
   private mask: number;
 
   constructor(
@@ -49,7 +49,7 @@ export class StateRing {
     return this.packed;
   }
 
-  put(i: number, s: Int32Array, hi: number, lo: number, arrival: number): void {
+  put(i: number, s: Int32Array, hi: number, lo: number, sleep: number): void {
     const slot = i & this.mask;
     const w = this.width;
     const at = slot * w;
@@ -70,7 +70,7 @@ export class StateRing {
     const m = slot * 3;
     this.meta[m] = hi;
     this.meta[m + 1] = lo;
-    this.meta[m + 2] = arrival;
+    this.meta[m + 2] = sleep;
   }
 
   /** Copies state i into out and its fingerprint into fp. */
@@ -89,7 +89,7 @@ export class StateRing {
     fp.lo = this.meta[slot * 3 + 1];
   }
 
-  arrival(i: number): number {
+  sleep(i: number): number {
     return this.meta[(i & this.mask) * 3 + 2];
   }
 

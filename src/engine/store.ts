@@ -435,6 +435,8 @@ export class FingerprintStore implements Store {
   parent: Int32Array;
   via: Int16Array;
   count = 0;
+  /** States are appended in the order they are first probed (expand.ts, diamonds). */
+  readonly inOrder = true;
 
   constructor(
     readonly width: number,
@@ -470,7 +472,7 @@ export class FingerprintStore implements Store {
   }
 
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
-    return this.visited.add(hi, lo) ? this.append(s, hi, lo, parent, via, -1) : -1;
+    return this.visited.add(hi, lo) ? this.append(s, hi, lo, parent, via, 0) : -1;
   }
 
   add(hi: number, lo: number): boolean {
@@ -478,19 +480,19 @@ export class FingerprintStore implements Store {
   }
 
   /** Stores s, whose fingerprint add() has just taken; returns its index. */
-  append(s: Int32Array, hi: number, lo: number, parent: number, via: number, arrival = -1): number {
+  append(s: Int32Array, hi: number, lo: number, parent: number, via: number, sleep = 0): number {
     const idx = this.count++;
     if (idx >= this.parent.length) this.growIndex();
     this.parent[idx] = parent;
     this.via[idx] = via;
     if (idx - this.base >= this.queue.slots) this.queue.grow(this.base, idx);
-    this.queue.put(idx, s, hi, lo, arrival);
+    this.queue.put(idx, s, hi, lo, sleep);
     return idx;
   }
 
-  /** The arrival given to append() for state i (not yet released). */
-  arrival(i: number): number {
-    return this.queue.arrival(i);
+  /** The sleep set given to append() for state i (not yet released). */
+  sleep(i: number): number {
+    return this.queue.sleep(i);
   }
 
   load(i: number, out: Int32Array, fp: Fingerprinter): void {

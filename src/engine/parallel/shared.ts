@@ -44,7 +44,7 @@ export interface SharedBuffers {
   control: SharedArrayBuffer;
   table: SharedArrayBuffer; // Int32 pairs (hi, lo); hi = 0: empty
   tableSlots: number; // the table's slots (the buffer may be a larger reservation)
-  queue: SharedArrayBuffer; // states [QBASE, COUNT), each followed by its fingerprint and arrival (queueStride)
+  queue: SharedArrayBuffer; // states [QBASE, COUNT), each followed by its fingerprint and sleep set (queueStride)
   parent: SharedArrayBuffer; // Int32 per state
   via: SharedArrayBuffer; // Int16 per state: the process that stepped into it
   oldTable?: SharedArrayBuffer; // during a REHASH phase: the table being moved
@@ -64,7 +64,7 @@ export const RESERVE_TABLE_BYTES = 1 << 29; // per table; two alternate, the old
 export const RESERVE_QUEUE_BYTES = 1 << 29;
 export const RESERVE_STATES = 1 << 26;
 
-/** Words per state in the queue: the state, its fingerprint and its arrival (expand.ts, diamonds). */
+/** Words per state in the queue: the state, its fingerprint and its sleep set (expand.ts, diamonds). */
 export function queueStride(width: number): number {
   return width + 3;
 }
@@ -142,7 +142,7 @@ export class SharedVisited {
 
   /** Adds state s with fingerprint (hi, lo) if new; returns its index, or -1 if known. */
   insert(s: Int32Array, hi: number, lo: number, parent: number, via: number): number {
-    return this.add(hi, lo) ? this.append(s, hi, lo, parent, via, -1) : -1;
+    return this.add(hi, lo) ? this.append(s, hi, lo, parent, via, 0) : -1;
   }
 
   /** Claims fingerprint (hi, lo); false if it is known. The claiming thread then appends the state. */
@@ -175,7 +175,7 @@ export class SharedVisited {
    * its own, so two threads never write the same cache line of the queue or the parent links
    * (nor bump a shared counter per state); unused indices become holes at the phase's end.
    */
-  append(s: Int32Array, hi: number, lo: number, parent: number, via: number, arrival: number): number {
+  append(s: Int32Array, hi: number, lo: number, parent: number, via: number, sleep: number): number {
     if (this.next === this.blockEnd) {
       this.next = Atomics.add(this.ctl, COUNT, BLOCK);
       this.blockEnd = this.next + BLOCK;
@@ -185,12 +185,12 @@ export class SharedVisited {
     this.via[idx] = via;
     const at = (idx - this.qbase) * this.stride;
     putQueued(this.queue, at, s, this.width, hi, lo);
-    this.queue[at + this.width + 2] = arrival;
+    this.queue[at + this.width + 2] = sleep;
     return idx;
   }
 
-  /** The arrival given to append() for state i (in the queue). */
-  arrival(i: number): number {
+  /** The sleep set given to append() for state i (in the queue). */
+  sleep(i: number): number {
     return this.queue[(i - this.qbase) * this.stride + this.width + 2];
   }
 
