@@ -65,8 +65,10 @@ export class Commuting {
     const { table, nodeBase } = this;
     const row = (nodeBase[p] + parent[baseOf[p]]) * this.nodes;
     let sleep = 0;
-    for (let r = 0; r < nodeBase.length; r++) {
-      if (r === p || (r > p && ((asleep >>> r) & 1) === 0)) continue;
+    // The candidates, highest first: the processes below p and those asleep already.
+    for (let left = (((1 << p) - 1) | asleep) & ~(1 << p); left !== 0; ) {
+      const r = 31 - Math.clz32(left);
+      left ^= 1 << r;
       if (table[row + nodeBase[r] + parent[baseOf[r]]] === 1) sleep |= 1 << r;
     }
     return sleep;
