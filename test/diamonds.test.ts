@@ -62,12 +62,12 @@ test("diamonds: most probes skipped on the PV model, none under symmetry", () =>
   assert.equal(on.result.stats.states, off.result.stats.states);
   assert.equal(on.result.stats.transitions, off.result.stats.transitions);
   assert.ok(on.skipped > on.result.stats.transitions / 2, `skipped ${on.skipped} of ${on.result.stats.transitions}`);
-  // The threads of a parallel search store arrivals too: a phase never spans two BFS levels.
+  // The threads of a parallel search keep the last-step rule (sleep sets not inherited): a phase never spans two BFS levels.
   const parallel = run(src, "pv-ok-2-1", "2 threads");
   assert.equal(parallel.result.stats.threads, 2);
   assert.equal(parallel.result.stats.states, off.result.stats.states);
   assert.equal(parallel.result.stats.transitions, off.result.stats.transitions);
   assert.ok(parallel.skipped > on.result.stats.transitions / 2, `2 threads: skipped ${parallel.skipped}`);
-  // Canonical forms re-order processes, so an arrival step says nothing of the state stored.
+  // Canonical forms re-order processes after a step, so no sleep set is kept under symmetry.
   assert.equal(run(src, "pv-ok-2-1", true, { symmetry: true }).skipped, 0);
 });
