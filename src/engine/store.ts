@@ -457,11 +457,6 @@ export class FingerprintStore implements Store {
     return this.visited.bytes;
   }
 
-  /** Whether the queue keeps states a byte per word (ring.ts); false once a word did not fit. */
-  get packed(): boolean {
-    return this.queue.isPacked;
-  }
-
   /** Probability that some state was missed because two states shared a fingerprint. */
   collisionProbability(): number {
     return collisionProbability(this.count);
