@@ -12,6 +12,8 @@ import { checkSource, CheckResult, NodeCheckOptions } from "../src/check.js";
 import { collectScenarioFiles } from "../src/cli/test.js";
 import { generate } from "./difftest/gen.js";
 import { spawnSync } from "node:child_process";
+import { SharedVisited, allocate } from "../src/engine/parallel/shared.js";
+import { SLACK } from "../src/engine/store.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, ["dist/src/cli/main.js", ...args], { cwd: root, encoding: "utf8" });
@@ -49,10 +51,9 @@ describe("parallel search (2 threads) agrees with the serial search", () => {
     for (let seed = 2001; seed <= 2030; seed++) compare(`gen-${seed}`, generate(seed), { por: false, symmetry: false }, true);
   });
   // The catalog stays inside the first table. SPIN's twin of pv-ok(4,2) (bench/results.md,
-  // "State-space agreement") has 444,142 states: the shared table doubles four times, three of
-  // them into the older table it had (the two alternate), and the queue and parent links grow
-  // inside their reservations. (Not seen here: a stale entry left in a reused table is a state
-  // already visited, so clearing it first is for the load factor, not for the counts.)
+  // "State-space agreement") has 444,142 states: the shared table doubles in place four times
+  // (both threads moving chunks of it), and the queue and parent links grow inside their
+  // reservations.
   test("a state space that outgrows the table: SPIN -DNOREDUCE's counts", () => {
     const dir = mkdtempSync(join(tmpdir(), "pv-"));
     const gen = spawnSync(process.execPath, ["bench/gen-pv.mjs", "ok", "4", "2", dir, "--twin"], { cwd: root, encoding: "utf8" });
@@ -69,6 +70,71 @@ describe("parallel search (2 threads) agrees with the serial search", () => {
     compare("abba", fixture("abba.litmus"), {}, true);
     compare("warn-helper", fixture("warn-helper.litmus"), { warn: "report" }, true);
     compare("mp", fixture("mp.litmus"), { por: false }, true);
+  });
+});
+
+// The GROW phase as the coordinator runs it (search.ts), but with the chunks moved one after
+// another in a chosen order: threads may take them in any order, and chunks only meet in the
+// upper half, where every placement is a compare-and-swap into a run that only grows.
+function growInPlace(vis: SharedVisited, order: (chunks: number) => number[]): void {
+  const spill = vis.takeSlack();
+  const bounds = vis.growBounds(16);
+  const oldHomes = vis.buffers.tableSlots;
+  vis.attach({ ...vis.buffers, tableSlots: oldHomes * 2 });
+  for (const j of order(bounds.length - 1)) vis.growChunk(bounds[j], bounds[j + 1], oldHomes);
+  vis.putBack(spill);
+}
+
+describe("shared fingerprint table: doubling in place", () => {
+  let seed = 7;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+  const orders: [string, (n: number) => number[]][] = [
+    ["in order", (n) => [...Array(n).keys()]],
+    ["backwards", (n) => [...Array(n).keys()].reverse()],
+    ["shuffled", (n) => [...Array(n).keys()].sort(() => (rnd() & 1 ? 1 : -1))],
+  ];
+  for (const [name, order] of orders)
+    test(`every fingerprint stays findable (chunks ${name})`, () => {
+      const slots = 1 << 10;
+      const vis = new SharedVisited(4, allocate(4, slots, 16, 16));
+      const keys: [number, number][] = [];
+      const put = (hi: number, lo: number) => {
+        if (vis.add(hi, lo)) keys.push([hi, lo]);
+      };
+      // Long runs: one across many chunks, one off the end of the home slots into the slack.
+      for (let i = 0; i < 120; i++) put(100 + (i % 3) + (rnd() << 12), rnd() | 1);
+      for (let i = 0; i < 90; i++) put(slots - 1 - (i % 5) + (rnd() << 12), rnd() | 1);
+      while (keys.length < slots * 0.7) put(rnd(), rnd());
+      const inSlack = () => {
+        let n = 0;
+        for (let h = vis.buffers.tableSlots; h < vis.buffers.tableSlots + SLACK; h++) if (vis.table[2 * h] !== 0) n++;
+        return n;
+      };
+      assert.ok(inSlack() > 20, "the test fills part of the slack");
+      for (let round = 0; round < 3; round++) {
+        growInPlace(vis, order);
+        for (const [hi, lo] of keys) assert.equal(vis.add(hi, lo), false, `round ${round}: ${hi},${lo} lost`);
+        let used = 0;
+        for (let k = 0; k < vis.table.length; k += 2) if (vis.table[k] !== 0) used++;
+        assert.equal(used, keys.length, `round ${round}: entries`);
+        while (keys.length < vis.buffers.tableSlots * 0.7) put(rnd(), rnd());
+      }
+      assert.equal(vis.buffers.tableSlots, slots * 8);
+    });
+  // Past its reservation the table is copied into a new buffer instead (the REHASH phase), the
+  // old slack included.
+  test("rehash into a new buffer keeps every fingerprint, the slack's too", () => {
+    const slots = 1 << 10;
+    const old = new SharedVisited(4, allocate(4, slots, 16, 16));
+    const keys: [number, number][] = [];
+    for (let i = 0; keys.length < slots * 0.7; i++) {
+      const hi = i < 90 ? slots - 1 - (i % 5) + (rnd() << 12) : rnd();
+      const lo = rnd() | 1;
+      if (old.add(hi, lo)) keys.push([hi, lo]);
+    }
+    const vis = new SharedVisited(4, { ...allocate(4, slots * 4, 16, 16) });
+    vis.rehash(old.table, 0, slots + SLACK);
+    for (const [hi, lo] of keys) assert.equal(vis.add(hi, lo), false, `${hi},${lo} lost`);
   });
 });
 

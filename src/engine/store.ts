@@ -314,7 +314,7 @@ export function reserved<T>(make: (n: number) => T, reserve: number, fallback: n
  * new array as before.
  */
 
-const SLACK = 4096; // slots after the last home slot: a probe sequence longer than this grows the table
+export const SLACK = 4096; // slots after the last home slot: a probe sequence longer than this grows the table (parallel/shared.ts: an internal error)
 const RESERVE_SLOTS = 1 << 26; // 512 MiB of address space, touched only as the table grows into it
 
 export class FingerprintTable implements FingerprintSet {

@@ -6,7 +6,7 @@ import { DEADLOCKED, Expander, VIOLATED } from "../expand.js";
 import { Machine, Violation } from "../machine.js";
 import { PartialOrder } from "../por.js";
 import { Canonicaliser, symmetryGroups } from "../symmetry.js";
-import { CLAIM, CLAIM_SLOTS, CLAIM_WORDS, CURSOR, END, HALT, HOLE, KIND, REHASH, SharedVisited, ZERO } from "./shared.js";
+import { CLAIM, CLAIM_SLOTS, CURSOR, END, GROW, HALT, HOLE, KIND, REHASH, SharedVisited } from "./shared.js";
 
 export interface ThreadOptions {
   por: boolean;
@@ -71,7 +71,7 @@ export class SearchThread {
     vis.startPhase();
     try {
       const kind = vis.ctl[KIND];
-      return kind === REHASH ? this.rehashPhase() : kind === ZERO ? this.zeroPhase() : this.expandPhase();
+      return kind === REHASH ? this.rehashPhase() : kind === GROW ? this.growPhase() : this.expandPhase();
     } finally {
       vis.endPhase();
     }
@@ -90,15 +90,16 @@ export class SearchThread {
     }
   }
 
-  /** Clears words [CURSOR, END) of the table, a batch at a time. */
-  private zeroPhase(): null {
+  /** Moves chunks [CURSOR, END) of the old home slots into the doubled table (SharedVisited.growChunk), a chunk at a time. */
+  private growPhase(): null {
     const vis = this.vis;
     const ctl = vis.ctl;
+    const bounds = new Int32Array(vis.buffers.growBounds!);
+    const oldHomes = bounds[bounds.length - 1];
     for (;;) {
-      const start = Atomics.add(ctl, CURSOR, CLAIM_WORDS);
-      const end = Math.min(start + CLAIM_WORDS, ctl[END]);
-      if (start >= end) return null;
-      vis.table.fill(0, start, end);
+      const j = Atomics.add(ctl, CURSOR, 1);
+      if (j >= ctl[END]) return null;
+      vis.growChunk(bounds[j], bounds[j + 1], oldHomes);
     }
   }
 

@@ -18,9 +18,9 @@ import { ModelIR } from "../../ir/ir.js";
 import { SearchOptions, SearchOutcome, SearchStats, isAllocationFailure, search } from "../bfs.js";
 import { FinalState } from "../expand.js";
 import { Machine } from "../machine.js";
-import { collisionProbability } from "../store.js";
+import { SLACK, collisionProbability } from "../store.js";
 import { Found, SearchThread, ThreadOptions, WarningAt } from "./phase.js";
-import { BLOCK, CURSOR, DONE, END, EXPAND, GEN, KIND, QBASE, READY, REHASH, RESERVE_TABLE_BYTES, STOP, SharedBuffers, SharedVisited, ZERO, allocate, reservedBuffer } from "./shared.js";
+import { BLOCK, CLAIM_SLOTS, CURSOR, DONE, END, EXPAND, GEN, GROW, KIND, QBASE, READY, REHASH, RESERVE_TABLE_BYTES, STOP, SharedBuffers, SharedVisited, allocate, reservedBuffer } from "./shared.js";
 import type { HelperData, HelperMessage } from "./worker.js";
 
 const PHASE = 1 << 15; // states per phase at most
@@ -41,7 +41,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   const options: ThreadOptions = { por: !!opts.por, symmetry: opts.symmetry !== false, warnAsViolation: opts.warnAsViolation, findingsAsWarnings: opts.findingsAsWarnings === true };
   const vis = new SharedVisited(m.width, allocate(m.width, 1 << 16, 1 << 14, 1 << 15));
   // What of each reserved buffer is in use (faulted in); the rest of it is address space only.
-  const room: Room = { queueBytes: (1 << 14) * vis.stride * 4, states: 1 << 15, spareTable: null, spareSlots: 0 };
+  const room: Room = { queueBytes: (1 << 14) * vis.stride * 4, states: 1 << 15 };
   const ctl = vis.ctl;
   // Per thread: its transitions, then the probes it skipped (diamonds, expand.ts).
   const transitionsBuf = new SharedArrayBuffer(threads * 16);
@@ -163,26 +163,30 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
       const need = count + (to - head) * nProcs + BLOCK * threads;
       if (makeRoom(vis, room, head, need)) postBuffers();
       if (need > vis.buffers.tableSlots * MAX_LOAD) {
-        // A bigger table, filled by all threads (a phase of its own), then the old one kept as
-        // the next table's reservation: the two alternate, so a growth faults in only the
-        // pages neither has had yet.
-        let slots = vis.buffers.tableSlots;
-        while (need > slots * MAX_LOAD) slots *= 2;
-        const old = vis.buffers.table;
-        const oldSlots = vis.buffers.tableSlots;
-        const spare = room.spareTable;
-        const reuse = spare !== null && spare.byteLength >= slots * 8;
-        const table = reuse ? spare : reservedBuffer(RESERVE_TABLE_BYTES, slots * 8);
-        vis.attach({ ...vis.buffers, table, tableSlots: slots, oldTable: old });
-        postBuffers();
-        // A reused table still holds an older table's entries, but only in the slots it had:
-        // the rest of it was never written.
-        if (reuse) phase(ZERO, 0, Math.min(room.spareSlots, slots) * 2);
-        phase(REHASH, 0, oldSlots);
-        vis.attach({ ...vis.buffers, oldTable: undefined });
-        room.spareTable = old.byteLength > oldSlots * 8 ? old : null;
-        room.spareSlots = oldSlots;
-        postBuffers();
+        // Doublings in place while the table's reservation holds them (no second table, and
+        // only the pages the bigger table uses are faulted in), all threads moving chunks
+        // of it (a phase of its own; SharedVisited.growChunk).
+        while (need > vis.buffers.tableSlots * MAX_LOAD && (vis.buffers.tableSlots * 2 + SLACK) * 8 <= vis.buffers.table.byteLength) {
+          const spill = vis.takeSlack();
+          const bounds = vis.growBounds(CLAIM_SLOTS);
+          vis.attach({ ...vis.buffers, tableSlots: vis.buffers.tableSlots * 2, growBounds: bounds.buffer as SharedArrayBuffer });
+          postBuffers();
+          phase(GROW, 0, bounds.length - 1);
+          vis.putBack(spill);
+          vis.attach({ ...vis.buffers, growBounds: undefined });
+          postBuffers();
+        }
+        if (need > vis.buffers.tableSlots * MAX_LOAD) {
+          // Outgrown (or no reservation): a bigger buffer, filled by all threads.
+          let slots = vis.buffers.tableSlots;
+          while (need > slots * MAX_LOAD) slots *= 2;
+          const oldSlots = vis.buffers.tableSlots;
+          vis.attach({ ...vis.buffers, table: reservedBuffer(RESERVE_TABLE_BYTES, (slots + SLACK) * 8), tableSlots: slots, oldTable: vis.buffers.table });
+          postBuffers();
+          phase(REHASH, 0, oldSlots + SLACK);
+          vis.attach({ ...vis.buffers, oldTable: undefined });
+          postBuffers();
+        }
       }
       const found = phase(EXPAND, head, to);
       stats.transitions = total(0);
@@ -291,11 +295,8 @@ function makeRoom(vis: SharedVisited, room: Room, head: number, need: number): b
   return replaced;
 }
 
-/** How much of each reserved buffer is in use, and the table kept for the next growth. */
+/** How much of each reserved buffer is in use. */
 interface Room {
   queueBytes: number;
   states: number;
-  spareTable: SharedArrayBuffer | null;
-  /** The slots the spare table had when it was last in use (the part of it that is not zero). */
-  spareSlots: number;
 }

@@ -5,15 +5,16 @@
 //
 // Threads only insert during a phase; what moves or replaces the arrays (queue compaction,
 // bigger buffers) is done by the coordinator between phases, while the other threads wait,
-// except clearing and filling a bigger table, which all threads do in phases of their own
-// (ZERO, REHASH). Fresh memory is left for the threads to fault in as they first write it:
-// first touches cost 13-17 us a page here, and done by the coordinator alone between phases
-// they kept the other threads waiting for a third of the run.
+// except doubling the table, which all threads do in a phase of its own (GROW: in place,
+// inside the table's reservation, as the serial FingerprintTable grows; REHASH: into a new
+// buffer, once the reservation is outgrown). Fresh memory is left for the threads to fault in
+// as they first write it: first touches cost 13-17 us a page here, and done by the
+// coordinator alone between phases they kept the other threads waiting for a third of the run.
 // Inserting is lock-free: a slot is claimed by a compare-and-swap on its high
 // word, then its low word is written; a reader that finds a claimed slot whose low word is
 // still 0 waits for it (a fingerprint's halves are made non-zero for that).
 
-import { Fingerprinter, getQueued, pathFromParents, putQueued, reserved } from "../store.js";
+import { Fingerprinter, SLACK, getQueued, pathFromParents, putQueued, reserved } from "../store.js";
 
 /** Slots of the control block (an Int32Array). The two counters every thread bumps sit on
  * cache lines of their own, away from the words the threads only read. */
@@ -24,7 +25,7 @@ export const HALT = 3; // 1: a thread found a violation: stop claiming states
 export const QBASE = 4; // index of the state stored first in the queue
 export const DONE = 5; // helpers that finished the phase
 export const READY = 6; // helpers started and waiting for their first phase
-export const KIND = 7; // what this phase does: EXPAND, REHASH or ZERO
+export const KIND = 7; // what this phase does: EXPAND, GROW or REHASH
 export const CURSOR = 16; // next queue index to claim in this phase
 export const COUNT = 32; // state indices handed out so far (states + holes)
 export const HOLES = 33; // indices handed out but not used (see SharedVisited.append)
@@ -32,22 +33,24 @@ export const CONTROL_WORDS = 48;
 
 export const EXPAND = 0; // expand the states [CURSOR, END) of the queue
 export const REHASH = 1; // move the slots [CURSOR, END) of oldTable into table
-export const ZERO = 2; // clear the words [CURSOR, END) of table (a reused buffer)
+export const GROW = 2; // double the table in place: chunks [CURSOR, END) of the old home slots (growBounds)
 
 export const CLAIM = 64; // states claimed at a time
 export const BLOCK = 256; // state indices a thread reserves at a time
 export const HOLE = -2; // `via` of an index that holds no state
-export const CLAIM_SLOTS = 4096; // old table slots claimed at a time when rehashing
-export const CLAIM_WORDS = 1 << 16; // table words claimed at a time when clearing
+export const CLAIM_SLOTS = 4096; // old table slots claimed at a time when rehashing or growing
+
+const RAN_OFF = "shared fingerprint table: a probe ran off the slack (a run of 4096 full slots)";
 
 export interface SharedBuffers {
   control: SharedArrayBuffer;
-  table: SharedArrayBuffer; // Int32 pairs (hi, lo); hi = 0: empty
-  tableSlots: number; // the table's slots (the buffer may be a larger reservation)
+  table: SharedArrayBuffer; // Int32 pairs (hi, lo); hi = 0: empty. tableSlots home slots, then SLACK more (probes do not wrap)
+  tableSlots: number; // the table's home slots (the buffer may be a larger reservation)
   queue: SharedArrayBuffer; // states [QBASE, COUNT), each followed by its fingerprint and sleep set (queueStride)
   parent: SharedArrayBuffer; // Int32 per state
   via: SharedArrayBuffer; // Int16 per state: the process that stepped into it
   oldTable?: SharedArrayBuffer; // during a REHASH phase: the table being moved
+  growBounds?: SharedArrayBuffer; // during a GROW phase: where each chunk of old slots starts (SharedVisited.growBounds)
 }
 
 /**
@@ -60,7 +63,7 @@ export function reservedBuffer(reserve: number, used: number): SharedArrayBuffer
 }
 
 // Reservations of the parallel search (see FingerprintTable in store.ts for why).
-export const RESERVE_TABLE_BYTES = 1 << 29; // per table; two alternate, the old and the new
+export const RESERVE_TABLE_BYTES = ((1 << 26) + SLACK) * 8; // 2^26 home slots: the table doubles in place up to there
 export const RESERVE_QUEUE_BYTES = 1 << 29;
 export const RESERVE_STATES = 1 << 26;
 
@@ -73,7 +76,7 @@ export function allocate(width: number, slots: number, queueStates: number, stat
   const stride = queueStride(width);
   return {
     control: new SharedArrayBuffer(CONTROL_WORDS * 4),
-    table: reservedBuffer(RESERVE_TABLE_BYTES, slots * 8),
+    table: reservedBuffer(RESERVE_TABLE_BYTES, (slots + SLACK) * 8),
     tableSlots: slots,
     queue: reservedBuffer(RESERVE_QUEUE_BYTES - (RESERVE_QUEUE_BYTES % (stride * 4)), queueStates * stride * 4),
     parent: reservedBuffer(RESERVE_STATES * 4, states * 4),
@@ -106,7 +109,7 @@ export class SharedVisited {
   attach(b: SharedBuffers): void {
     this.buffers = b;
     this.ctl = new Int32Array(b.control);
-    this.table = new Int32Array(b.table, 0, b.tableSlots * 2);
+    this.table = new Int32Array(b.table, 0, (b.tableSlots + SLACK) * 2);
     this.mask = b.tableSlots - 1;
     this.queue = new Int32Array(b.queue);
     this.parent = new Int32Array(b.parent);
@@ -150,9 +153,9 @@ export class SharedVisited {
     const key = hi === 0 ? 1 : hi;
     const low = lo === 0 ? 1 : lo;
     const t = this.table;
-    const mask = this.mask;
-    let h = key & mask;
-    for (;;) {
+    const end = this.mask + 1 + SLACK;
+    for (let h = key & this.mask; ; h++) {
+      if (h === end) throw new Error(RAN_OFF);
       let a = t[2 * h];
       if (a === 0) {
         a = Atomics.compareExchange(t, 2 * h, 0, key);
@@ -166,7 +169,6 @@ export class SharedVisited {
         while (b === 0) b = Atomics.load(t, 2 * h + 1); // claimed, low half not written yet
         if (b === low) return false;
       }
-      h = (h + 1) & mask;
     }
   }
 
@@ -196,14 +198,82 @@ export class SharedVisited {
 
   /** Moves the fingerprints of slots [from, to) of old into the table (they are all distinct). */
   rehash(old: Int32Array, from: number, to: number): void {
+    for (let k = 2 * from; k < 2 * to; k += 2) if (old[k] !== 0) this.claim(old[k] & this.mask, old[k], old[k + 1]);
+  }
+
+  /** Puts (a, b), known absent, into the first free slot from `home`, racing other threads for it. */
+  private claim(home: number, a: number, b: number): void {
+    const t = this.table;
+    const end = this.mask + 1 + SLACK;
+    for (let h = home; ; h++) {
+      if (h === end) throw new Error(RAN_OFF);
+      if (t[2 * h] === 0 && Atomics.compareExchange(t, 2 * h, 0, a) === 0) {
+        t[2 * h + 1] = b;
+        return;
+      }
+    }
+  }
+
+  // Doubling in place (GROW), by all threads at once. The coordinator first takes the slack's
+  // entries out (takeSlack) and cuts the old home slots into chunks that each begin just after
+  // a slot empty in the old table (growBounds); then the table has twice the home slots, the
+  // threads move the chunks (growChunk), and the coordinator puts the slack's entries back.
+  // Why no probe run gets a hole: a chunk's entries have their homes inside it (a run never
+  // spans an empty slot), so one thread alone moves and refills its lower slots, in increasing
+  // order, as FingerprintTable.growInPlace does for the whole table (store.ts). An entry whose
+  // new home is in the upper half goes there, where runs only ever grow (compare-and-swap,
+  // since chunks' runs meet there).
+
+  /** Removes the entries of the slack after the home slots; returns them as pairs. */
+  takeSlack(): number[] {
+    const t = this.table;
+    const out: number[] = [];
+    for (let h = this.mask + 1; h < this.mask + 1 + SLACK; h++) {
+      if (t[2 * h] === 0) continue;
+      out.push(t[2 * h], t[2 * h + 1]);
+      t[2 * h] = t[2 * h + 1] = 0;
+    }
+    return out;
+  }
+
+  /** Puts back entries (pairs) taken out by takeSlack, after the table has grown. */
+  putBack(pairs: number[]): void {
+    for (let i = 0; i < pairs.length; i += 2) this.claim(pairs[i] & this.mask, pairs[i], pairs[i + 1]);
+  }
+
+  /** The chunk bounds for growing this table: chunk j is old slots [b[j], b[j+1]), each starting after an empty slot. */
+  growBounds(chunk: number): Int32Array {
+    const t = this.table;
+    const homes = this.mask + 1;
+    const n = Math.ceil(homes / chunk);
+    const b = new Int32Array(new SharedArrayBuffer((n + 1) * 4));
+    for (let j = 1; j < n; j++) {
+      let s = Math.max(j * chunk, b[j - 1]);
+      while (s < homes && t[2 * s] !== 0) s++;
+      b[j] = Math.min(s + 1, homes);
+    }
+    b[n] = homes;
+    return b;
+  }
+
+  /** Moves the entries of old slots [from, to), one chunk of growBounds, to their places in the doubled table of `oldHomes` * 2 home slots. */
+  growChunk(from: number, to: number, oldHomes: number): void {
     const t = this.table;
     const mask = this.mask;
-    for (let k = 2 * from; k < 2 * to; k += 2) {
-      const a = old[k];
+    for (let k = from; k < to; k++) {
+      const a = t[2 * k];
       if (a === 0) continue;
-      let h = a & mask;
-      while (t[2 * h] !== 0 || Atomics.compareExchange(t, 2 * h, 0, a) !== 0) h = (h + 1) & mask;
-      t[2 * h + 1] = old[k + 1];
+      const b = t[2 * k + 1];
+      t[2 * k] = t[2 * k + 1] = 0;
+      const home = a & mask;
+      if (home >= oldHomes) {
+        this.claim(home, a, b);
+        continue;
+      }
+      let h = home; // <= k: the slots between were full, and are this chunk's
+      while (t[2 * h] !== 0) h++;
+      t[2 * h] = a;
+      t[2 * h + 1] = b;
     }
   }
 
