@@ -71,6 +71,13 @@ describe("parallel search (2 threads) agrees with the serial search", () => {
     compare("warn-helper", fixture("warn-helper.litmus"), { warn: "report" }, true);
     compare("mp", fixture("mp.litmus"), { por: false }, true);
   });
+  // Values past a signed byte: such states go to the queue's side array (parallel/queue.ts).
+  test("states with words outside -128..127: same states and final values", () => {
+    const src = "C big\n{}\nP0(int *x, int *y) {\n\tWRITE_ONCE(*x, 1000);\n\tWRITE_ONCE(*y, -300);\n}\nP1(int *x, int *y) {\n\tint r0 = READ_ONCE(*y);\n\tint r1 = READ_ONCE(*x);\n\tWRITE_ONCE(*x, r0 + 5);\n}\nP2(int *x) {\n\tWRITE_ONCE(*x, 7);\n\tWRITE_ONCE(*x, 200);\n}\nexists (1:r0=-300 /\\ x=-295)\n";
+    compare("big", src, { por: false, symmetry: false }, true);
+    const r = checkSource(src, "big", { por: false, symmetry: false, workers: 2 });
+    assert.ok(r.finalStates.some((f) => JSON.stringify(f).includes("-295")), JSON.stringify(r.finalStates));
+  });
 });
 
 // The GROW phase as the coordinator runs it (search.ts), but with the chunks moved one after

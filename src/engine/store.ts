@@ -241,21 +241,6 @@ export class Fingerprinter {
   }
 }
 
-// A queue entry of the fingerprint stores (this one and the parallel search's): the state's
-// w words, then the two halves of its fingerprint.
-
-export function putQueued(q: Int32Array, at: number, s: Int32Array, w: number, hi: number, lo: number): void {
-  for (let k = 0; k < w; k++) q[at + k] = s[k];
-  q[at + w] = hi;
-  q[at + w + 1] = lo;
-}
-
-export function getQueued(q: Int32Array, at: number, out: Int32Array, w: number, fp: Fingerprinter): void {
-  for (let k = 0; k < w; k++) out[k] = q[at + k];
-  fp.hi = q[at + w];
-  fp.lo = q[at + w + 1];
-}
-
 /** Probability that two of n states share a 64-bit fingerprint (birthday bound, as TLC prints). */
 export function collisionProbability(n: number): number {
   return Math.min(1, (n * n) / 2 ** 65);

@@ -20,7 +20,7 @@ import { FinalState } from "../expand.js";
 import { Machine } from "../machine.js";
 import { SLACK, collisionProbability } from "../store.js";
 import { Found, SearchThread, ThreadOptions, WarningAt } from "./phase.js";
-import { BLOCK, CLAIM_SLOTS, CURSOR, DONE, END, EXPAND, GEN, GROW, KIND, QBASE, READY, REHASH, RESERVE_TABLE_BYTES, STOP, SharedBuffers, SharedVisited, allocate, reservedBuffer } from "./shared.js";
+import { BLOCK, CLAIM_SLOTS, CURSOR, DONE, END, EXPAND, GEN, GROW, KIND, QBASE, READY, REHASH, RESERVE_TABLE_BYTES, STOP, WIDE_SEEN, SharedBuffers, SharedVisited, allocate, reservedBuffer } from "./shared.js";
 import type { HelperData, HelperMessage } from "./worker.js";
 
 const PHASE = 1 << 15; // states per phase at most
@@ -41,7 +41,7 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
   const options: ThreadOptions = { por: !!opts.por, symmetry: opts.symmetry !== false, warnAsViolation: opts.warnAsViolation, findingsAsWarnings: opts.findingsAsWarnings === true };
   const vis = new SharedVisited(m.width, allocate(m.width, 1 << 16, 1 << 14, 1 << 15));
   // What of each reserved buffer is in use (faulted in); the rest of it is address space only.
-  const room: Room = { queueBytes: (1 << 14) * vis.stride * 4, states: 1 << 15 };
+  const room: Room = { queueStates: 1 << 14, states: 1 << 15 };
   const ctl = vis.ctl;
   // Per thread: its transitions, then the probes it skipped (diamonds, expand.ts).
   const transitionsBuf = new SharedArrayBuffer(threads * 16);
@@ -56,7 +56,8 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
     for (const [k, f] of from) if (!finals.has(k)) finals.set(k, f);
   };
   const warningsAt: WarningAt[] = [];
-  const bytes = () => vis.buffers.tableSlots * 8 + room.queueBytes + room.states * 6 + transitionsBuf.byteLength;
+  // The queue's side array counts once a state needed it (queue.ts).
+  const bytes = () => vis.buffers.tableSlots * 8 + room.queueStates * (m.width * (ctl[WIDE_SEEN] ? 5 : 1) + 12) + room.states * 6 + transitionsBuf.byteLength;
   let helpers: Helper[] = [];
   const done = (o: Omit<SearchOutcome, "warnings" | "finals" | "stats" | "groups">): SearchOutcome => {
     if (helpers.length) finish(); // the helpers' final states and warnings
@@ -261,22 +262,19 @@ function makeRoom(vis: SharedVisited, room: Room, head: number, need: number): b
   // Queue: when it is too short, first drop the expanded states, then grow it if need be -
   // inside its reservation (whose fresh pages the threads fault in as they write them),
   // else into a new buffer.
-  const stride = vis.stride;
-  const fits = () => (need - ctl[QBASE]) * stride * 4 <= room.queueBytes;
+  const fits = () => need - ctl[QBASE] <= room.queueStates;
   if (!fits() && head > ctl[QBASE]) {
     const qbase = ctl[QBASE];
-    vis.queue.copyWithin(0, (head - qbase) * stride, (count - qbase) * stride);
+    vis.queue.shift(head - qbase, count - qbase);
     ctl[QBASE] = head;
   }
   if (!fits()) {
-    const want = Math.max(room.queueBytes * 2, (need - ctl[QBASE]) * stride * 4 * 2);
-    if (want > b.queue.byteLength) {
-      const q = new SharedArrayBuffer(want);
-      new Int32Array(q).set(vis.queue.subarray(0, (count - ctl[QBASE]) * stride));
-      b.queue = q;
+    const want = Math.max(room.queueStates * 2, (need - ctl[QBASE]) * 2);
+    if (want > vis.queue.capacity) {
+      b.queue = vis.queue.copied(count - ctl[QBASE], want);
       replaced = true;
     }
-    room.queueBytes = want;
+    room.queueStates = want;
   }
   if (need > room.states) {
     const states = Math.max(room.states * 2, need * 2);
@@ -297,6 +295,6 @@ function makeRoom(vis: SharedVisited, room: Room, head: number, need: number): b
 
 /** How much of each reserved buffer is in use. */
 interface Room {
-  queueBytes: number;
+  queueStates: number;
   states: number;
 }

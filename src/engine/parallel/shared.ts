@@ -14,7 +14,8 @@
 // word, then its low word is written; a reader that finds a claimed slot whose low word is
 // still 0 waits for it (a fingerprint's halves are made non-zero for that).
 
-import { Fingerprinter, SLACK, getQueued, pathFromParents, putQueued, reserved } from "../store.js";
+import { Fingerprinter, SLACK, pathFromParents, reserved } from "../store.js";
+import { QueueBuffers, SharedQueue, queueBuffers } from "./queue.js";
 
 /** Slots of the control block (an Int32Array). The two counters every thread bumps sit on
  * cache lines of their own, away from the words the threads only read. */
@@ -26,6 +27,7 @@ export const QBASE = 4; // index of the state stored first in the queue
 export const DONE = 5; // helpers that finished the phase
 export const READY = 6; // helpers started and waiting for their first phase
 export const KIND = 7; // what this phase does: EXPAND, GROW or REHASH
+export const WIDE_SEEN = 8; // 1 once a state did not fit the queue's bytes (queue.ts): its side array is in use
 export const CURSOR = 16; // next queue index to claim in this phase
 export const COUNT = 32; // state indices handed out so far (states + holes)
 export const HOLES = 33; // indices handed out but not used (see SharedVisited.append)
@@ -46,7 +48,7 @@ export interface SharedBuffers {
   control: SharedArrayBuffer;
   table: SharedArrayBuffer; // Int32 pairs (hi, lo); hi = 0: empty. tableSlots home slots, then SLACK more (probes do not wrap)
   tableSlots: number; // the table's home slots (the buffer may be a larger reservation)
-  queue: SharedArrayBuffer; // states [QBASE, COUNT), each followed by its fingerprint and sleep set (queueStride)
+  queue: QueueBuffers; // states [QBASE, COUNT) with their fingerprints and sleep sets (queue.ts)
   parent: SharedArrayBuffer; // Int32 per state
   via: SharedArrayBuffer; // Int16 per state: the process that stepped into it
   oldTable?: SharedArrayBuffer; // during a REHASH phase: the table being moved
@@ -64,21 +66,20 @@ export function reservedBuffer(reserve: number, used: number): SharedArrayBuffer
 
 // Reservations of the parallel search (see FingerprintTable in store.ts for why).
 export const RESERVE_TABLE_BYTES = ((1 << 26) + SLACK) * 8; // 2^26 home slots: the table doubles in place up to there
-export const RESERVE_QUEUE_BYTES = 1 << 29;
+export const RESERVE_QUEUE_BYTES = 1 << 29; // of the queue's side array (four bytes a word); its other arrays are smaller
 export const RESERVE_STATES = 1 << 26;
 
-/** Words per state in the queue: the state, its fingerprint and its sleep set (expand.ts, diamonds). */
-export function queueStride(width: number): number {
-  return width + 3;
+/** States the queue's reservation holds. */
+export function queueReserve(width: number): number {
+  return Math.floor(RESERVE_QUEUE_BYTES / (4 * Math.max(1, width)));
 }
 
 export function allocate(width: number, slots: number, queueStates: number, states: number): SharedBuffers {
-  const stride = queueStride(width);
   return {
     control: new SharedArrayBuffer(CONTROL_WORDS * 4),
     table: reservedBuffer(RESERVE_TABLE_BYTES, (slots + SLACK) * 8),
     tableSlots: slots,
-    queue: reservedBuffer(RESERVE_QUEUE_BYTES - (RESERVE_QUEUE_BYTES % (stride * 4)), queueStates * stride * 4),
+    queue: queueBuffers(width, queueReserve(width), queueStates),
     parent: reservedBuffer(RESERVE_STATES * 4, states * 4),
     via: reservedBuffer(RESERVE_STATES * 2, states * 2),
   };
@@ -87,7 +88,7 @@ export function allocate(width: number, slots: number, queueStates: number, stat
 export class SharedVisited {
   ctl!: Int32Array;
   table!: Int32Array;
-  queue!: Int32Array;
+  queue!: SharedQueue;
   parent!: Int32Array;
   via!: Int16Array;
   mask = 0;
@@ -96,13 +97,13 @@ export class SharedVisited {
   // This thread's block of state indices [next, blockEnd).
   private next = 0;
   private blockEnd = 0;
-  readonly stride: number;
+  /** This thread has set ctl[WIDE_SEEN]. */
+  private wideSeen = false;
 
   constructor(
     readonly width: number,
     public buffers: SharedBuffers,
   ) {
-    this.stride = queueStride(width);
     this.attach(buffers);
   }
 
@@ -111,7 +112,7 @@ export class SharedVisited {
     this.ctl = new Int32Array(b.control);
     this.table = new Int32Array(b.table, 0, (b.tableSlots + SLACK) * 2);
     this.mask = b.tableSlots - 1;
-    this.queue = new Int32Array(b.queue);
+    this.queue = new SharedQueue(this.width, b.queue);
     this.parent = new Int32Array(b.parent);
     this.via = new Int16Array(b.via);
   }
@@ -185,15 +186,16 @@ export class SharedVisited {
     const idx = this.next++;
     this.parent[idx] = parent;
     this.via[idx] = via;
-    const at = (idx - this.qbase) * this.stride;
-    putQueued(this.queue, at, s, this.width, hi, lo);
-    this.queue[at + this.width + 2] = sleep;
+    if (this.queue.put(idx - this.qbase, s, hi, lo, sleep) && !this.wideSeen) {
+      this.wideSeen = true;
+      Atomics.store(this.ctl, WIDE_SEEN, 1);
+    }
     return idx;
   }
 
   /** The sleep set given to append() for state i (in the queue). */
   sleep(i: number): number {
-    return this.queue[(i - this.qbase) * this.stride + this.width + 2];
+    return this.queue.sleep(i - this.qbase);
   }
 
   /** Moves the fingerprints of slots [from, to) of old into the table (they are all distinct). */
@@ -279,7 +281,7 @@ export class SharedVisited {
 
   /** Copies state i into out and its fingerprint into fp. */
   load(i: number, out: Int32Array, fp: Fingerprinter): void {
-    getQueued(this.queue, (i - this.qbase) * this.stride, out, this.width, fp);
+    this.queue.get(i - this.qbase, out, fp);
   }
 
   pathTo(i: number): number[] {
