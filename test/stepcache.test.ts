@@ -12,9 +12,20 @@ const blocks: [number, number][] = [
 
 function lookup(c: StepCache, pid: number, s: Int32Array): number {
   const out = new Int32Array(blocks.length);
-  c.findAll(s, out);
+  c.findAll(s, out, 0);
   return out[pid];
 }
+
+test("step cache: processes in the skip mask are not looked up", () => {
+  const c = StepCache.for(2, blocks)!;
+  const s = Int32Array.from([1, 2, 3, 4, 5]);
+  const out = Int32Array.from([12345, 67890]);
+  c.findAll(s, out, 0b10);
+  assert.ok(out[0] < 0, "P0 looked up (a miss)");
+  assert.equal(out[1], 67890, "P1 skipped");
+  c.findAll(s, out, 0b01);
+  assert.equal(out[0] < 0 && out[1] < 0, true);
+});
 
 test("step cache: a miss, then the stored result for the same key", () => {
   const c = StepCache.for(2, blocks)!;

@@ -104,6 +104,7 @@ export class Expander {
   private readonly entries: Int32Array; // per process, its step's cache entry in the state being expanded
   private readonly commuting: Commuting | null; // only with delta, no canonical form and a target that keeps sleep sets
   private readonly batchSleep: Int32Array; // the sleep sets of the batch's expanded states
+  private readonly batchEnabled: Int32Array; // the processes enabled in them, a bit each
   private batched = 0;
   private parents = 0;
   touched = 0; // the words read ahead (kept so the reads are not optimised away)
@@ -148,6 +149,7 @@ export class Expander {
     this.entries = new Int32Array(n);
     this.commuting = diamonds && this.delta !== null && canon === null && batch?.sleep !== undefined ? Commuting.for(model) : null;
     this.batchSleep = new Int32Array(this.batchCur.length);
+    this.batchEnabled = new Int32Array(this.batchCur.length);
     this.en = new Uint8Array(n);
     this.live = new Uint8Array(n);
     this.chosen = new Uint8Array(n);
@@ -190,7 +192,6 @@ export class Expander {
     // step cache, often none does.
     let copied = false;
     const entries = this.entries;
-    if (cache !== null) cache.findAll(cur, entries);
     // Diamonds (sleep sets, Godefroid). Process pid is asleep in cur when cur was first reached
     // by a path ... a_j ... a_k whose steps a_j .. a_k all commute with pid's step (pid did not
     // move) and pid < a_j: then pid's step moved before a_j gives a path of the same length to
@@ -204,8 +205,14 @@ export class Expander {
     // only the processes below cur's last step: if cur·p was skipped, cur = y·q with p < q,
     // and the transition (y·p)·q reaches it from no deeper a state with a larger process; a
     // least counterexample (depth, then -p) cannot exist.
+    // A process in the sleep set is enabled (sleepAfter keeps only processes enabled in the
+    // parent, and a step that commutes with the one taken cannot have been disabled by it):
+    // its transition is counted without looking its step up or running it. Nothing is lost:
+    // the same step from the parent, with the same reads, was run or looked up there first,
+    // so its warnings and failed checks were met there.
     const sleep = this.commuting !== null ? this.batch!.sleep!(head) : 0;
     if (batching) this.batchSleep[from] = sleep;
+    if (cache !== null) cache.findAll(cur, entries, sleep);
     // Step 1: run the step of every live process on the scratch copy of cur. Without a
     // reduction each successor is stored at once; with one, it is kept until step 2.
     let enabled = 0;
@@ -213,6 +220,12 @@ export class Expander {
       en[pid] = 0;
       live[pid] = cur[baseOf[pid]] === endPcOf[pid] ? 0 : 1;
       if (!live[pid]) continue;
+      if ((sleep >>> pid) & 1) {
+        enabled++;
+        en[pid] = 1;
+        this.skip();
+        continue;
+      }
       let entry = 0; // cache entry of this step (negative: to fill)
       if (cache !== null) {
         entry = entries[pid];
@@ -221,8 +234,7 @@ export class Expander {
           if (cache.result(entry) === DISABLED) continue;
           enabled++;
           en[pid] = 1;
-          if ((sleep >>> pid) & 1) this.skip();
-          else this.hold(pid, from, hi ^ cache.changeHi(entry), lo ^ cache.changeLo(entry));
+          this.hold(pid, from, hi ^ cache.changeHi(entry), lo ^ cache.changeLo(entry));
           continue;
         }
       }
@@ -257,8 +269,7 @@ export class Expander {
           if (!moved && this.delta !== null) {
             // The common case: fingerprint and undo in one unrolled pass (delta.ts).
             this.delta(pid, cur, scratch, hi, lo, this.fp);
-            if ((sleep >>> pid) & 1) this.skip();
-            else this.hold(pid, from, this.fp.hi, this.fp.lo);
+            this.hold(pid, from, this.fp.hi, this.fp.lo);
             if (cache !== null && clean) this.remember(~entry, pid, r, this.fp.hi ^ hi, this.fp.lo ^ lo);
             continue;
           }
@@ -271,6 +282,11 @@ export class Expander {
         }
       }
       this.restore();
+    }
+    if (this.commuting !== null) {
+      let mask = 0;
+      for (let pid = 0; pid < n; pid++) if (en[pid]) mask |= 1 << pid;
+      this.batchEnabled[from] = mask;
     }
     if (graph) {
       let mask = 0;
@@ -369,7 +385,7 @@ export class Expander {
       if (ctx.warnings.length) ctx.warnings.length = 0;
       this.canon?.canonStep(rebuilt, pid);
       const from = batchFrom[i];
-      const sleep = this.commuting === null ? 0 : this.commuting.sleepAfter(batchCur[from], this.baseOf, pid, batch.inOrder === true ? this.batchSleep[from] : 0);
+      const sleep = this.commuting === null ? 0 : this.commuting.sleepAfter(batchCur[from], this.baseOf, pid, batch.inOrder === true ? this.batchSleep[from] : 0) & this.batchEnabled[from];
       batch.append(rebuilt, hi, lo, this.batchHead[from], pid, sleep);
     }
   }

@@ -48,9 +48,10 @@ export class StepCache {
 
   /**
    * The entries of every process's step from state s: out[pid] is the entry's offset if it
-   * holds that key, else ~offset (where put() stores it). One call per state.
+   * holds that key, else ~offset (where put() stores it). One call per state. The processes
+   * with their bit set in `skip` are not looked up (their out[pid] is left as it was).
    */
-  readonly findAll: (s: Int32Array, out: Int32Array) => void;
+  readonly findAll: (s: Int32Array, out: Int32Array, skip: number) => void;
 
   /** Stores at entry `at` (the ~ of a findAll() miss) the result r of pid's step from s and its fingerprint change. */
   put(at: number, pid: number, s: Int32Array, r: number, dHi: number, dLo: number): void {
@@ -82,7 +83,7 @@ export class StepCache {
  * findAll as generated code: the loops over the keys unrolled, with the word indices as
  * literals; the hash of the shared cells, common to all keys of a state, made once.
  */
-function compileLookup(cells: number, blocks: [number, number][], table: Int32Array, mask: number, stride: number): (s: Int32Array, out: Int32Array) => void {
+function compileLookup(cells: number, blocks: [number, number][], table: Int32Array, mask: number, stride: number): (s: Int32Array, out: Int32Array, skip: number) => void {
   const mix = (i: number, mul: number, shift: number) => `h = Math.imul(h ^ s[${i}], ${mul}) ^ (h >>> ${shift});`;
   const hashCells = Array.from({ length: cells }, (_, i) => mix(i, 0x9e3779b1, 15)).join("\n");
   const perProcess = blocks.map(([from, to], pid) => {
@@ -91,12 +92,15 @@ function compileLookup(cells: number, blocks: [number, number][], table: Int32Ar
     const same: string[] = [`t[at] === ${pid + 1}`];
     for (let i = 0; i < cells; i++) same.push(`t[at + ${1 + i}] === s[${i}]`);
     for (let i = from; i < to; i++) same.push(`t[at + ${1 + cells + i - from}] === s[${i}]`);
-    return `${hash.join("\n")}
+    // Sleep sets (the only skips) exist for at most 31 processes (commute.ts).
+    return `if (${pid < 31 ? `(skip & ${1 << pid}) === 0` : "true"}) {
+  ${hash.join("\n")}
   at = ((h ^ (h >>> 16)) & ${mask}) * ${stride};
-  out[${pid}] = ${same.join(" && ")} ? at : ~at;`;
+  out[${pid}] = ${same.join(" && ")} ? at : ~at;
+}`;
   });
   const src = `"use strict";
-return function findAll(s, out) {
+return function findAll(s, out, skip) {
   let h = 0x2545f491;
   ${hashCells}
   const cellHash = h;
