@@ -84,12 +84,10 @@ describe("parallel search (2 threads) agrees with the serial search", () => {
 // another in a chosen order: threads may take them in any order, and chunks only meet in the
 // upper half, where every placement is a compare-and-swap into a run that only grows.
 function growInPlace(vis: SharedVisited, order: (chunks: number) => number[]): void {
-  const spill = vis.takeSlack();
-  const bounds = vis.growBounds(16);
   const oldHomes = vis.buffers.tableSlots;
-  vis.attach({ ...vis.buffers, tableSlots: oldHomes * 2 });
-  for (const j of order(bounds.length - 1)) vis.growChunk(bounds[j], bounds[j + 1], oldHomes);
-  vis.putBack(spill);
+  vis.growInPlace(16, (bounds) => {
+    for (const j of order(bounds.length - 1)) vis.growChunk(bounds[j], bounds[j + 1], oldHomes);
+  });
 }
 
 describe("shared fingerprint table: doubling in place", () => {

@@ -168,13 +168,10 @@ export function parallelSearch(model: ModelIR, opts: SearchOptions, threads: num
         // only the pages the bigger table uses are faulted in), all threads moving chunks
         // of it (a phase of its own; SharedVisited.growChunk).
         while (need > vis.buffers.tableSlots * MAX_LOAD && (vis.buffers.tableSlots * 2 + SLACK) * 8 <= vis.buffers.table.byteLength) {
-          const spill = vis.takeSlack();
-          const bounds = vis.growBounds(CLAIM_SLOTS);
-          vis.attach({ ...vis.buffers, tableSlots: vis.buffers.tableSlots * 2, growBounds: bounds.buffer as SharedArrayBuffer });
-          postBuffers();
-          phase(GROW, 0, bounds.length - 1);
-          vis.putBack(spill);
-          vis.attach({ ...vis.buffers, growBounds: undefined });
+          vis.growInPlace(CLAIM_SLOTS, (bounds) => {
+            postBuffers();
+            phase(GROW, 0, bounds.length - 1);
+          });
           postBuffers();
         }
         if (need > vis.buffers.tableSlots * MAX_LOAD) {

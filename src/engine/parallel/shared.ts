@@ -226,8 +226,22 @@ export class SharedVisited {
   // new home is in the upper half goes there, where runs only ever grow (compare-and-swap,
   // since chunks' runs meet there).
 
+  /**
+   * Doubles the table in place (the coordinator, between phases): `move` is called with the
+   * chunk bounds once the table has its doubled home slots, and must have every chunk moved
+   * (growChunk) before it returns; the threads take the chunks in any order.
+   */
+  growInPlace(chunk: number, move: (bounds: Int32Array) => void): void {
+    const spill = this.takeSlack();
+    const bounds = this.growBounds(chunk);
+    this.attach({ ...this.buffers, tableSlots: this.buffers.tableSlots * 2, growBounds: bounds.buffer as SharedArrayBuffer });
+    move(bounds);
+    this.putBack(spill);
+    this.attach({ ...this.buffers, growBounds: undefined });
+  }
+
   /** Removes the entries of the slack after the home slots; returns them as pairs. */
-  takeSlack(): number[] {
+  private takeSlack(): number[] {
     const t = this.table;
     const out: number[] = [];
     for (let h = this.mask + 1; h < this.mask + 1 + SLACK; h++) {
@@ -239,12 +253,12 @@ export class SharedVisited {
   }
 
   /** Puts back entries (pairs) taken out by takeSlack, after the table has grown. */
-  putBack(pairs: number[]): void {
+  private putBack(pairs: number[]): void {
     for (let i = 0; i < pairs.length; i += 2) this.claim(pairs[i] & this.mask, pairs[i], pairs[i + 1]);
   }
 
   /** The chunk bounds for growing this table: chunk j is old slots [b[j], b[j+1]), each starting after an empty slot. */
-  growBounds(chunk: number): Int32Array {
+  private growBounds(chunk: number): Int32Array {
     const t = this.table;
     const homes = this.mask + 1;
     const n = Math.ceil(homes / chunk);
