@@ -53,16 +53,7 @@ export class StateRing {
     const slot = i & this.mask;
     const w = this.width;
     const at = slot * w;
-    if (this.packed) {
-      const bytes = this.bytes;
-      let out = 0; // non-zero once a word does not fit in a byte
-      for (let k = 0; k < w; k++) {
-        const v = s[k];
-        bytes[at + k] = v;
-        out |= v ^ ((v << 24) >> 24);
-      }
-      if (out !== 0) this.widen(i);
-    }
+    if (this.packed && !putBytes(this.bytes, at, s, w)) this.widen(i);
     if (!this.packed) {
       const words = this.words;
       for (let k = 0; k < w; k++) words[at + k] = s[k];
@@ -118,6 +109,20 @@ export class StateRing {
     this.bytes = new Int8Array(0);
     this.packed = false;
   }
+}
+
+/**
+ * Writes the w words of s as bytes at bytes[at..]; returns whether they all fit in a signed byte
+ * (else what was written is not s). The parallel search's queue packs the same way (parallel/queue.ts).
+ */
+export function putBytes(bytes: Int8Array, at: number, s: Int32Array, w: number): boolean {
+  let out = 0; // non-zero once a word does not fit in a byte
+  for (let k = 0; k < w; k++) {
+    const v = s[k];
+    bytes[at + k] = v;
+    out |= v ^ ((v << 24) >> 24);
+  }
+  return out === 0;
 }
 
 /** The ring a (slots of w elements) doubled from oldMask + 1 to mask + 1 slots, states [base, count) in their new slots. */

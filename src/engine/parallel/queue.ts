@@ -7,6 +7,7 @@
 
 import type { Fingerprinter } from "../store.js";
 import { reserved } from "../store.js";
+import { putBytes } from "../ring.js";
 
 /** In a state's sleep word: its words are in the side array (sleep sets use bits 0..30). */
 const WIDE = 1 << 31;
@@ -45,23 +46,14 @@ export class SharedQueue {
   /** Writes state s at position `at`; returns true if it went to the side array. */
   put(at: number, s: Int32Array, hi: number, lo: number, sleep: number): boolean {
     const w = this.width;
-    const bytes = this.bytes;
     const o = at * w;
-    let out = 0; // non-zero once a word does not fit in a byte
-    for (let k = 0; k < w; k++) {
-      const v = s[k];
-      bytes[o + k] = v;
-      out |= v ^ ((v << 24) >> 24);
-    }
-    if (out !== 0) {
-      const wide = this.wide;
-      for (let k = 0; k < w; k++) wide[o + k] = s[k];
-    }
+    const wide = !putBytes(this.bytes, o, s, w);
+    if (wide) this.wide.set(s, o);
     const m = at * 3;
     this.meta[m] = hi;
     this.meta[m + 1] = lo;
-    this.meta[m + 2] = out !== 0 ? sleep | WIDE : sleep;
-    return out !== 0;
+    this.meta[m + 2] = wide ? sleep | WIDE : sleep;
+    return wide;
   }
 
   /** Copies the state at position `at` into out and its fingerprint into fp. */
