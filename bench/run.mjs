@@ -41,6 +41,11 @@ const sh = (cmd, a, o = {}) => execFileSync(cmd, a, { encoding: 'utf8', ...o }).
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const haveTime = existsSync('/usr/bin/time');
 const haveSpin = have('spin') && existsSync(runSpin);
+// The README's tip for big runs on Linux: glibc then asks for transparent huge pages for the
+// large arrays (fewer page faults and TLB misses). Measured beside the default runs where glibc is.
+const HUGE_PAGES = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
+const haveGlibc = platform() === 'linux' && Boolean(process.report?.getReport().header.glibcVersionRuntime);
+const HUGE_PAGES_SIZES = new Set(['6,2', '7,2']);
 
 // ---- the pageproof under test ----------------------------------------------------------------
 let ppRoot = root;
@@ -63,18 +68,18 @@ const ppMain = join(ppRoot, 'dist/src/cli/main.js');
 
 // ---- running one measurement -----------------------------------------------------------------
 // Runs cmd under /usr/bin/time -v (when present); returns stdout, wall seconds, peak RSS in bytes.
-function timed(cmd, argv, timeoutS) {
+function timed(cmd, argv, timeoutS, env = {}) {
 	const t0 = process.hrtime.bigint();
 	const full = haveTime ? ['/usr/bin/time', ['-v', cmd, ...argv]] : [cmd, argv];
-	const r = spawnSync(full[0], full[1], { encoding: 'utf8', timeout: timeoutS * 1000, killSignal: 'SIGKILL', maxBuffer: 1 << 28 });
+	const r = spawnSync(full[0], full[1], { encoding: 'utf8', timeout: timeoutS * 1000, killSignal: 'SIGKILL', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
 	const wall = Number(process.hrtime.bigint() - t0) / 1e9;
 	const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
 	return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status, killed: r.signal != null, wall, rss: m ? Number(m[1]) * 1024 : null };
 }
 
 // Default options (partial-order + symmetry reduction, fingerprints) unless `extra` says otherwise.
-function runPageproof(file, extra = []) {
-	const r = timed('node', [ppMain, 'check', file, '--format', 'json', '--timeout', String(PP_TIMEOUT), ...extra], PP_TIMEOUT + 60);
+function runPageproof(file, extra = [], env = {}) {
+	const r = timed('node', [ppMain, 'check', file, '--format', 'json', '--timeout', String(PP_TIMEOUT), ...extra], PP_TIMEOUT + 60, env);
 	let j;
 	try {
 		j = JSON.parse(r.stdout);
@@ -125,6 +130,10 @@ for (const m of [1, 2]) {
 			if (variant === 'ok') {
 				row.raw2 = measure(`raw2|${variant}|${m}`, () => runPageproof(file, ['--no-por', '--no-symmetry', '--workers', '2']));
 				row.pp2 = measure(`pp2|${variant}|${m}`, () => runPageproof(file, ['--workers', '2']));
+				if (haveGlibc && HUGE_PAGES_SIZES.has(`${n},${m}`)) {
+					row.rawHuge = runPageproof(file, ['--no-por', '--no-symmetry', '--hash-table'], HUGE_PAGES);
+					row.raw2Huge = runPageproof(file, ['--no-por', '--no-symmetry', '--workers', '2'], HUGE_PAGES);
+				}
 			}
 			// The same protocol as a kernel developer writes it (spinlock_t, while loops): defaults,
 			// and for small sizes without reductions, to compare with the tuned model's counts.
@@ -254,6 +263,21 @@ for (const r of rows.filter((r) => r.variant === 'ok')) {
 	const a = r.raw ?? {}, b = r.raw2 ?? {}, p = r.pp, q = r.pp2 ?? {};
 	const same = a.states != null && b.states != null ? (a.states === b.states && a.transitions === b.transitions ? 'yes' : '**NO**') : '–';
 	L.push(`| ${r.n},${r.m} | ${a.verdict && !a.states ? a.verdict : num(a.states)} | ${secs(a.wall)} (${secs(a.seconds)}) | ${a.states ? rate(a) : '–'} | ${b.verdict && !b.states ? b.verdict : `${secs(b.wall)} (${secs(b.seconds)})`} | ${b.states ? rate(b) : '–'} | ${ratio(a.seconds, b.seconds)} | ${same} | ${secs(p.wall)} (${secs(p.seconds)}) | ${secs(q.wall)} (${secs(q.seconds)}) | ${ratio(p.seconds, q.seconds)} |`);
+}
+L.push('');
+L.push('## Huge pages: the README tip for big runs (pv-ok, reductions off)');
+L.push('');
+if (!rows.some((r) => r.rawHuge)) L.push('Not measured: glibc not found (the tip is for Linux with glibc).');
+else {
+	L.push(`The runs of the table above again with \`GLIBC_TUNABLES=${HUGE_PAGES.GLIBC_TUNABLES}\` in the environment (README, "Big runs on Linux"): glibc then asks the kernel for transparent huge pages for the large arrays, so fewer page faults and TLB misses. "default" = the runs above, without it. Search time in seconds.`);
+	L.push('');
+	L.push('| n,m | states | 1 thread: default | huge pages | states/s | 2 threads: default | huge pages | states/s | speed-up (huge pages) | same? |');
+	L.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|---|');
+	for (const r of rows.filter((r) => r.rawHuge)) {
+		const a = r.raw ?? {}, h = r.rawHuge, b = r.raw2 ?? {}, h2 = r.raw2Huge ?? {};
+		const same = [h, h2].every((x) => x.states === a.states && x.transitions === a.transitions) ? 'yes' : '**NO**';
+		L.push(`| ${r.n},${r.m} | ${num(a.states)} | ${secs(a.seconds)} | ${secs(h.seconds)} | ${rate(h)} | ${secs(b.seconds)} | ${secs(h2.seconds)} | ${rate(h2)} | ${ratio(h.seconds, h2.seconds)} | ${same} |`);
+	}
 }
 L.push('');
 L.push('## State-space agreement with SPIN -DNOREDUCE (pv-ok)');
