@@ -9,9 +9,10 @@
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { Header, Row, checkCorpus, corpusSkip as skip } from "./corpus-files.js";
+import type { CheckResult } from "../src/check.js";
 
 // A state budget per file (PAGEPROOF_CORPUS_MAX_STATES overrides it). With 10 000, the
-// whole corpus takes about 17 s of CPU on the 2-core CI machine and about 1800 of the 2768
+// whole corpus takes about 80 s on the 2-core CI machine and about 1800 of the 2768
 // files complete; the rest (mostly 6-8 processes with RCU) are counted as incomplete.
 const MAX_STATES = Number(process.env.PAGEPROOF_CORPUS_MAX_STATES ?? 10_000);
 
@@ -87,6 +88,36 @@ describe("LKMM corpus (paulmckrcu/litmus auto/)", { skip }, () => {
   test("Sometimes / Maybe files run without a violation", () => {
     const bad = failures((r) => r.header === "Sometimes" || r.header === "Maybe" || r.header === "none");
     assert.deepEqual(bad, [], report(bad));
+  });
+
+  test("the reductions change no answer: every reduction off gives the same verdicts, observations, final states and findings", (t) => {
+    // Partial-order reduction, symmetry and merged lock operations were built on pageproof's own
+    // scenarios; here they meet tests written elsewhere. The files complete with the defaults run
+    // again with every reduction off (a larger budget: the unreduced graph is bigger), and the runs
+    // complete both ways are compared.
+    const done = rows.filter((row) => row.r.verdict !== "incomplete");
+    const off = checkCorpus({ maxStates: 4 * MAX_STATES, por: false, symmetry: false, mergeLocks: false }, done.map((row) => row.file)).rows;
+    const finals = (r: CheckResult) => JSON.stringify(r.finalStates.map((f) => JSON.stringify(f)).sort());
+    const findings = (r: CheckResult) => JSON.stringify([...new Set(r.warnings.map((w) => `${w.kind}: ${w.message}`))].sort());
+    const bad: string[] = [];
+    let compared = 0;
+    done.forEach((row, i) => {
+      const a = row.r;
+      const b = off[i].r;
+      if (b.verdict === "incomplete") return;
+      compared++;
+      const why: string[] = [];
+      if (a.verdict !== b.verdict) why.push(`verdict ${a.verdict} / ${b.verdict}`);
+      if (a.violation?.kind !== b.violation?.kind) why.push(`violation ${a.violation?.kind} / ${b.violation?.kind}`);
+      if (a.observation?.result !== b.observation?.result) why.push(`observation ${a.observation?.result} / ${b.observation?.result}`);
+      if (finals(a) !== finals(b)) why.push(`final states ${a.finalStates.length} / ${b.finalStates.length}`);
+      if (findings(a) !== findings(b)) why.push(`findings ${findings(a)} / ${findings(b)}`);
+      if (a.stats.states > b.stats.states) why.push(`more states with the reductions: ${a.stats.states} / ${b.stats.states}`);
+      if (why.length) bad.push(`${row.file}: ${why.join("; ")} (defaults / reductions off)`);
+    });
+    assert.deepEqual(bad, [], report(bad));
+    t.diagnostic(`${compared} files complete both ways, compared; ${done.length - compared} incomplete with every reduction off`);
+    if (MAX_STATES >= 10_000) assert.ok(compared >= 1500, `only ${compared} files complete both ways`);
   });
 
   test("summary: complete vs incomplete within the state budget", (t) => {
