@@ -89,8 +89,8 @@ export interface CheckResult {
     /** --cluster: "partitioned" (workers own the visited set; --no-por) or "ordered" (the coordinator commits). */
     clusterMode?: "ordered" | "partitioned";
   };
-  /** detail: what hit the limit, where the engine can say (the LKMM path enumeration does). */
-  incomplete?: { limit: string; completeDepth: number; detail?: string };
+  /** detail: what hit the limit, where the engine can say (the LKMM path enumeration does); hint: what may finish instead. */
+  incomplete?: { limit: string; completeDepth: number; detail?: string; hint?: string };
   expectation?: Expectation;
   liveness?: { fairness: Fairness; goals: string[]; note: string };
   /** Which reductions the search applied, and why each one left off was. */
@@ -120,6 +120,13 @@ export interface Reductions {
   /** Lock operations merged with the code around them (src/ir/movers.ts): releases into the step before, acquires with the step after. */
   locks: { applied: boolean; releases: number; acquires: number; note: string | null; site: SiteInfo | null };
 }
+
+/**
+ * Said when an SC search of a plain herd7 test hits a limit. herd7's answers are the LKMM's, and
+ * the LKMM mode enumerates candidate executions, which stays small on loop-free tests where
+ * interleavings of many processes do not (docs/design.md, "Partial-order reduction": the RCU rings).
+ */
+export const LKMM_HINT = "a herd7 test: --model lkmm answers it as herd7 does (the Linux-kernel memory model, by enumerating candidate executions), often far faster than every interleaving when many processes run";
 
 export const EMPTY_STATS: CheckResult["stats"] = { states: 0, transitions: 0, depth: 0, completeDepth: 0, seconds: 0, statesPerSecond: 0, memoryBytes: 0, visitedBytesPerState: 0, visited: "fingerprint", collisionProbability: 0, threads: 1 };
 
@@ -231,7 +238,10 @@ function checkUnsafe(text: string, path: string, opts: CheckOptions): CheckResul
     const v = violation ?? out.violation;
     result.violation = { kind: v.kind, message: v.msg, process: v.proc >= 0 ? `P${v.proc}` : null, shortest, trace };
   }
-  if (out.status === "limit") result.incomplete = { limit: out.limit!, completeDepth: s.completeDepth };
+  if (out.status === "limit") {
+    result.incomplete = { limit: out.limit!, completeDepth: s.completeDepth };
+    if (mode === "herd7" && !result.kernel && out.limit !== "interrupted" && out.limit !== "swarm") result.incomplete.hint = LKMM_HINT;
+  }
   if (out.swarm) result.swarm = out.swarm;
   if (graph) {
     const fairness = opts.fairness ?? "weak";

@@ -74,6 +74,26 @@ describe("resource limits end with verdict incomplete", () => {
       assert.equal(j.stats.threads, 2);
       if (limit === "max-states") assert.ok(j.stats.states >= 5000 && j.stats.states < 5000 + 100, `${j.stats.states} states`);
     });
+  test("a plain herd7 test that hits a limit points to --model lkmm; a scenario of the kernel model or with an Expect: line does not", () => {
+    const hint = /hint: a herd7 test: --model lkmm answers it as herd7 does/;
+    const r = cli("check", BIG, "--max-states", "2000");
+    assert.match(r.stdout, hint);
+    const j = JSON.parse(cli("check", BIG, "--max-states", "2000", "--format", "json").stdout);
+    assert.match(j.incomplete.hint, /--model lkmm/);
+    writeFileSync(join(dir, "big-strict.litmus"), bigModel().replace("{}\n", "(* Expect: clean *)\n{}\n"));
+    assert.doesNotMatch(cli("check", join(dir, "big-strict.litmus"), "--max-states", "2000").stdout, /hint:/);
+    // The same test on the kernel model (an #include of the prelude): the LKMM mode is no shortcut there.
+    writeFileSync(join(dir, "big-kernel.litmus"), bigModel().replace("{}\n", "#include <linux/mm.h>\n{}\n"));
+    const kernel = cli("check", join(dir, "big-kernel.litmus"), "--max-states", "2000");
+    assert.match(kernel.stdout, /incomplete: stopped by max-states/);
+    assert.match(kernel.stdout, /kernel model v/);
+    assert.doesNotMatch(kernel.stdout, /hint:/);
+    // A run that finishes needs no hint.
+    writeFileSync(join(dir, "small.litmus"), "C small\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nP1(int *x) { int r0 = READ_ONCE(*x); }\nexists (1:r0=1)\n");
+    const small = cli("check", join(dir, "small.litmus"));
+    assert.match(small.stdout, /: pass/);
+    assert.doesNotMatch(small.stdout, /hint:/);
+  });
   test("--max-states in `test`: the run is incomplete, so the expectation is not met", () => {
     writeFileSync(join(dir, "big-expect.litmus"), bigModel().replace("{}\n", "(* Expect: clean *)\n{}\n"));
     const r = cli("test", join(dir, "big-expect.litmus"), "--max-states", "3000");

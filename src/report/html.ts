@@ -210,6 +210,7 @@ function renderSection(r: CheckResult, src: string, opts: HtmlOptions, id: strin
   if (r.violation) out.push(`<p class="message"><strong>${esc(r.violation.kind)}</strong>: ${esc(stripKind(r.violation.kind, r.violation.message))}${r.violation.process ? ` <span class="proc">(${esc(r.violation.process)})</span>` : ""}</p>`);
   if (r.incomplete?.detail) out.push(`<p class="message incomplete">Stopped by ${esc(r.incomplete.limit)}: ${esc(r.incomplete.detail)}.</p>`);
   else if (r.incomplete) out.push(`<p class="message incomplete">Stopped by ${esc(r.incomplete.limit)}; levels 0..${r.incomplete.completeDepth} fully explored, no violation there.</p>`);
+  if (r.incomplete?.hint) out.push(`<p class="message">Hint: ${esc(r.incomplete.hint)}.</p>`);
   if (r.verdict === "pass") out.push(`<p class="message pass">${r.lkmm ? "Every candidate execution checked against the LKMM" : "Every interleaving explored"}: no violation${esc(warningSummary(r))}.</p>`);
   const mode = modeHtml(r);
   if (mode) out.push(mode);

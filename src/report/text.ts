@@ -143,6 +143,7 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   if (r.verdict === "error") return r.error!.formatted;
   if (r.lkmm) return formatLkmmText(r, opts);
   const out = [verdictLine(r, opts.color), `  ${statsLine(r)}`];
+  if (r.incomplete?.hint) out.push(`  hint: ${r.incomplete.hint}`);
   if (r.reductions) out.push(...reductionLines(r.reductions));
   if (r.mode === "herd7") out.push(`  ${HERD7_MODE_NOTE}`);
   if (r.kernel) out.push(`  ${kernelLine(r.kernel)}`);
