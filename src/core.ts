@@ -122,9 +122,10 @@ export interface Reductions {
 }
 
 /**
- * Said when an SC search of a plain herd7 test hits a limit. herd7's answers are the LKMM's, and
- * the LKMM mode enumerates candidate executions, which stays small on loop-free tests where
- * interleavings of many processes do not (docs/design.md, "Partial-order reduction": the RCU rings).
+ * Said when an SC search of a plain herd7 test (no kernel model) hits a limit. herd7's answers
+ * are the LKMM's, and the LKMM mode enumerates candidate executions, which stays small on
+ * loop-free tests where interleavings of many processes do not (docs/design.md,
+ * "Partial-order reduction": the RCU rings).
  */
 export const LKMM_HINT = "a herd7 test: --model lkmm answers it as herd7 does (the Linux-kernel memory model, by enumerating candidate executions), often far faster than every interleaving when many processes run";
 
