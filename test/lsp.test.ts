@@ -299,6 +299,18 @@ describe("pageproof lsp --stdio", { timeout: 120_000 }, () => {
     assert.match(String(d.message), /Observation MP Never 0 3/);
   });
 
+  test("pageproof.check hitting a limit: incomplete, a warning, and for a plain herd7 test the hint to --model lkmm", async () => {
+    const uri = "untitled:big-limit.litmus";
+    await c.open(uri, bigScenario());
+    const published = c.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    const r = (await c.check(uri, { maxStates: 2000 })) as { verdict: string };
+    assert.equal(r.verdict, "incomplete");
+    const [d] = (await published).diagnostics;
+    assert.equal(d.severity, 2); // Warning
+    assert.match(String(d.message), /^incomplete: stopped by max-states/);
+    assert.match(String(d.message), /\nhint: a herd7 test: --model lkmm/);
+  });
+
   test("cancelling the request (or checking the document again) terminates the check", async () => {
     const uri = "untitled:big.litmus";
     assert.deepEqual((await c.open(uri, bigScenario())).diagnostics, []);

@@ -146,7 +146,7 @@ export function checkDiagnostics(r: CheckResult, doc: { uri: string; path: strin
     }
     default: {
       const stats = `${r.stats.states} states, ${r.stats.transitions} transitions, ${r.stats.seconds} s`;
-      const head = r.verdict === "pass" ? `pass (${stats})` : `incomplete: stopped by ${r.incomplete!.limit} (${stats}); levels 0..${r.incomplete!.completeDepth} fully explored, no violation there`;
+      const head = r.verdict === "pass" ? `pass (${stats})` : `incomplete: stopped by ${r.incomplete!.limit} (${stats}); levels 0..${r.incomplete!.completeDepth} fully explored, no violation there${r.incomplete!.hint ? `\nhint: ${r.incomplete!.hint}` : ""}`;
       const o = r.observation;
       const obs = o ? `\nCondition ${o.condition}\n${observationLine(r)}` : "";
       const unmet = r.expectation && !r.expectation.met;
