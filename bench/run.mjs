@@ -49,6 +49,9 @@ const haveGlibc = platform() === 'linux' && Boolean(process.report?.getReport().
 // (one thread, two threads, each without and with huge pages), as the machine's speed drifts.
 const HUGE_PAGES_SIZES = new Set(['6,2', '7,2']);
 const ROUNDS = 3;
+// The unreduced runs: one thread (the hash-table visited set, for raw speed), two threads.
+const RAW_ONE = ['--no-por', '--no-symmetry', '--hash-table'];
+const RAW_TWO = ['--no-por', '--no-symmetry', '--workers', '2'];
 
 // ---- the pageproof under test ----------------------------------------------------------------
 let ppRoot = root;
@@ -128,23 +131,21 @@ for (const m of [1, 2]) {
 			console.error(`pv-${variant}(${n},${m}) ...`);
 			row.pp = measure(`pp|${variant}|${m}`, () => runPageproof(file));
 			// Raw exploration speed: the same model with every reduction off.
-			if (variant === 'ok') row.raw = measure(`raw|${variant}|${m}`, () => runPageproof(file, ['--no-por', '--no-symmetry', '--hash-table']));
+			if (variant === 'ok') row.raw = measure(`raw|${variant}|${m}`, () => runPageproof(file, RAW_ONE));
 			// Both cores: the same two runs with two threads sharing the visited set.
 			if (variant === 'ok') {
-				row.raw2 = measure(`raw2|${variant}|${m}`, () => runPageproof(file, ['--no-por', '--no-symmetry', '--workers', '2']));
+				row.raw2 = measure(`raw2|${variant}|${m}`, () => runPageproof(file, RAW_TWO));
 				row.pp2 = measure(`pp2|${variant}|${m}`, () => runPageproof(file, ['--workers', '2']));
 				if (HUGE_PAGES_SIZES.has(`${n},${m}`) && !incomplete(row.raw.verdict)) {
-					const one = ['--no-por', '--no-symmetry', '--hash-table'];
-					const two = ['--no-por', '--no-symmetry', '--workers', '2'];
 					row.rounds = { raw: [row.raw], raw2: [row.raw2], rawHuge: [], raw2Huge: [] };
 					for (let k = 0; k < ROUNDS; k++) {
 						if (k > 0) {
-							row.rounds.raw.push(runPageproof(file, one));
-							row.rounds.raw2.push(runPageproof(file, two));
+							row.rounds.raw.push(runPageproof(file, RAW_ONE));
+							row.rounds.raw2.push(runPageproof(file, RAW_TWO));
 						}
 						if (haveGlibc) {
-							row.rounds.rawHuge.push(runPageproof(file, one, HUGE_PAGES));
-							row.rounds.raw2Huge.push(runPageproof(file, two, HUGE_PAGES));
+							row.rounds.rawHuge.push(runPageproof(file, RAW_ONE, HUGE_PAGES));
+							row.rounds.raw2Huge.push(runPageproof(file, RAW_TWO, HUGE_PAGES));
 						}
 					}
 				}
@@ -283,15 +284,15 @@ L.push(`## Raw speed at the goal sizes: ${ROUNDS} alternating rounds, and the RE
 L.push('');
 L.push(`The raw runs of the two tables above (round 1) and ${ROUNDS - 1} more, alternating one thread (\`--hash-table\`) and two (\`--workers 2\`), each without and with \`GLIBC_TUNABLES=${HUGE_PAGES.GLIBC_TUNABLES}\` in the environment (README, "Big runs on Linux": glibc then asks the kernel for transparent huge pages for the large arrays, so fewer page faults and TLB misses). This machine's speed drifts by up to 1.5x over minutes, so a single run says little: search seconds as median (min-max), states/s and speed-ups from the medians. Goals (issue 15): 2 M states/s on one thread, two threads 1.9x one.`);
 L.push('');
+const sorted = (xs) => xs.map((x) => x.seconds).filter((x) => x != null).sort((a, b) => a - b);
 const med = (xs) => {
-	const v = xs.map((x) => x.seconds).filter((x) => x != null).sort((a, b) => a - b);
+	const v = sorted(xs);
 	return v.length ? v[(v.length - 1) >> 1] : null;
 };
 const spread = (xs) => {
-	const v = xs.map((x) => x.seconds).filter((x) => x != null);
-	return v.length ? `${secs(med(xs))} (${secs(Math.min(...v))}-${secs(Math.max(...v))})` : '–';
+	const v = sorted(xs);
+	return v.length ? `${secs(med(xs))} (${secs(v[0])}-${secs(v[v.length - 1])})` : '–';
 };
-const rateOf = (states, s) => (states && s ? num(Math.round(states / s)) : '–');
 L.push('| n,m | states | 1 thread s | states/s | 2 threads s | states/s | speed-up | 1 thread, huge pages s | states/s | 2 threads, huge pages s | states/s | speed-up | same counts? |');
 L.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|');
 for (const r of rows.filter((r) => r.rounds)) {
@@ -300,7 +301,8 @@ for (const r of rows.filter((r) => r.rounds)) {
 	const all = [...raw, ...raw2, ...rawHuge, ...raw2Huge];
 	const same = all.every((x) => x.states === st && x.transitions === raw[0].transitions) ? 'yes' : '**NO**';
 	const [a, b, h, h2] = [raw, raw2, rawHuge, raw2Huge].map(med);
-	L.push(`| ${r.n},${r.m} | ${num(st)} | ${spread(raw)} | ${rateOf(st, a)} | ${spread(raw2)} | ${rateOf(st, b)} | ${ratio(a, b)} | ${spread(rawHuge)} | ${rateOf(st, h)} | ${spread(raw2Huge)} | ${rateOf(st, h2)} | ${ratio(h, h2)} | ${same} |`);
+	const at = (seconds) => rate({ states: st, seconds });
+	L.push(`| ${r.n},${r.m} | ${num(st)} | ${spread(raw)} | ${at(a)} | ${spread(raw2)} | ${at(b)} | ${ratio(a, b)} | ${spread(rawHuge)} | ${at(h)} | ${spread(raw2Huge)} | ${at(h2)} | ${ratio(h, h2)} | ${same} |`);
 }
 if (!haveGlibc) L.push('', 'Huge pages not measured: glibc not found (the tip is for Linux with glibc).');
 L.push('');
