@@ -32,6 +32,9 @@ export function bigModel(): string {
 const dir = mkdtempSync(join(tmpdir(), "pageproof-limits-"));
 const BIG = join(dir, "big.litmus");
 writeFileSync(BIG, bigModel());
+// The same with an Expect: line (strict mode: the expectation, not a final condition, is the claim).
+const BIG_EXPECT = join(dir, "big-expect.litmus");
+writeFileSync(BIG_EXPECT, bigModel().replace("{}\n", "(* Expect: clean *)\n{}\n"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
@@ -80,8 +83,7 @@ describe("resource limits end with verdict incomplete", () => {
     assert.match(r.stdout, hint);
     const j = JSON.parse(cli("check", BIG, "--max-states", "2000", "--format", "json").stdout);
     assert.match(j.incomplete.hint, /--model lkmm/);
-    writeFileSync(join(dir, "big-strict.litmus"), bigModel().replace("{}\n", "(* Expect: clean *)\n{}\n"));
-    assert.doesNotMatch(cli("check", join(dir, "big-strict.litmus"), "--max-states", "2000").stdout, /hint:/);
+    assert.doesNotMatch(cli("check", BIG_EXPECT, "--max-states", "2000").stdout, /hint:/);
     // The same test on the kernel model (an #include of the prelude): the hint is for plain herd7 tests only.
     writeFileSync(join(dir, "big-kernel.litmus"), bigModel().replace("{}\n", "#include <linux/mm.h>\n{}\n"));
     const kernel = cli("check", join(dir, "big-kernel.litmus"), "--max-states", "2000");
@@ -95,8 +97,7 @@ describe("resource limits end with verdict incomplete", () => {
     assert.doesNotMatch(small.stdout, /hint:/);
   });
   test("--max-states in `test`: the run is incomplete, so the expectation is not met", () => {
-    writeFileSync(join(dir, "big-expect.litmus"), bigModel().replace("{}\n", "(* Expect: clean *)\n{}\n"));
-    const r = cli("test", join(dir, "big-expect.litmus"), "--max-states", "3000");
+    const r = cli("test", BIG_EXPECT, "--max-states", "3000");
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /incomplete/);
     assert.match(r.stdout, /0 passed, 1 failed/);
